@@ -9,6 +9,7 @@ import path from 'node:path';
 import { LAYERS } from './layers.js';
 
 const BUILTINS = new Set(builtinModules);
+const TEST_PACKAGES = new Set(['vitest', 'fast-check', 'eslint', 'typescript-eslint']);
 
 /** @param {string} specifier */
 function packageName(specifier) {
@@ -43,11 +44,15 @@ function layerOf(relPath) {
 /**
  * @param {string} layerName
  * @param {{kind: string, name: string}} imp
+ * @param {boolean} [isTest] whether the importing file is a test (`*.test.ts`)
  * @returns {string | undefined} why the import is refused, or undefined when allowed
  */
-export function refusal(layerName, imp) {
+export function refusal(layerName, imp, isTest = false) {
   const layer = LAYERS[layerName];
   if (!layer) return undefined;
+  // Tests sit next to their module and may use the shared test support and dev-only packages.
+  if (isTest && imp.kind === 'local' && imp.name.startsWith('tests/support/')) return undefined;
+  if (isTest && imp.kind === 'package' && TEST_PACKAGES.has(imp.name)) return undefined;
   if (imp.kind === 'node') {
     return layer.node ? undefined : `${layerName}/ may not import Node built-in '${imp.name}'`;
   }
@@ -77,11 +82,12 @@ export const importsRule = {
     const rel = path.relative(root, file).split(path.sep).join('/');
     const layerName = layerOf(rel);
     if (layerName === undefined) return {};
+    const isTest = /\.test\.tsx?$/.test(file);
 
     /** @type {(node: import('estree').Node, source: unknown) => void} */
     const check = (node, source) => {
       if (typeof source !== 'string') return;
-      const why = refusal(layerName, classifyImport(source, file, root));
+      const why = refusal(layerName, classifyImport(source, file, root), isTest);
       if (why) context.report({ node, messageId: 'bad', data: { why } });
     };
 

@@ -102,3 +102,11 @@ describe('layering lint', () => {
     expect(found.filter((m) => m.startsWith('layering/imports'))).toHaveLength(2);
   });
 });
+
+describe('layering lint for tests', () => {
+  it('lets a test next to its module use tests/support and vitest, but not a plain module', async () => {
+    const probe = "import { describe } from 'vitest';\nimport { tempDir } from '../tests/support/temp-dir';\nexport const a = [describe, tempDir];\n";
+    expect(await lint('db/probe.test.ts', probe)).toEqual([]);
+    expect(await lint('db/probe.ts', probe)).toHaveLength(2);
+  });
+});

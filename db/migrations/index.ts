@@ -1,0 +1,18 @@
+import type Database from 'better-sqlite3';
+import { migration0001 } from './0001-system';
+import { migration0002 } from './0002-catalogue';
+import { migration0003 } from './0003-work-queues';
+
+/**
+ * A schema change. Released migrations are never edited: a change is a new file with the next number,
+ * and migrations only add (tables, columns, indexes), so older readers keep working.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+
+export const LATEST_VERSION = MIGRATIONS.length;
