@@ -105,7 +105,8 @@ describe('layering lint', () => {
 
 describe('layering lint for tests', () => {
   it('lets a test next to its module use tests/support and vitest, but not a plain module', async () => {
-    const probe = "import { describe } from 'vitest';\nimport { tempDir } from '../tests/support/temp-dir';\nexport const a = [describe, tempDir];\n";
+    const probe =
+      "import { describe } from 'vitest';\nimport { tempDir } from '../tests/support/temp-dir';\nexport const a = [describe, tempDir];\n";
     expect(await lint('db/probe.test.ts', probe)).toEqual([]);
     expect(await lint('db/probe.ts', probe)).toHaveLength(2);
   });

@@ -23,7 +23,11 @@ const UI_PACKAGES = [
 export const LAYERS = {
   // Pure domain: no I/O of any kind. Data from resources/ (JSON) is allowed.
   core: { layers: ['resources'], node: false, packages: ['zod'] },
-  db: { layers: ['core', 'resources'], node: true, packages: ['better-sqlite3', 'kysely', 'zod', 'sm-crypto-v2'] },
+  db: {
+    layers: ['core', 'resources'],
+    node: true,
+    packages: ['better-sqlite3', 'kysely', 'zod', 'sm-crypto-v2'],
+  },
   native: {
     layers: ['core', 'resources'],
     node: true,

@@ -1,0 +1,97 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolveDataDir } from '../workstation/data-dir';
+import { codeCheckCommand } from './commands/code-check';
+import { dbCheckCommand } from './commands/db-check';
+import { startCommand } from './commands/start';
+import { EXIT } from './exit-codes';
+import { processIo, type Io } from './output';
+import { translateUsageError } from './usage-errors';
+
+function dataOption(): Option {
+  return new Option(
+    '--data <dir>',
+    '工作站数据目录 / workstation data folder (default: $DANGAN_DATA or the app-data folder)',
+  );
+}
+
+function parseBlobSample(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('应为非负整数或 all / expected a non-negative integer or "all"');
+  return n;
+}
+
+export function buildProgram(io: Io): { program: Command; result: { code: number } } {
+  const result = { code: EXIT.ok as number };
+  const program = new Command('dangan')
+    .description(
+      '档案 Dangan — 企业登记档案数字化工作站 / scanning and cataloguing workstation for enterprise registration archives',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => {
+        io.out(s.trimEnd());
+      },
+      writeErr: (s) => {
+        io.err(s.trimEnd());
+      },
+      outputError: (s) => {
+        io.err(translateUsageError(s));
+      },
+    })
+    .showHelpAfterError('(用 --help 查看用法 / add --help for usage)');
+
+  const code = program
+    .command('code')
+    .description('统一社会信用代码与注册号 / unified social credit codes and registration numbers');
+  code
+    .command('check')
+    .description('校验代码 / validate codes (USCC per GB 32100-2015, 15-digit 注册号 per ISO 7064 MOD 11,10)')
+    .argument('<code...>', '要校验的代码 / codes to check')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action((codes: string[], opts: { json?: boolean }) => {
+      result.code = codeCheckCommand(codes, { json: opts.json ?? false }, io);
+    });
+
+  const db = program.command('db').description('本地档案数据库 / the local archive database');
+  db.command('check')
+    .description(
+      '检查数据库完整性、外键、审计链与图像文件 / check integrity, foreign keys, audit chain and blobs',
+    )
+    .addOption(dataOption())
+    .option('--blobs <n|all>', '抽查的图像数，或 all / blobs to re-hash, or "all"', parseBlobSample, 50)
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action((opts: { data?: string; blobs: number | 'all'; json?: boolean }) => {
+      result.code = dbCheckCommand(
+        { dataDir: resolveDataDir({ flag: opts.data }), blobs: opts.blobs, json: opts.json ?? false },
+        io,
+      );
+    });
+
+  program
+    .command('start')
+    .description('启动工作站 / start the workstation')
+    .addOption(dataOption())
+    .action((opts: { data?: string }) => {
+      result.code = startCommand({ dataDir: resolveDataDir({ flag: opts.data }) }, io);
+    });
+
+  return { program, result };
+}
+
+/** Runs the CLI and returns its exit code (0 ok, 1 finding or invalid input, 2 usage error). */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const { program, result } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Asked-for help and version end in a CommanderError with exit code 0; they are not failures.
+      // Everything else (unknown option, missing argument or subcommand) is a usage error.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw e;
+  }
+}
