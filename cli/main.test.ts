@@ -17,7 +17,7 @@ describe('dangan code check', () => {
     const r = await run('code', 'check', '91350200776049653A');
     expect(r.code).toBe(0);
     expect(r.out).toContain('✓ 有效 / ✓ valid');
-    expect(r.out).toContain('行政区划 division: 350200');
+    expect(r.out).toContain('登记机关行政区划 division: 350200 厦门');
   });
 
   it('exits 1 when any code is invalid, and says what is wrong in both languages', async () => {

@@ -14,7 +14,9 @@ describe('canonicalJson', () => {
       fc.property(fc.jsonValue(), (v) => {
         const once = canonicalJson(v);
         const reordered = JSON.parse(once, (_k, x: unknown) =>
-          x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+          x && typeof x === 'object' && !Array.isArray(x)
+            ? Object.fromEntries(Object.entries(x).reverse())
+            : x,
         ) as unknown;
         return canonicalJson(reordered) === once && canonicalJson(JSON.parse(once)) === once;
       }),

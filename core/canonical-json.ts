@@ -35,7 +35,11 @@ function encode(value: unknown, where: string): string {
 }
 
 function unsupported(where: string, what: string): DomainError {
-  return new DomainError('json.unsupported', text(`${where} 的值 ${what} 无法表示为 JSON`, `${where}: ${what} cannot be represented in JSON`), {
-    where,
-  });
+  return new DomainError(
+    'json.unsupported',
+    text(`${where} 的值 ${what} 无法表示为 JSON`, `${where}: ${what} cannot be represented in JSON`),
+    {
+      where,
+    },
+  );
 }

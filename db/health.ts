@@ -8,12 +8,24 @@ export interface HealthOptions {
   readonly blobSample?: number | 'all';
 }
 
+/** A row of `PRAGMA foreign_key_check`: the child row and the parent table it fails to reference. */
+export interface ForeignKeyProblem {
+  readonly table: string;
+  readonly rowid: number | null;
+  readonly parent: string;
+  readonly fkid: number;
+}
+
 export interface HealthReport {
   readonly ok: boolean;
   readonly integrity: readonly string[];
-  readonly foreignKeys: readonly { table: string; rowid: number | null; parent: string }[];
+  readonly foreignKeys: readonly ForeignKeyProblem[];
   readonly audit: AuditVerifyResult;
-  readonly blobs: { readonly total: number; readonly checked: number; readonly problems: readonly VerifyResult[] };
+  readonly blobs: {
+    readonly total: number;
+    readonly checked: number;
+    readonly problems: readonly VerifyResult[];
+  };
 }
 
 /**
@@ -22,7 +34,7 @@ export interface HealthReport {
  */
 export function checkHealth(db: Database, blobs: BlobStore, options: HealthOptions = {}): HealthReport {
   const integrity = db.prepare('PRAGMA integrity_check').pluck().all() as string[];
-  const foreignKeys = db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number | null; parent: string }[];
+  const foreignKeys = db.prepare('PRAGMA foreign_key_check').all() as ForeignKeyProblem[];
   const audit = new AuditLog(db).verify();
 
   const digests = db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').pluck().all() as string[];

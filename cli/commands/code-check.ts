@@ -1,3 +1,4 @@
+import { DEFAULT_PROVINCE, divisionName } from '../../core/bureaus';
 import { checkCode, type CodeCheck } from '../../core/codes';
 import { suggestUscc } from '../../core/codes/uscc';
 import type { Issue } from '../../core/errors';
@@ -59,11 +60,15 @@ function printOne(r: CodeCheckJson, io: Io): void {
     io.out(
       `  机构类别 category: ${p.category.code}${p.category.name ? ` ${bilingual(p.category.name)}` : ''}`,
     );
-    io.out(`  行政区划 division: ${p.division}`);
+    io.out(
+      `  登记机关行政区划 division: ${p.division} ${bilingual(divisionName(DEFAULT_PROVINCE, p.division))}`,
+    );
     io.out(`  主体标识码 organization code: ${p.organizationCode}`);
     io.out(`  校验码 check character: ${p.checkChar}`);
   } else if (p) {
-    io.out(`  行政区划 division: ${p.division}`);
+    io.out(
+      `  登记机关行政区划 division: ${p.division} ${bilingual(divisionName(DEFAULT_PROVINCE, p.division))}`,
+    );
     io.out(`  校验位 check digit: ${p.checkDigit}`);
   }
   if (r.suggestions.length > 0) {
