@@ -47,8 +47,12 @@ describe('openDatabase', () => {
     const raw = new Database(path.join(tempDir(), 'plain.db'));
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = OFF');
-    expect(() => { assertPragmas(raw, false); }).toThrow(DatabaseSetupError);
-    expect(() => { assertPragmas(raw, false); }).toThrow(/journal_mode=delete, synchronous=1, foreign_keys=0/);
+    expect(() => {
+      assertPragmas(raw, false);
+    }).toThrow(DatabaseSetupError);
+    expect(() => {
+      assertPragmas(raw, false);
+    }).toThrow(/journal_mode=delete, synchronous=1, foreign_keys=0/);
     raw.close();
   });
 

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { isDomainError, type DomainError } from '../../core/errors';
+import { openDatabase, type Db } from '../../db/open';
+import type { Actor } from '../../db/repos/actor';
+import { createRepos, type Repos, type ReposOptions } from '../../db/repos';
+import { tempDir } from './temp-dir';
+
+/** A clock that stands still until moved: `advance(ms)`. */
+export interface FakeClock {
+  readonly now: () => Date;
+  advance(ms: number): void;
+  set(iso: string): void;
+}
+
+export function fakeClock(start = '2026-03-01T08:00:00.000Z'): FakeClock {
+  let t = Date.parse(start);
+  return {
+    now: () => new Date(t),
+    advance: (ms) => {
+      t += ms;
+    },
+    set: (iso) => {
+      t = Date.parse(iso);
+    },
+  };
+}
+
+/** Repositories over a fresh database file in a temp dir, closed when the test ends. */
+export function openTestRepos(options: Omit<ReposOptions, 'now'> = {}): {
+  db: Db;
+  repos: Repos;
+  clock: FakeClock;
+  file: string;
+} {
+  const file = path.join(tempDir(), 'dangan.db');
+  const { db } = openDatabase(file);
+  const clock = fakeClock();
+  const repos = createRepos(db, { ...options, now: clock.now });
+  onTestFinished(() => {
+    if (db.open) db.close();
+  });
+  return { db, repos, clock, file };
+}
+
+export const OPERATOR: Actor = { userId: null, username: 'op-wang', role: 'operator' };
+export const QA: Actor = { userId: null, username: 'qa-li', role: 'qa' };
+export const TECHNICIAN: Actor = { userId: null, username: 'tech-chen', role: 'technician' };
+export const ADMIN: Actor = { userId: null, username: 'admin-zhao', role: 'admin' };
+
+export const USCC_A = '91350200776049653A';
+export const USCC_B = '91350500798359476R';
+export const USCC_C = '91350200MA2YJ1XR9G';
+export const REG_NO = '110108000000016';
+
+/** An enterprise and a registered volume (350200, 2026, SL, serial 1). */
+export function seedVolume(repos: Repos, serial = 1): { enterpriseId: number; volumeId: number } {
+  const enterprise =
+    repos.enterprises.findByCode(USCC_A) ??
+    repos.enterprises.create({ uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' }, OPERATOR);
+  const volume = repos.volumes.create(
+    {
+      enterpriseId: enterprise.id,
+      archiveNo: `350200-2026-SL-${String(serial).padStart(6, '0')}`,
+      volumeType: 'SL',
+      year: 2026,
+      bureauCode: '350200',
+    },
+    OPERATOR,
+  );
+  return { enterpriseId: enterprise.id, volumeId: volume.id };
+}
+
+/** The DomainError `fn` throws (fails the test when it throws nothing or something else). */
+export function domainError(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (isDomainError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError, nothing was thrown');
+}
