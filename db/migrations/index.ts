@@ -2,6 +2,11 @@ import type Database from 'better-sqlite3';
 import { migration0001 } from './0001-system';
 import { migration0002 } from './0002-catalogue';
 import { migration0003 } from './0003-work-queues';
+import { migration0004 } from './0004-capture';
+import { migration0005 } from './0005-cataloguing';
+import { migration0006 } from './0006-transfer';
+import { migration0007 } from './0007-data-health';
+import { migration0008 } from './0008-desktop';
 
 /**
  * A schema change. Released migrations are never edited: a change is a new file with the next number,
@@ -13,6 +18,15 @@ export interface Migration {
   readonly up: (db: Database.Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+];
 
 export const LATEST_VERSION = MIGRATIONS.length;
