@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { domainError } from '../tests/support/domain-error';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ARCHIVE_NUMBER_PATTERN,
@@ -12,16 +13,6 @@ import { DomainError } from './errors';
 import { VOLUME_TYPES } from './vocabulary';
 
 const P = DEFAULT_ARCHIVE_NUMBER_PATTERN;
-
-function failure(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parsePattern', () => {
   it('reads the default pattern', () => {
@@ -53,7 +44,7 @@ describe('parsePattern', () => {
     ['{serial:6}-', 'end'],
     ['{bureau}-{serial:6', 'unclosed'],
   ])('refuses %j', (pattern, why) => {
-    const e = failure(() => parsePattern(pattern));
+    const e = domainError(() => parsePattern(pattern));
     expect(e.code).toBe('archive-number.pattern');
     expect(e.text.en).toContain(why);
   });
@@ -82,15 +73,15 @@ describe('formatArchiveNumber', () => {
     [{ bureau: '1234567890123' }, 'bureau'],
     [{ bureau: '福州' }, 'bureau'],
   ])('refuses %j', (bad, part) => {
-    const e = failure(() => formatArchiveNumber(P, { ...parts, ...bad }));
+    const e = domainError(() => formatArchiveNumber(P, { ...parts, ...bad }));
     expect(e.code).toBe('archive-number.invalid');
     expect(e.details['part']).toBe(part);
   });
 
   it('requires the parts the pattern uses', () => {
-    expect(failure(() => formatArchiveNumber(P, { serial: 1, year: 2024, type: 'SL' })).details['part']).toBe(
-      'bureau',
-    );
+    expect(
+      domainError(() => formatArchiveNumber(P, { serial: 1, year: 2024, type: 'SL' })).details['part'],
+    ).toBe('bureau');
     expect(formatArchiveNumber('{bureau}-{serial:4}', { bureau: 'FZ', serial: 7 })).toBe('FZ-0007');
   });
 });
@@ -118,7 +109,7 @@ describe('parseArchiveNumber', () => {
     ['-2024-SL-000123', 'bureau'],
     ['350200-2024-SL-', 'serial'],
   ])('says which part of %j is wrong', (input, part) => {
-    const e = failure(() => parseArchiveNumber(P, input));
+    const e = domainError(() => parseArchiveNumber(P, input));
     expect(e.code).toBe('archive-number.invalid');
     expect(e.details['part']).toBe(part);
     expect(e.text.zh).toContain(input);
@@ -131,7 +122,7 @@ describe('parseArchiveNumber', () => {
     '',
     ' 350200-2024-SL-000123',
   ])('refuses the shape of %j', (input) => {
-    expect(failure(() => parseArchiveNumber(P, input)).code).toBe('archive-number.invalid');
+    expect(domainError(() => parseArchiveNumber(P, input)).code).toBe('archive-number.invalid');
   });
 });
 
@@ -164,7 +155,7 @@ describe('normalizeArchiveNumber', () => {
     ['350200-2O24-SL-123', 'year'],
     ['', undefined],
   ])('refuses %j', (input, part) => {
-    const e = failure(() => normalizeArchiveNumber(P, input));
+    const e = domainError(() => normalizeArchiveNumber(P, input));
     expect(e.code).toBe('archive-number.invalid');
     expect(e.details['part']).toBe(part);
   });

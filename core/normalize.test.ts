@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { domainError } from '../tests/support/domain-error';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors';
 import type { FieldSpec } from './normalize';
@@ -24,16 +25,6 @@ const INVISIBLES = [
   '\u2068',
   '\u2069',
 ];
-
-function thrown(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('normalizeCode', () => {
   it('folds full-width ASCII and the ideographic space, and upper-cases', () => {
@@ -162,7 +153,7 @@ describe('normalizeField', () => {
   });
 
   it('throws field.too-long naming the field, the limit and the actual length', () => {
-    const e = thrown(() => normalizeField(name, '𠀀'.repeat(150) + '😀'.repeat(51)));
+    const e = domainError(() => normalizeField(name, '𠀀'.repeat(150) + '😀'.repeat(51)));
     expect(e.code).toBe('field.too-long');
     expect(e.text.zh).toContain('企业名称');
     expect(e.text.zh).toContain('最多 200 个字符，实际 201 个');
@@ -177,7 +168,7 @@ describe('normalizeField', () => {
 
   it('throws field.required when empty after normalisation, and allows empty optional fields', () => {
     const required: FieldSpec = { ...FIELD_LIMITS.title, required: true };
-    const e = thrown(() => normalizeField(required, ' \u200B\u3000 '));
+    const e = domainError(() => normalizeField(required, ' \u200B\u3000 '));
     expect(e.code).toBe('field.required');
     expect(e.text.zh).toContain('题名');
     expect(e.text.en).toContain('Title');

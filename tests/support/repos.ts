@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import { isDomainError, type DomainError } from '../../core/errors';
 import { openDatabase, type Db } from '../../db/open';
 import type { Actor } from '../../db/repos/actor';
 import { createRepos, type Repos, type ReposOptions } from '../../db/repos';
@@ -71,13 +70,4 @@ export function seedVolume(repos: Repos, serial = 1): { enterpriseId: number; vo
   return { enterpriseId: enterprise.id, volumeId: volume.id };
 }
 
-/** The DomainError `fn` throws (fails the test when it throws nothing or something else). */
-export function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
+export { domainError } from './domain-error';

@@ -1,0 +1,12 @@
+import { isDomainError, type DomainError } from '../../core/errors';
+
+/** Runs `fn` and returns the DomainError it throws; fails when it throws nothing or something else. */
+export function domainError(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (isDomainError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError, nothing was thrown');
+}
