@@ -25,6 +25,11 @@ export interface Capabilities {
   /** Largest scan area in millimetres. */
   readonly maxWidthMm: number;
   readonly maxHeightMm: number;
+  /**
+   * When the device takes any resolution in a range (SANE `1..1200dpi (in steps of 1)`, eSCL
+   * XResolutionRange), the range itself; `resolutions` then lists the usual values inside it.
+   */
+  readonly resolutionRange?: { readonly min: number; readonly max: number; readonly step: number };
 }
 
 export interface ScanJob {
@@ -67,6 +72,7 @@ export type ScanErrorCategory =
   | 'device-gone'
   | 'cancelled'
   | 'invalid-option'
+  | 'access-denied'
   | 'io'
   | 'unknown';
 
@@ -82,7 +88,12 @@ export type ScanEvent =
     }
   | { readonly type: 'done'; readonly pages: number };
 
-/** A running scan: its events as an async stream, and a way to stop it. */
+/**
+ * A running scan: its events as an async stream, and a way to stop it.
+ * Order: pages and progress as they come; at most one `error` (the reason the run stopped early,
+ * `cancelled` after `cancel()`); always exactly one `done` last, counting the pages delivered.
+ * Pages delivered before an error are good pages and are kept.
+ */
 export interface ScanSession extends AsyncIterable<ScanEvent> {
   cancel(): void;
 }
@@ -124,6 +135,10 @@ export const SCAN_ERROR_MESSAGES: Readonly<Record<ScanErrorCategory, Text>> = {
   'invalid-option': text(
     '扫描仪不支持所选设置（分辨率、颜色或纸张来源）。请更换设置。',
     'The scanner does not support the chosen settings (resolution, colour or source). Choose others.',
+  ),
+  'access-denied': text(
+    '没有使用该扫描仪的权限（设备权限或密码）。请联系运维人员。',
+    'No permission to use this scanner (device permissions or password). Contact a technician.',
   ),
   io: text(
     '读取扫描仪数据出错。请重试；如反复出现，请重启扫描仪。',

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDomainError, type DomainError } from '../../core/errors';
+import { text, type Text } from '../../core/text';
+import { sha256Hex } from '../../db/digest';
+import { watchHotFolder, type HotFolder, type HotFolderOptions } from '../../native/folder/hot-folder';
+import { isImageName, readImageFile } from '../../native/folder/image-file';
+import { naturalCompare } from '../../native/folder/natural-order';
+import type { CapturePipeline } from './pipeline';
+
+export type FileOutcome =
+  | { readonly kind: 'taken'; readonly file: string; readonly pageIds: readonly number[] }
+  | { readonly kind: 'skipped'; readonly file: string; readonly reason: Text }
+  | { readonly kind: 'refused'; readonly file: string; readonly error: DomainError };
+
+/** Image files of a folder (not its subfolders) in natural name order; hidden files left out. */
+export function listImageFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && isImageName(e.name))
+    .map((e) => e.name)
+    .sort(naturalCompare)
+    .map((name) => path.join(dir, name));
+}
+
+/**
+ * Takes one file into a volume, exactly once: a file already taken (same path, size, mtime and digest)
+ * or whose bytes this volume already holds is skipped; a bad file is refused with its reason and
+ * nothing of it is stored; otherwise all its pages and the record of the file commit together.
+ */
+export async function importFile(
+  pipeline: CapturePipeline,
+  volumeId: number,
+  file: string,
+): Promise<FileOutcome> {
+  const abs = path.resolve(file);
+  let before: fs.Stats;
+  let bytes: Buffer;
+  try {
+    before = fs.statSync(abs);
+    bytes = fs.readFileSync(abs);
+  } catch (e) {
+    return {
+      kind: 'skipped',
+      file: abs,
+      reason: text(`无法读取：${String(e)}`, `cannot be read: ${String(e)}`),
+    };
+  }
+  const after = fs.statSync(abs, { throwIfNoEntry: false });
+  if (after?.size !== before.size || after.mtimeMs !== before.mtimeMs || bytes.length !== before.size) {
+    return {
+      kind: 'skipped',
+      file: abs,
+      reason: text('文件仍在写入，稍后再取', 'the file is still being written; it will be taken later'),
+    };
+  }
+  const identity = {
+    path: abs,
+    size: before.size,
+    mtimeMs: Math.trunc(before.mtimeMs),
+    sha256: sha256Hex(bytes),
+  };
+  const taken = pipeline.capture.fileTakenBefore(identity);
+  if (taken) {
+    return {
+      kind: 'skipped',
+      file: abs,
+      reason: text(`已于 ${taken.takenAt} 导入`, `already imported at ${taken.takenAt}`),
+    };
+  }
+  const same = pipeline.capture.sameBytesIn(volumeId, identity.sha256);
+  if (same) {
+    return {
+      kind: 'skipped',
+      file: abs,
+      reason: text(
+        `与已导入的 ${path.basename(same.path)} 内容相同`,
+        `same content as ${path.basename(same.path)}, imported before`,
+      ),
+    };
+  }
+  let image;
+  try {
+    image = await readImageFile(abs, bytes);
+  } catch (e) {
+    if (isDomainError(e)) return { kind: 'refused', file: abs, error: e };
+    throw e;
+  }
+  const pages = pipeline.captureAll(
+    volumeId,
+    image.pages.map((p) => ({
+      bytes: p.bytes,
+      mediaType: p.mediaType,
+      dpi: p.dpi ?? null,
+      mode: p.mode,
+      width: p.width,
+      height: p.height,
+    })),
+    undefined,
+    (committed) => {
+      pipeline.capture.recordFile({ ...identity, volumeId, pageIds: committed.map((p) => p.id) });
+    },
+  );
+  return { kind: 'taken', file: abs, pageIds: pages.map((p) => p.id) };
+}
+
+/** Imports a folder's image files in natural name order; one bad file never stops the others. */
+export async function importFolder(
+  pipeline: CapturePipeline,
+  volumeId: number,
+  dir: string,
+  onOutcome?: (o: FileOutcome) => void,
+): Promise<FileOutcome[]> {
+  const out: FileOutcome[] = [];
+  for (const file of listImageFiles(dir)) {
+    const o = await importFile(pipeline, volumeId, file);
+    out.push(o);
+    onOutcome?.(o);
+  }
+  return out;
+}
+
+/** Watches a hot folder and imports each file once it is complete, exactly once across restarts. */
+export function watchImport(
+  pipeline: CapturePipeline,
+  volumeId: number,
+  dir: string,
+  onOutcome: (o: FileOutcome) => void,
+  options: HotFolderOptions = {},
+): HotFolder {
+  return watchHotFolder(
+    dir,
+    async (file) => {
+      onOutcome(await importFile(pipeline, volumeId, file));
+    },
+    options,
+  );
+}
