@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { isDomainError } from '../../core/errors';
+import { VOLUME_STATES } from '../../core/lifecycle';
+import { bilingual } from '../../core/text';
+import { volumeTypeByCode } from '../../core/vocabulary';
+import { createRepos } from '../../db/repos';
+import type { Repos, Volume } from '../../db/repos';
+import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { LAYOUT_NAMES, labelSheetPdf } from '../../workstation/labels/label-pdf';
+import type { LabelItem } from '../../workstation/labels/label-pdf';
+import { readLabels } from '../../workstation/labels/read-labels';
+import { EXIT } from '../exit-codes';
+import type { Io } from '../output';
+
+/** One image in `dangan label read --json`. */
+export interface LabelReadJson {
+  image: string;
+  labels: { volumeId: string; archiveNo: string; uscc: string }[];
+  foreign: { format: string; text: string }[];
+  /** Codes that start like ours but are damaged (not in the issue's minimal shape; added for QA). */
+  damaged: { text: string; reason: string; message: string }[];
+  error?: string;
+}
+
+/** A volume named by its number, uid or 档号. */
+function findVolume(repos: Repos, ref: string): Volume | null {
+  if (/^\d+$/.test(ref)) {
+    try {
+      return repos.volumes.get(Number(ref));
+    } catch (e) {
+      if (isDomainError(e)) return null;
+      throw e;
+    }
+  }
+  const byUid = repos.volumes.byUid(ref);
+  if (byUid) return byUid;
+  const wanted = ref.trim().toUpperCase();
+  return repos.volumes.listByState(VOLUME_STATES, 10_000).find((v) => v.archiveNo === wanted) ?? null;
+}
+
+function labelItem(repos: Repos, v: Volume): LabelItem {
+  const e = repos.enterprises.get(v.enterpriseId);
+  const type = volumeTypeByCode(v.volumeType);
+  return {
+    label: { archiveNo: v.archiveNo, uscc: e.uscc ?? e.regNo ?? '', volumeId: v.uid },
+    enterpriseName: e.name,
+    caption: `${type?.name ?? v.volumeType} · ${v.year}`,
+  };
+}
+
+/** `dangan label pdf --volume <id>... -o <file.pdf> [--layout <name>]`. */
+export async function labelPdfCommand(
+  options: { dataDir: string; volumes: readonly string[]; out: string; layout: string; skip: number },
+  io: Io,
+): Promise<number> {
+  if (!LAYOUT_NAMES.includes(options.layout)) {
+    io.err(`未知的标签版式 / unknown layout "${options.layout}"; 可用 known: ${LAYOUT_NAMES.join(', ')}`);
+    return EXIT.usage;
+  }
+  const dbFile = path.join(options.dataDir, 'dangan.db');
+  if (!fs.existsSync(dbFile)) {
+    io.err(`找不到数据库 / no database at ${dbFile}`);
+    return EXIT.finding;
+  }
+  const data = openDataDir(options.dataDir, { readonly: true });
+  let items: LabelItem[];
+  try {
+    const repos = createRepos(data.db);
+    items = [];
+    for (const ref of options.volumes) {
+      const v = findVolume(repos, ref);
+      if (!v) {
+        io.err(`找不到案卷 / no such volume: ${ref}`);
+        return EXIT.finding;
+      }
+      items.push(labelItem(repos, v));
+    }
+  } finally {
+    data.close();
+  }
+  try {
+    const pdf = await labelSheetPdf(items, { layout: options.layout, skip: options.skip });
+    // Written next to the target and renamed, so a half-written PDF never replaces a good one.
+    const tmp = `${options.out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, pdf);
+    fs.renameSync(tmp, options.out);
+  } catch (e) {
+    if (isDomainError(e)) {
+      io.err(bilingual(e.text));
+      return EXIT.finding;
+    }
+    throw e;
+  }
+  io.out(
+    `✓ 已生成 ${items.length} 个标签 / wrote ${items.length} label(s) (${options.layout}): ${path.resolve(options.out)}`,
+  );
+  return EXIT.ok;
+}
+
+/** `dangan label read <image>... [--json]`: exit 1 when an image cannot be read. */
+export async function labelReadCommand(
+  images: readonly string[],
+  options: { json: boolean; dpi?: number },
+  io: Io,
+): Promise<number> {
+  const out: LabelReadJson[] = [];
+  for (const image of images) {
+    try {
+      const r = await readLabels(image, {
+        thorough: true,
+        ...(options.dpi === undefined ? {} : { dpi: options.dpi }),
+      });
+      out.push({
+        image,
+        labels: r.labels.map((l) => ({ volumeId: l.volumeId, archiveNo: l.archiveNo, uscc: l.uscc })),
+        foreign: r.foreign.map((f) => ({ format: f.format, text: f.text })),
+        damaged: r.damaged.map((d) => ({ text: d.text, reason: d.reason, message: bilingual(d.message) })),
+      });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      out.push({
+        image,
+        labels: [],
+        foreign: [],
+        damaged: [],
+        error: `无法读取图像 / cannot read image: ${why}`,
+      });
+    }
+  }
+  if (options.json) io.out(JSON.stringify(out, null, 2));
+  else {
+    for (const r of out) {
+      io.out(`${r.image}:`);
+      if (r.error !== undefined) io.out(`    ✗ ${r.error}`);
+      for (const l of r.labels)
+        io.out(`    ✓ 案卷标签 volume label: ${l.archiveNo}  ${l.uscc}  ${l.volumeId}`);
+      for (const d of r.damaged) io.out(`    ✗ 标签损坏 damaged label: ${d.message} (${d.text})`);
+      for (const f of r.foreign) io.out(`    · 其他条码 other code (${f.format}): ${f.text}`);
+      if (r.error === undefined && r.labels.length + r.damaged.length + r.foreign.length === 0) {
+        io.out('    – 未发现二维码 / no code found');
+      }
+    }
+  }
+  return out.some((r) => r.error !== undefined) ? EXIT.finding : EXIT.ok;
+}
+
+function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('应为非负整数 / expected a non-negative integer');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = parseNonNegative(value);
+  if (n === 0) throw new InvalidArgumentError('应为正整数 / expected a positive integer');
+  return n;
+}
+
+export function registerLabelCommands(program: Command, io: Io, result: { code: number }): void {
+  const label = program.command('label').description('案卷二维码标签 / QR volume labels');
+  label
+    .command('pdf')
+    .description('生成标签或分隔页 PDF / make label sheets or cover/separator sheets as PDF')
+    .addOption(new Option('--data <dir>', '工作站数据目录 / workstation data folder'))
+    .requiredOption('--volume <id...>', '案卷编号、UID 或档号 / volume ids, uids or 档号')
+    .requiredOption('-o, --out <file.pdf>', '输出文件 / output file')
+    .addOption(new Option('--layout <name>', `版式 / layout: ${LAYOUT_NAMES.join(', ')}`).default('a4-3x8'))
+    .option(
+      '--skip <n>',
+      '首页跳过已用的标签位 / positions already used on the first sheet',
+      parseNonNegative,
+      0,
+    )
+    .action(async (opts: { data?: string; volume: string[]; out: string; layout: string; skip: number }) => {
+      result.code = await labelPdfCommand(
+        {
+          dataDir: resolveDataDir({ flag: opts.data }),
+          volumes: opts.volume,
+          out: opts.out,
+          layout: opts.layout,
+          skip: opts.skip,
+        },
+        io,
+      );
+    });
+  label
+    .command('read')
+    .description('识别扫描图像上的案卷标签 / find volume labels on scanned images')
+    .argument('<image...>', '图像文件 / image files')
+    .option(
+      '--dpi <n>',
+      '扫描分辨率（图像未注明时）/ scan resolution when the file does not say',
+      parsePositive,
+    )
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action(async (images: string[], opts: { json?: boolean; dpi?: number }) => {
+      result.code = await labelReadCommand(
+        images,
+        { json: opts.json ?? false, ...(opts.dpi === undefined ? {} : { dpi: opts.dpi }) },
+        io,
+      );
+    });
+}
