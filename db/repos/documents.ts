@@ -64,12 +64,13 @@ function fault(
 
 /**
  * The catalogue (著录) of a volume: its documents, saved as a whole. Only the structural rules are
- * checked here (known type, title, real date, page ranges inside the volume, in order without gaps or
- * overlaps); the full cataloguing rules belong to core/ and come later.
+ * checked here (known type, title, real date, page ranges inside the volume, in order without overlaps,
+ * no content page left between two documents); the full rules are core/cataloguing/rules.ts, which
+ * workstation/cataloguing applies before saving.
  */
 export class DocumentsRepo {
   private readonly volumeExists: Statement<{ id: number }, { id: number }>;
-  private readonly livePages: Statement<{ volumeId: number }, { n: number }>;
+  private readonly livePages: Statement<{ volumeId: number }, PageFlagRow>;
   private readonly deleteAll: Statement<{ volumeId: number }>;
   private readonly insert: Statement<Omit<DocumentRow, 'id'>>;
   private readonly ofVolume: Statement<{ volumeId: number }, DocumentRow>;
@@ -81,7 +82,7 @@ export class DocumentsRepo {
   ) {
     this.volumeExists = db.prepare('SELECT id FROM volumes WHERE id = @id');
     this.livePages = db.prepare(
-      'SELECT count(*) AS n FROM pages WHERE volume_id = @volumeId AND deleted_at IS NULL',
+      'SELECT is_blank, is_separator FROM pages WHERE volume_id = @volumeId AND deleted_at IS NULL ORDER BY seq',
     );
     this.deleteAll = db.prepare('DELETE FROM documents WHERE volume_id = @volumeId');
     this.insert = db.prepare(
@@ -95,8 +96,7 @@ export class DocumentsRepo {
   replaceAll(volumeId: number, docs: readonly DocumentInput[], actor: Actor): CataloguedDocument[] {
     return this.db.transaction(() => {
       if (!this.volumeExists.get({ id: volumeId })) throw volumeNotFound(volumeId);
-      const pageCount = this.livePages.get({ volumeId })?.n ?? 0;
-      const rows = checkDocuments(docs, pageCount);
+      const rows = checkDocuments(docs, this.livePages.all({ volumeId }));
       const at = this.now().toISOString();
       this.deleteAll.run({ volumeId });
       rows.forEach((r, i) =>
@@ -126,12 +126,21 @@ export class DocumentsRepo {
   }
 }
 
+interface PageFlagRow {
+  is_blank: number;
+  is_separator: number;
+}
+
 type CheckedRow = Pick<
   DocumentRow,
   'type_code' | 'title' | 'doc_date' | 'responsible' | 'first_page' | 'last_page'
 >;
 
-function checkDocuments(docs: readonly DocumentInput[], pageCount: number): CheckedRow[] {
+function checkDocuments(docs: readonly DocumentInput[], pages: readonly PageFlagRow[]): CheckedRow[] {
+  const pageCount = pages.length;
+  // Blank pages and separator sheets may lie between documents (a cover sheet, an empty back side).
+  const onlyFiller = (from: number, to: number) =>
+    pages.slice(from - 1, to).every((p) => p.is_blank === 1 || p.is_separator === 1);
   let previousLast = 0;
   return docs.map((d, i) => {
     if (documentTypeByCode(d.typeCode) === undefined) {
@@ -190,7 +199,7 @@ function checkDocuments(docs: readonly DocumentInput[], pageCount: number): Chec
         },
       );
     }
-    if (firstPage !== previousLast + 1) {
+    if (firstPage !== previousLast + 1 && !onlyFiller(previousLast + 1, firstPage - 1)) {
       throw fault(
         'documents.gap',
         i,

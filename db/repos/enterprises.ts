@@ -131,6 +131,8 @@ export class EnterprisesRepo {
     user: number | null;
     now: string;
   }>;
+  private readonly byAnyGram: Statement<{ grams: string; limit: number }, EnterpriseRow>;
+  private readonly familyOf: Statement<{ id: number }, { id: number }>;
   private readonly byNames: Statement<{ names: string; id: number }, { id: number }>;
   private readonly byCodes: Statement<{ codes: string; id: number }, { id: number }>;
 
@@ -182,6 +184,25 @@ export class EnterprisesRepo {
     this.insertMerge = db.prepare(
       `INSERT INTO enterprise_merges (from_enterprise_id, into_enterprise_id, reason, user_id, created_at)
        VALUES (@from, @into, @reason, @user, @now)`,
+    );
+    // Fuzzy search: records whose name or a former name contains any of the query's character pairs;
+    // the caller ranks them by similarity. A scan with instr(), fine for a city's ~10⁵ enterprises.
+    this.byAnyGram = db.prepare(
+      `SELECT DISTINCT e.* FROM (${SELECT_ENTERPRISE}) e
+       WHERE e.deleted_at IS NULL AND e.merged_into_id IS NULL AND EXISTS (
+         SELECT 1 FROM json_each(@grams) g WHERE instr(e.name, g.value) > 0
+           OR EXISTS (SELECT 1 FROM enterprise_aliases a WHERE a.enterprise_id = e.id AND a.kind = 'name'
+                        AND instr(a.value, g.value) > 0))
+       LIMIT @limit`,
+    );
+    this.familyOf = db.prepare(
+      `WITH RECURSIVE family(id) AS (
+         SELECT @id
+         UNION
+         SELECT m.from_enterprise_id FROM enterprise_merges m JOIN family f ON m.into_enterprise_id = f.id
+         WHERE m.undone_at IS NULL
+       )
+       SELECT id FROM family ORDER BY id`,
     );
     this.byNames = db.prepare(
       `SELECT e.id FROM enterprises e
@@ -285,6 +306,22 @@ export class EnterprisesRepo {
     const escaped = escapeLike(q);
     const n = Math.max(1, Math.min(200, Math.trunc(limit)));
     return this.search.all({ prefix: `${escaped}%`, contains: `%${escaped}%`, limit: n }).map(toEnterprise);
+  }
+
+  /**
+   * Live, unmerged records whose name or a former name contains at least one of `grams` (short
+   * substrings, typically the query's character pairs), unranked: the caller scores similarity.
+   */
+  searchByGrams(grams: readonly string[], limit = 500): Enterprise[] {
+    const list = [...new Set(grams.filter((g) => g !== ''))];
+    if (list.length === 0) return [];
+    const n = Math.max(1, Math.min(5000, Math.trunc(limit)));
+    return this.byAnyGram.all({ grams: JSON.stringify(list), limit: n }).map(toEnterprise);
+  }
+
+  /** The record and every record merged into it, directly or along a chain (ids ascending). */
+  family(id: number): Enterprise[] {
+    return this.familyOf.all({ id }).map((r) => this.get(r.id));
   }
 
   /** Records another code or name of an enterprise. Adding an alias it already has returns the existing one. */

@@ -10,7 +10,7 @@ import {
 import { DEFAULT_PROVINCE, findBureau, type ProvinceConfig } from '../../core/bureaus';
 import { DomainError, isDomainError } from '../../core/errors';
 import { transition, type VolumeState } from '../../core/lifecycle';
-import { normalizeCode } from '../../core/normalize';
+import { normalizeCode, normalizeField } from '../../core/normalize';
 import { text } from '../../core/text';
 import { volumeTypeByCode } from '../../core/vocabulary';
 import type { AuditLog } from '../audit-log';
@@ -96,6 +96,7 @@ export class VolumesRepo {
   private readonly inStates: Statement<{ states: string; limit: number }, VolumeRow>;
   private readonly ofEnterprise: Statement<{ id: number }, VolumeRow>;
   private readonly setState: Statement<{ id: number; from: VolumeState; to: VolumeState; now: string }>;
+  private readonly setReason: Statement<{ id: number; reason: string | null; now: string }>;
 
   constructor(
     private readonly db: Database,
@@ -136,6 +137,14 @@ export class VolumesRepo {
     this.setState = db.prepare(
       'UPDATE volumes SET state = @to, updated_at = @now WHERE id = @id AND state = @from',
     );
+    this.setReason = db.prepare(
+      'UPDATE volumes SET page_count_reason = @reason, updated_at = @now WHERE id = @id',
+    );
+  }
+
+  /** The configured 档号 pattern, so that callers build numbers this repository accepts. */
+  get archiveNumberPattern(): ArchiveNumberPattern {
+    return this.pattern;
   }
 
   create(input: NewVolume, actor: Actor): Volume {
@@ -259,6 +268,12 @@ export class VolumesRepo {
     return toVolume(row);
   }
 
+  /** The volume with this 档号 (normalised as stored), or null. */
+  findByArchiveNo(archiveNo: string): Volume | null {
+    const hit = this.byArchiveNo.get({ archiveNo: normalizeCode(archiveNo) });
+    return hit ? this.get(hit.id) : null;
+  }
+
   byUid(uid: string): Volume | null {
     const row = this.byUidStmt.get({ uid });
     return row ? toVolume(row) : null;
@@ -334,6 +349,28 @@ export class VolumesRepo {
     }
   }
 
+  /**
+   * Records why the counted pages differ from the declared page count (null clears it). Audited; the
+   * cataloguing rules (core/cataloguing) require it whenever the two differ.
+   */
+  setPageCountReason(volumeId: number, reason: string | null, actor: Actor): Volume {
+    const why = reason === null ? null : normalizeField(PAGE_COUNT_REASON, reason);
+    return this.db.transaction(() => {
+      const before = this.get(volumeId);
+      if (before.pageCountReason === (why === '' ? null : why)) return before;
+      this.setReason.run({ id: volumeId, reason: why === '' ? null : why, now: this.now().toISOString() });
+      this.audit.append({
+        ...actorFields(actor),
+        action: 'volume.page-count-reason',
+        objectType: 'volume',
+        objectId: volumeId,
+        outcome: 'ok',
+        details: { declaredPages: before.declaredPages, reason: why },
+      });
+      return this.get(volumeId);
+    })();
+  }
+
   /** The 档号's own bureau, year and type must be the volume's: a mismatch is a typing error. */
   private assertArchiveNoMatches(
     archiveNo: string,
@@ -353,6 +390,13 @@ export class VolumesRepo {
     }
   }
 }
+
+const PAGE_COUNT_REASON = {
+  name: 'pageCountReason',
+  label: text('页数不符原因', 'Reason the page count differs'),
+  maxLength: 500,
+  kind: 'text',
+} as const;
 
 function duplicate(archiveNo: string): DomainError {
   return invalid(

@@ -1,0 +1,356 @@
+import { issue, type CatalogueIssue } from '../cataloguing/issues';
+import { countedPages, isContentPage, validateCatalogue, type CataloguePage } from '../cataloguing/rules';
+import { coverage } from '../similarity';
+import { text, type Text } from '../text';
+import { readRegNos, readUscc } from './codes-in-text';
+
+export const MACHINE_CHECK_IDS = [
+  'page-count',
+  'pages-catalogued',
+  'blank-pages',
+  'enterprise-codes',
+  'label',
+  'dpi',
+  'duplicate-images',
+] as const;
+export type MachineCheckId = (typeof MACHINE_CHECK_IDS)[number];
+
+export interface MachineCheck {
+  readonly id: MachineCheckId;
+  readonly name: Text;
+  /** fail: the volume must not pass; warning: QA should look; skipped: could not be checked (says why). */
+  readonly status: 'pass' | 'fail' | 'warning' | 'skipped';
+  readonly issues: readonly CatalogueIssue[];
+}
+
+export interface VerificationPage extends CataloguePage {
+  readonly dpiX: number | null;
+  readonly dpiY: number | null;
+  readonly sha256: string;
+  /** The payload of a label found on the page by the capture pipeline, if any. */
+  readonly labelFound: string | null;
+}
+
+/** What a label names, as the label codec (core/labels) decodes it; null: not one of our labels. */
+export interface LabelTarget {
+  readonly volumeUid?: string;
+  readonly archiveNo?: string;
+}
+export type LabelDecoder = (payload: string) => LabelTarget | null;
+
+export interface VerificationInput {
+  readonly volume: {
+    readonly uid: string;
+    readonly archiveNo: string;
+    readonly volumeType: string;
+    readonly declaredPages: number | null;
+    readonly pageCountReason: string | null;
+  };
+  readonly enterprise: { readonly uscc: string | null; readonly regNo: string | null; readonly name: string };
+  readonly pages: readonly VerificationPage[];
+  readonly documents: readonly {
+    readonly typeCode: string;
+    readonly title: string;
+    readonly docDate: string | null;
+    readonly responsible: string | null;
+    readonly firstPage: number;
+    readonly lastPage: number;
+  }[];
+  /** OCR text by page position (full page where read, else the title zone); absent = not read. */
+  readonly ocrText: ReadonlyMap<number, string>;
+  /** Absent when the label codec is not available: the label check is then skipped. */
+  readonly decodeLabel?: LabelDecoder;
+  readonly options?: VerificationOptions;
+}
+
+export interface VerificationOptions {
+  /** DA/T 31: at least 200 dpi; 300 where OCR is planned. Default 200. */
+  readonly minDpi?: number;
+  /** Document types that are registration forms carrying the enterprise's code and name. */
+  readonly formTypes?: readonly string[];
+  /** Share of the name's character pairs the OCR text must hold to count as found. Default 0.75. */
+  readonly nameCoverage?: number;
+}
+
+export const DEFAULT_FORM_TYPES: readonly string[] = ['APP', 'LIC'];
+
+const NAMES: Readonly<Record<MachineCheckId, Text>> = {
+  'page-count': text('页数核对', 'Page count'),
+  'pages-catalogued': text('每页均已著录', 'Every content page catalogued'),
+  'blank-pages': text('空白页未作正文著录', 'Blank pages not catalogued as content'),
+  'enterprise-codes': text('登记表上的代码与名称', 'Code and name on the registration forms'),
+  label: text('卷皮二维码标签', 'QR label on the cover'),
+  dpi: text('分辨率', 'Resolution'),
+  'duplicate-images': text('重复图像', 'Duplicate images'),
+};
+
+function check(id: MachineCheckId, issues: CatalogueIssue[], skippedWhy?: Text): MachineCheck {
+  if (skippedWhy !== undefined) {
+    return {
+      id,
+      name: NAMES[id],
+      status: 'skipped',
+      issues: [issue('warning', `verify.${id}.skipped`, skippedWhy)],
+    };
+  }
+  const status = issues.some((i) => i.severity === 'error') ? 'fail' : issues.length > 0 ? 'warning' : 'pass';
+  return { id, name: NAMES[id], status, issues };
+}
+
+/**
+ * The machine checks of 图文校核 (DA/T 31: every machine-checkable item on 100 % of pages): page count,
+ * every content page in a document, no blank page catalogued as content, the enterprise's code and name
+ * on the registration forms, our label on the cover naming this volume, resolution, no image twice.
+ */
+export function runMachineChecks(input: VerificationInput): MachineCheck[] {
+  const pages = [...input.pages].sort((a, b) => a.seq - b.seq);
+  const catalogue = validateCatalogue({
+    volumeType: input.volume.volumeType,
+    pages,
+    documents: input.documents,
+    declaredPages: input.volume.declaredPages,
+    pageCountReason: input.volume.pageCountReason,
+  });
+  const pick = (codes: readonly string[]) => catalogue.filter((i) => codes.includes(i.code));
+  return [
+    pageCount(input, pages),
+    check(
+      'pages-catalogued',
+      pick([
+        'catalogue.page-uncatalogued',
+        'catalogue.overlap',
+        'catalogue.range-invalid',
+        'catalogue.empty',
+      ]),
+    ),
+    check('blank-pages', pick(['catalogue.blank-document', 'catalogue.starts-blank'])),
+    enterpriseCodes(input),
+    label(input, pages),
+    dpi(input, pages),
+    duplicates(pages),
+  ];
+}
+
+function pageCount(input: VerificationInput, pages: readonly VerificationPage[]): MachineCheck {
+  const counted = countedPages(pages);
+  const declared = input.volume.declaredPages;
+  if (declared === null) {
+    return check('page-count', [
+      issue(
+        'warning',
+        'verify.pages-undeclared',
+        text(`未登记页数（实有 ${counted} 页）`, `No declared page count (${counted} pages counted)`),
+      ),
+    ]);
+  }
+  if (declared === counted) return check('page-count', []);
+  const reason = (input.volume.pageCountReason ?? '').trim();
+  return check('page-count', [
+    issue(
+      reason === '' ? 'error' : 'warning',
+      'verify.page-count',
+      reason === ''
+        ? text(
+            `登记页数 ${declared}，实有 ${counted} 页，未说明原因`,
+            `Declared ${declared} pages, counted ${counted}, no reason recorded`,
+          )
+        : text(
+            `登记页数 ${declared}，实有 ${counted} 页；原因：${reason}`,
+            `Declared ${declared} pages, counted ${counted}; reason: ${reason}`,
+          ),
+    ),
+  ]);
+}
+
+function enterpriseCodes(input: VerificationInput): MachineCheck {
+  const formTypes = input.options?.formTypes ?? DEFAULT_FORM_TYPES;
+  const minCoverage = input.options?.nameCoverage ?? 0.75;
+  const forms = input.documents.filter((d) => formTypes.includes(d.typeCode));
+  if (forms.length === 0)
+    return check('enterprise-codes', [], text('本卷没有登记表类文件', 'The volume has no registration form'));
+  const { uscc, regNo, name } = input.enterprise;
+  const issues: CatalogueIssue[] = [];
+  let read = 0;
+  forms.forEach((d) => {
+    const doc = input.documents.indexOf(d) + 1;
+    const texts: string[] = [];
+    for (let p = d.firstPage; p <= d.lastPage; p++) {
+      const t = input.ocrText.get(p);
+      if (t !== undefined) texts.push(t);
+    }
+    if (texts.length === 0) return;
+    read++;
+    const all = texts.join('\n');
+    const where = { document: doc, page: d.firstPage };
+    if (uscc !== null) {
+      const r = readUscc(all, uscc);
+      const others = r.exact.filter((c) => c !== uscc);
+      if (!r.matches && others.length > 0) {
+        issues.push(
+          issue(
+            'error',
+            'verify.uscc-mismatch',
+            text(
+              `第 ${doc} 件上的统一社会信用代码为 ${others.join('、')}，与本企业 ${uscc} 不符`,
+              `Document ${doc} shows USCC ${others.join(', ')}, not this enterprise's ${uscc}`,
+            ),
+            where,
+          ),
+        );
+      } else if (!r.matches) {
+        issues.push(
+          issue(
+            'warning',
+            'verify.uscc-not-found',
+            text(
+              `第 ${doc} 件中未识别到统一社会信用代码 ${uscc}`,
+              `USCC ${uscc} not recognised in document ${doc}`,
+            ),
+            where,
+          ),
+        );
+      }
+    } else if (regNo !== null) {
+      const found = readRegNos(all);
+      if (found.length > 0 && !found.includes(regNo)) {
+        issues.push(
+          issue(
+            'error',
+            'verify.regno-mismatch',
+            text(
+              `第 ${doc} 件上的注册号为 ${found.join('、')}，与本企业 ${regNo} 不符`,
+              `Document ${doc} shows registration number ${found.join(', ')}, not this enterprise's ${regNo}`,
+            ),
+            where,
+          ),
+        );
+      } else if (found.length === 0) {
+        issues.push(
+          issue(
+            'warning',
+            'verify.regno-not-found',
+            text(
+              `第 ${doc} 件中未识别到注册号 ${regNo}`,
+              `Registration number ${regNo} not recognised in document ${doc}`,
+            ),
+            where,
+          ),
+        );
+      }
+    }
+    if (coverage(name, all) < minCoverage) {
+      issues.push(
+        issue(
+          'warning',
+          'verify.name-not-found',
+          text(
+            `第 ${doc} 件中未识别到企业名称“${name}”`,
+            `Enterprise name "${name}" not recognised in document ${doc}`,
+          ),
+          where,
+        ),
+      );
+    }
+  });
+  if (read === 0)
+    return check(
+      'enterprise-codes',
+      [],
+      text('登记表尚未完成文字识别', 'The registration forms have not been OCR’d yet'),
+    );
+  return check('enterprise-codes', issues);
+}
+
+function label(input: VerificationInput, pages: readonly VerificationPage[]): MachineCheck {
+  if (input.decodeLabel === undefined) {
+    return check('label', [], text('未安装标签识别组件，跳过', 'Label reading is not available; skipped'));
+  }
+  const decode = input.decodeLabel;
+  const issues: CatalogueIssue[] = [];
+  const ours = pages
+    .map((p) => ({ page: p.seq, target: p.labelFound === null ? null : decode(p.labelFound) }))
+    .filter((x): x is { page: number; target: LabelTarget } => x.target !== null);
+  if (ours.length === 0) {
+    issues.push(
+      issue(
+        'warning',
+        'verify.label-missing',
+        text('卷皮上未识别到本系统的二维码标签', 'No label of ours was found on the cover'),
+      ),
+    );
+  }
+  for (const { page, target } of ours) {
+    // The volume uid is what a label is for; a label without one is judged by its 档号.
+    const names =
+      target.volumeUid !== undefined
+        ? target.volumeUid === input.volume.uid
+        : target.archiveNo === input.volume.archiveNo;
+    if (!names) {
+      issues.push(
+        issue(
+          'error',
+          'verify.label-other-volume',
+          text(
+            `第 ${page} 页的标签属于其他案卷（${target.archiveNo ?? target.volumeUid ?? '?'}）`,
+            `The label on page ${page} names another volume (${target.archiveNo ?? target.volumeUid ?? '?'})`,
+          ),
+          { page },
+        ),
+      );
+    }
+  }
+  return check('label', issues);
+}
+
+function dpi(input: VerificationInput, pages: readonly VerificationPage[]): MachineCheck {
+  const floor = input.options?.minDpi ?? 200;
+  const issues: CatalogueIssue[] = [];
+  for (const p of pages) {
+    if (p.dpiX === null || p.dpiY === null) {
+      issues.push(
+        issue(
+          'warning',
+          'verify.dpi-unknown',
+          text(`第 ${p.seq} 页分辨率未知`, `Page ${p.seq}: resolution unknown`),
+          { page: p.seq },
+        ),
+      );
+    } else if (Math.min(p.dpiX, p.dpiY) < floor) {
+      issues.push(
+        issue(
+          'error',
+          'verify.dpi-low',
+          text(
+            `第 ${p.seq} 页分辨率 ${Math.min(p.dpiX, p.dpiY)} dpi，低于 ${floor} dpi`,
+            `Page ${p.seq}: ${Math.min(p.dpiX, p.dpiY)} dpi, below ${floor} dpi`,
+          ),
+          { page: p.seq },
+        ),
+      );
+    }
+  }
+  return check('dpi', issues);
+}
+
+function duplicates(pages: readonly VerificationPage[]): MachineCheck {
+  const first = new Map<string, number>();
+  const issues: CatalogueIssue[] = [];
+  for (const p of pages) {
+    const earlier = first.get(p.sha256);
+    if (earlier === undefined) first.set(p.sha256, p.seq);
+    else if (isContentPage(p)) {
+      issues.push(
+        issue(
+          'error',
+          'verify.duplicate-image',
+          text(
+            `第 ${p.seq} 页与第 ${earlier} 页是同一图像`,
+            `Page ${p.seq} is the same image as page ${earlier}`,
+          ),
+          { page: p.seq },
+        ),
+      );
+    }
+  }
+  return check('duplicate-images', issues);
+}

@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readRegNos, readUscc } from './codes-in-text';
+import { runMachineChecks, type VerificationInput, type VerificationPage } from './machine-checks';
+import { checkSamplingRule, DEFAULT_SAMPLING, samplePages } from './review-rules';
+
+const USCC = '91350200776049653A';
+const OTHER_USCC = '91350500798359476R';
+const REG_NO = '110108000000016';
+
+function pages(spec: string, over: Partial<VerificationPage> = {}): VerificationPage[] {
+  return Array.from(spec).map((c, i) => ({
+    seq: i + 1,
+    isBlank: c === 'b',
+    isSeparator: c === 's',
+    dpiX: 300,
+    dpiY: 300,
+    sha256: String(i).padStart(64, '0'),
+    labelFound: null,
+    ...over,
+  }));
+}
+
+function input(over: Partial<VerificationInput> = {}): VerificationInput {
+  return {
+    volume: {
+      uid: 'u-1',
+      archiveNo: '350200-2026-SL-000001',
+      volumeType: 'SL',
+      declaredPages: 3,
+      pageCountReason: null,
+    },
+    enterprise: { uscc: USCC, regNo: null, name: '厦门测试有限公司' },
+    pages: pages('ccc'),
+    documents: [
+      {
+        typeCode: 'APP',
+        title: '公司设立登记申请书',
+        docDate: '20260301',
+        responsible: null,
+        firstPage: 1,
+        lastPage: 2,
+      },
+      {
+        typeCode: 'AOA',
+        title: '公司章程',
+        docDate: '20260301',
+        responsible: null,
+        firstPage: 3,
+        lastPage: 3,
+      },
+    ],
+    ocrText: new Map([[1, `公司设立登记申请书\n统一社会信用代码：${USCC}\n名称：厦门测试有限公司`]]),
+    ...over,
+  };
+}
+
+const status = (i: VerificationInput) => Object.fromEntries(runMachineChecks(i).map((c) => [c.id, c.status]));
+
+describe('reading codes from OCR text', () => {
+  it('sees through I/O/Z/S confusions and one inserted character, using the check character', () => {
+    expect(readUscc(`代码:${USCC.replace(/1/g, 'I').replace(/0/g, 'O')}`, USCC)).toEqual({
+      exact: [USCC],
+      matches: true,
+    });
+    expect(readUscc('统一社会信用代码:913502007760496534A', USCC).matches).toBe(true); // measured OCR output
+    expect(readUscc('9135 0200 7760 4965 3A', USCC).matches).toBe(true);
+    expect(readUscc(`代码 ${OTHER_USCC}`, USCC)).toEqual({ exact: [OTHER_USCC], matches: false });
+    expect(readUscc('91350200776049653B', USCC)).toEqual({ exact: [], matches: false });
+  });
+
+  it('finds 注册号 by their check digit', () => {
+    expect(readRegNos(`注册号：${REG_NO.replace(/0/g, 'O')}`)).toEqual([REG_NO]);
+    expect(readRegNos('注册号：110108000000017')).toEqual([]);
+  });
+
+  it('property: a valid USCC with any one character inserted is still matched', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 18 }),
+        fc.constantFrom(...Array.from('0123456789ABC')),
+        (at, c) => {
+          const noisy = USCC.slice(0, at) + c + USCC.slice(at);
+          expect(readUscc(`代码：${noisy}`, USCC).matches).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('machine checks', () => {
+  it('passes a good volume and skips the label check when labels cannot be read', () => {
+    expect(status(input())).toEqual({
+      'page-count': 'pass',
+      'pages-catalogued': 'pass',
+      'blank-pages': 'pass',
+      'enterprise-codes': 'pass',
+      label: 'skipped',
+      dpi: 'pass',
+      'duplicate-images': 'pass',
+    });
+  });
+
+  it('fails on page count without reason, uncatalogued pages, blank documents, low dpi and a repeated image', () => {
+    const ps = pages('cccb');
+    const low = ps.map((p) =>
+      p.seq === 2 ? { ...p, dpiX: 150, dpiY: 150 } : p.seq === 3 ? { ...p, sha256: ps[0]?.sha256 ?? '' } : p,
+    );
+    const checks = runMachineChecks(
+      input({
+        volume: { uid: 'u-1', archiveNo: 'x', volumeType: 'SL', declaredPages: 5, pageCountReason: null },
+        pages: low,
+        documents: [
+          {
+            typeCode: 'APP',
+            title: '申请书',
+            docDate: '20260301',
+            responsible: null,
+            firstPage: 1,
+            lastPage: 2,
+          },
+          {
+            typeCode: 'OTH',
+            title: '说明',
+            docDate: '20260301',
+            responsible: null,
+            firstPage: 4,
+            lastPage: 4,
+          },
+        ],
+      }),
+    );
+    const failed = checks
+      .filter((c) => c.status === 'fail')
+      .map((c) => [c.id, c.issues.map((i) => [i.code, i.page ?? i.document])]);
+    expect(failed).toEqual([
+      ['page-count', [['verify.page-count', undefined]]],
+      ['pages-catalogued', [['catalogue.page-uncatalogued', 3]]],
+      ['blank-pages', [['catalogue.blank-document', 4]]],
+      ['dpi', [['verify.dpi-low', 2]]],
+      ['duplicate-images', [['verify.duplicate-image', 3]]],
+    ]);
+  });
+
+  it('fails when the form shows another enterprise’s code, warns when the code or name is not found', () => {
+    expect(
+      status(input({ ocrText: new Map([[2, `代码 ${OTHER_USCC} 名称 厦门测试有限公司`]]) }))[
+        'enterprise-codes'
+      ],
+    ).toBe('fail');
+    const weak = runMachineChecks(input({ ocrText: new Map([[1, '看不清']]) })).find(
+      (c) => c.id === 'enterprise-codes',
+    );
+    expect(weak?.issues.map((i) => i.code)).toEqual(['verify.uscc-not-found', 'verify.name-not-found']);
+    expect(status(input({ ocrText: new Map() }))['enterprise-codes']).toBe('skipped');
+    const regOnly = input({
+      enterprise: { uscc: null, regNo: REG_NO, name: '厦门测试有限公司' },
+      ocrText: new Map([[1, `注册号 ${REG_NO} 厦门测试有限公司`]]),
+    });
+    expect(status(regOnly)['enterprise-codes']).toBe('pass');
+  });
+
+  it('checks that our label names this volume', () => {
+    const decode = (payload: string) => (payload.startsWith('DG1:') ? { archiveNo: payload.slice(4) } : null);
+    const withLabel = (payload: string | null) =>
+      input({
+        decodeLabel: decode,
+        pages: pages('ccc').map((p) => (p.seq === 1 ? { ...p, labelFound: payload } : p)),
+      });
+    expect(status(withLabel('DG1:350200-2026-SL-000001')).label).toBe('pass');
+    expect(status(withLabel('DG1:350200-2026-SL-000002')).label).toBe('fail');
+    expect(status(withLabel('https://example.invalid/licence')).label).toBe('warning'); // a foreign code only
+  });
+});
+
+describe('QA sampling', () => {
+  it('draws at least 5 % of content pages, at least one, reproducibly', () => {
+    const content = Array.from({ length: 41 }, (_, i) => i + 1);
+    const a = samplePages(content, DEFAULT_SAMPLING, 7);
+    expect(a).toHaveLength(3);
+    expect(samplePages(content, DEFAULT_SAMPLING, 7)).toEqual(a);
+    expect(new Set(a).size).toBe(3);
+    expect(samplePages([4], DEFAULT_SAMPLING, 1)).toEqual([4]);
+    expect(samplePages(content, { ...DEFAULT_SAMPLING, manualPagePercent: 100 }, 3)).toEqual(content);
+  });
+
+  it('refuses a rule below DA/T 31', () => {
+    expect(() => checkSamplingRule({ ...DEFAULT_SAMPLING, manualPagePercent: 2 })).toThrow(/DA\/T 31/);
+    expect(() => checkSamplingRule({ ...DEFAULT_SAMPLING, cataloguePercent: 50 })).toThrow(/DA\/T 31/);
+    expect(checkSamplingRule({ ...DEFAULT_SAMPLING, manualPagePercent: 10 }).manualPagePercent).toBe(10);
+  });
+});

@@ -1,0 +1,59 @@
+import {
+  runMachineChecks,
+  type LabelDecoder,
+  type MachineCheck,
+  type VerificationOptions,
+} from '../../core/verification/machine-checks';
+import type { Repos, Volume } from '../../db/repos';
+import type { PageOcrRepo } from '../../db/repos/page-ocr';
+import { decodeVolumeLabel } from './label-decoder';
+
+export interface MachineReport {
+  readonly volume: Volume;
+  readonly checks: readonly MachineCheck[];
+  /** No check failed (warnings and skipped checks do not fail a volume; QA sees them). */
+  readonly passed: boolean;
+}
+
+/**
+ * Runs the machine checks of 图文校核 on a volume as stored: its pages and flags, its catalogue, its
+ * enterprise and the OCR text of its pages (full page where read, else the title zone).
+ * Labels are read with our codec (core/labels) unless `decodeLabel` says otherwise; `decodeLabel: null`
+ * skips the label check.
+ */
+export function machineCheckVolume(
+  repos: Repos,
+  ocr: PageOcrRepo,
+  volumeId: number,
+  options: VerificationOptions & { decodeLabel?: LabelDecoder | null } = {},
+): MachineReport {
+  const volume = repos.volumes.get(volumeId);
+  const enterprise = repos.enterprises.get(repos.enterprises.resolve(volume.enterpriseId));
+  const own = repos.enterprises.get(volume.enterpriseId);
+  const pages = repos.pages.list(volumeId);
+  const ocrText = new Map<number, string>();
+  for (const zone of ['title', 'full'] as const) {
+    for (const r of ocr.listForVolume(volumeId, zone)) if (r.state === 'done') ocrText.set(r.seq, r.text);
+  }
+  const { decodeLabel = decodeVolumeLabel, ...rest } = options;
+  const checks = runMachineChecks({
+    volume,
+    // The forms carry the code the enterprise had then: a 注册号-only record merged into a USCC record
+    // still shows its 注册号, so its own codes count as well as the survivor's name.
+    enterprise: { uscc: own.uscc ?? enterprise.uscc, regNo: own.regNo ?? enterprise.regNo, name: own.name },
+    pages: pages.map((p) => ({
+      seq: p.seq,
+      isBlank: p.isBlank,
+      isSeparator: p.isSeparator,
+      dpiX: p.dpiX,
+      dpiY: p.dpiY,
+      sha256: p.blobSha256,
+      labelFound: p.labelFound,
+    })),
+    documents: repos.documents.list(volumeId),
+    ocrText,
+    ...(decodeLabel === null ? {} : { decodeLabel }),
+    options: rest,
+  });
+  return { volume, checks, passed: checks.every((c) => c.status !== 'fail') };
+}
