@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../tests/support/temp-dir';
+import { openTestWorkstation, seedVerifiedVolume } from '../../tests/support/transfer-fixtures';
+import { main } from '../main';
+import type { Io } from '../output';
+import type { BagValidateJson } from './bag';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = await main(['node', 'dangan', ...args], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('dangan bag export / validate', () => {
+  it('exports bags that validate, and --json reports a broken one with exit 1', async () => {
+    const dataDir = tempDir();
+    const ws = openTestWorkstation(dataDir);
+    const a = seedVerifiedVolume(ws, { serial: 1, pages: 2 });
+    const b = seedVerifiedVolume(ws, { serial: 2, pages: 1 });
+    ws.data.close();
+    const to = path.join(tempDir(), 'usb');
+    const exported = await run(
+      'bag',
+      'export',
+      '--data',
+      dataDir,
+      '--volume',
+      String(a.volumeId),
+      b.uid,
+      '--to',
+      to,
+    );
+    expect(exported.err).toBe('');
+    expect(exported.code).toBe(0);
+    expect(exported.out).toContain('350200-2026-SL-000002');
+
+    const ok = await run('bag', 'validate', to);
+    expect(ok.code).toBe(0);
+    expect(ok.out.match(/✓ 有效 valid/g)).toHaveLength(2);
+
+    const img = path.join(to, '350200-2026-SL-000001', 'data', 'images', 'p0001.jpg');
+    const bytes = fs.readFileSync(img);
+    bytes[0] = (bytes[0] ?? 0) ^ 1; // same size: the bag stays complete but is no longer valid
+    fs.writeFileSync(img, bytes);
+    const bad = await run(
+      'bag',
+      'validate',
+      '--json',
+      path.join(to, '350200-2026-SL-000001'),
+      path.join(to, '350200-2026-SL-000002'),
+    );
+    expect(bad.code).toBe(1);
+    const reports = JSON.parse(bad.out) as BagValidateJson[];
+    expect(reports.map((r) => [r.complete, r.valid])).toEqual([
+      [true, false],
+      [true, true],
+    ]);
+    expect(reports[0]?.errors.map((e) => [e.code, e.file])).toEqual([
+      ['bagit.digest-mismatch', 'data/images/p0001.jpg'],
+    ]);
+  });
+
+  it('exits 1 naming the volume when it does not exist', async () => {
+    const dataDir = tempDir();
+    openTestWorkstation(dataDir).data.close();
+    const r = await run('bag', 'export', '--data', dataDir, '--volume', '42', '--to', tempDir());
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('42');
+  });
+});

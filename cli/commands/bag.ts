@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { isDomainError } from '../../core/errors';
+import { bilingual } from '../../core/text';
+import { createRepos } from '../../db/repos';
+import { TransfersRepo } from '../../db/repos/transfers';
+import { validateBagDir, type BagDirReport } from '../../workstation/transfer/bag-dir';
+import { BATCH_MANIFEST, exportVolumes } from '../../workstation/transfer/export';
+import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { EXIT } from '../exit-codes';
+import { registerBagTransferCommands } from './store';
+import type { Io } from '../output';
+
+export interface BagValidateJson {
+  path: string;
+  complete: boolean;
+  valid: boolean;
+  errors: { code: string; file?: string; message: string }[];
+}
+
+/** The bag folders named by `dirs`: a bag itself, or a folder holding bags (with a batch manifest). */
+export function bagDirsOf(dirs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const d of dirs) {
+    if (!fs.existsSync(path.join(d, 'bagit.txt')) && fs.existsSync(path.join(d, BATCH_MANIFEST))) {
+      for (const name of fs.readdirSync(d).sort()) {
+        const sub = path.join(d, name);
+        if (fs.statSync(sub).isDirectory() && !name.endsWith('.partial')) out.push(sub);
+      }
+    } else out.push(d);
+  }
+  return out;
+}
+
+/** `dangan bag validate <dir>... [--json]`: exit 1 when any bag is invalid. */
+export function bagValidateCommand(dirs: readonly string[], options: { json: boolean }, io: Io): number {
+  const reports: BagDirReport[] = bagDirsOf(dirs).map((d) => validateBagDir(d));
+  const json: BagValidateJson[] = reports.map((r) => ({
+    path: r.path,
+    complete: r.complete,
+    valid: r.valid,
+    errors: r.errors.map((e) => ({
+      code: e.code,
+      ...(e.file === undefined ? {} : { file: e.file }),
+      message: bilingual(e.message),
+    })),
+  }));
+  if (options.json) io.out(JSON.stringify(json, null, 2));
+  else {
+    for (const r of json) {
+      const verdict = r.valid
+        ? '✓ 有效 valid'
+        : r.complete
+          ? '✗ 完整但无效 complete, not valid'
+          : '✗ 不完整 incomplete';
+      io.out(`${verdict}: ${r.path}`);
+      for (const e of r.errors) io.out(`    [${e.code}] ${e.message}`);
+    }
+  }
+  return reports.every((r) => r.valid) ? EXIT.ok : EXIT.finding;
+}
+
+/** `dangan bag export --volume <id>... --to <dir>`. */
+export function bagExportCommand(
+  options: { dataDir: string; volumes: readonly string[]; to: string; batch?: string },
+  io: Io,
+): number {
+  const data = openDataDir(options.dataDir);
+  try {
+    const repos = createRepos(data.db);
+    const ids: number[] = [];
+    for (const v of options.volumes) {
+      const id = /^\d+$/.test(v) ? Number(v) : (repos.volumes.byUid(v)?.id ?? null);
+      if (id === null) {
+        io.err(`找不到案卷 / no such volume: ${v}`);
+        return EXIT.finding;
+      }
+      ids.push(id);
+    }
+    const transfers = new TransfersRepo(data.db);
+    const result = exportVolumes(
+      { transfers, blobs: data.blobs, now: () => new Date() },
+      ids,
+      options.to,
+      options.batch,
+    );
+    for (const b of result.bags) {
+      io.out(
+        `${b.written ? '✓ 已写出 written' : '= 已存在 unchanged'}: ${path.join(result.to, b.dir)} (${b.archiveNo}, Payload-Oxum ${b.payloadOxum})`,
+      );
+    }
+    io.out(
+      `批次 batch ${result.batch}: ${result.bags.length} 个包 bags → ${path.join(result.to, BATCH_MANIFEST)}`,
+    );
+    io.out('待导入存储端回执 / waiting for the store’s receipt file (dangan bag receipts <file>)');
+    return EXIT.ok;
+  } catch (e) {
+    if (isDomainError(e)) {
+      io.err(`${bilingual(e.text)} [${e.code}]`);
+      return EXIT.finding;
+    }
+    throw e;
+  } finally {
+    data.close();
+  }
+}
+
+export function registerBagCommands(program: Command, io: Io, result: { code: number }): void {
+  const bag = program.command('bag').description('BagIt 包（离线移交）/ BagIt bags (offline transfer)');
+  bag
+    .command('export')
+    .description('把案卷写成 BagIt 包 / write volumes as BagIt bags with a batch manifest')
+    .addOption(new Option('--data <dir>', '工作站数据目录 / workstation data folder'))
+    .requiredOption('--volume <id...>', '案卷编号或 UID / volume ids or uids')
+    .requiredOption('--to <dir>', '目标目录（如移动硬盘）/ target folder (e.g. a removable disk)')
+    .option('--batch <name>', '批次名 / batch name (Bag-Group-Identifier)')
+    .action((opts: { data?: string; volume: string[]; to: string; batch?: string }) => {
+      result.code = bagExportCommand(
+        {
+          dataDir: resolveDataDir({ flag: opts.data }),
+          volumes: opts.volume,
+          to: opts.to,
+          ...(opts.batch === undefined ? {} : { batch: opts.batch }),
+        },
+        io,
+      );
+    });
+  bag
+    .command('validate')
+    .description('校验 BagIt 包（完整性与有效性）/ validate bags (complete and valid)')
+    .argument('<dir...>', '包目录，或含 batch-manifest.json 的目录 / bag folders, or a folder of bags')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action((dirs: string[], opts: { json?: boolean }) => {
+      result.code = bagValidateCommand(dirs, { json: opts.json ?? false }, io);
+    });
+  registerBagTransferCommands(bag, io, result);
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { dbAtVersion, upgrade } from '../../tests/support/db-at-version';
+
+describe('migration 0006 transfer', () => {
+  it('upgrades a version-5 database with a queued volume, keeps it, and adds the transfer tables', () => {
+    const { db, file } = dbAtVersion(5);
+    const t = '2026-01-01T00:00:00.000Z';
+    db.prepare(
+      "INSERT INTO enterprises (id, uscc, name, bureau_code, created_at, updated_at) VALUES (1, '91350200776049653A', '厦门测试', '350200', ?, ?)",
+    ).run(t, t);
+    db.prepare(
+      "INSERT INTO volumes (id, uid, enterprise_id, archive_no, volume_type, year, bureau_code, state, created_at, updated_at) VALUES (1, 'u1', 1, '350200-2026-SL-000001', 'SL', 2026, '350200', 'queued', ?, ?)",
+    ).run(t, t);
+    db.prepare(
+      "INSERT INTO outbox (id, volume_id, kind, state, created_at, updated_at) VALUES (1, 1, 'upload', 'failed', ?, ?)",
+    ).run(t, t);
+    db.close();
+
+    const next = upgrade(file);
+    expect(next.prepare('SELECT state, run_after FROM outbox').all()).toEqual([
+      { state: 'failed', run_after: null },
+    ]);
+    const digest = 'a'.repeat(64);
+    next
+      .prepare(
+        "INSERT INTO transfer_exports (volume_id, bag_dir, batch, manifest_sha256, state, created_at, updated_at) VALUES (1, '/x', 'b', ?, 'awaiting-receipt', ?, ?)",
+      )
+      .run(digest, t, t);
+    const receipt = next.prepare(
+      "INSERT INTO transfer_receipts (volume_id, manifest_sha256, store_version, via, receipt, received_at) VALUES (1, ?, 1, 'offline', '{}', ?)",
+    );
+    receipt.run(digest, t);
+    expect(() => receipt.run(digest, t)).toThrow(/UNIQUE/);
+    expect(() =>
+      next
+        .prepare(
+          "INSERT INTO transfer_uploads (outbox_id, blob_sha256, upload_url, created_at) VALUES (99, 'x', 'u', ?)",
+        )
+        .run(t),
+    ).toThrow(/FOREIGN KEY/);
+    next.close();
+  });
+});

@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { FileStore } from '@tus/file-store';
+import { Server as TusServer } from '@tus/server';
+import { z } from 'zod';
+import { canonicalJson, type Json } from '../core/canonical-json';
+import { isDomainError } from '../core/errors';
+import type { StoreClient } from '../db/store/store-repo';
+import { BagRefused, ingestStaged, missingBlobs, type StagedFile } from './ingest';
+import type { StoreData } from './store-data';
+
+const MAX_BLOB_BYTES = 1024 ** 3;
+
+const fileSchema = z.object({
+  path: z.string().min(1).max(1000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().min(0).max(MAX_BLOB_BYTES),
+});
+const openSchema = z.object({
+  volumeUid: z.string().min(1).max(100),
+  files: z.array(fileSchema).min(1).max(200_000),
+});
+
+/** `Authorization: Bearer <clientId>:<secret>` → the client, or null. */
+function authenticate(store: StoreData, header: string | null | undefined): StoreClient | null {
+  const m = /^Bearer ([A-Za-z0-9-]+):([A-Za-z0-9_-]+)$/.exec(header ?? '');
+  return m ? store.repo.authenticate(m[1] ?? '', m[2] ?? '') : null;
+}
+
+/** tus reads `status_code` and `body` off what a hook throws. */
+class TusRefusal extends Error {
+  constructor(
+    readonly status_code: number,
+    readonly body: string,
+  ) {
+    super(body.trim());
+  }
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Json,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/**
+ * The store's HTTP API (Fastify). Every write needs a client credential and an Idempotency-Key; a
+ * replay with the same key and body gets the first response, the same key with another body 422.
+ *
+ *   GET  /v1/key                         receipt-signing public key (no auth)
+ *   POST /v1/transfers                   offer a bag's files → { transferId, missing }
+ *   *    /v1/uploads[/id]                tus 1.0 resumable upload of one missing blob (checked on completion)
+ *   POST /v1/transfers/:id/commit        verify and commit → { receipt, created }
+ *   GET  /v1/lookup?code=USCC|注册号      the enterprise's volumes (duplicate-digitization guard)
+ *   GET  /v1/volumes/:uid                a volume's versions and pages
+ */
+export function buildStoreApp(
+  store: StoreData,
+  options: { https?: { cert: Buffer; key: Buffer }; logger?: boolean } = {},
+): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  const tus = new TusServer({
+    path: '/v1/uploads',
+    datastore: new FileStore({ directory: store.uploadsDir }),
+    relativeLocation: true,
+    maxSize: MAX_BLOB_BYTES,
+    onUploadCreate: async (req, upload) => {
+      const client = authenticate(store, req.headers.get('authorization'));
+      const session = store.repo.session(upload.metadata?.['transfer'] ?? '');
+      const sha = upload.metadata?.['sha256'] ?? '';
+      const listed = session
+        ? z
+            .array(fileSchema)
+            .parse(session.files)
+            .find((f) => f.sha256 === sha)
+        : undefined;
+      if (
+        !client ||
+        !session ||
+        session.clientId !== client.clientId ||
+        !listed ||
+        listed.size !== upload.size
+      ) {
+        throw new TusRefusal(403, 'upload not part of an open transfer of this client\n');
+      }
+      return Promise.resolve({});
+    },
+    onIncomingRequest: async (req) => {
+      if (!authenticate(store, req.headers.get('authorization'))) throw new TusRefusal(401, 'unauthorized\n');
+      return Promise.resolve();
+    },
+    // The whole blob is hashed once complete; a mismatch is refused (tus 460) and the bytes dropped.
+    onUploadFinish: async (_req, upload) => {
+      const file = upload.storage?.path;
+      const expected = upload.metadata?.['sha256'] ?? '';
+      if (!file) throw new TusRefusal(500, 'upload has no file\n');
+      const bytes = await fs.promises.readFile(file);
+      const actual = createHash('sha256').update(bytes).digest('hex');
+      if (actual !== expected) {
+        await fs.promises.rm(file, { force: true });
+        await fs.promises.rm(`${file}.json`, { force: true });
+        throw new TusRefusal(460, 'Checksum Mismatch\n');
+      }
+      store.blobs.put(bytes);
+      await fs.promises.rm(file, { force: true });
+      await fs.promises.rm(`${file}.json`, { force: true });
+      return {};
+    },
+  });
+
+  // tus reads the request stream itself: Fastify must not parse these bodies.
+  app.addContentTypeParser(
+    'application/offset+octet-stream',
+    (_req: FastifyRequest, _payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) => {
+      done(null);
+    },
+  );
+  const tusHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    await tus.handle(req.raw, reply.raw);
+  };
+  app.all('/v1/uploads', tusHandler);
+  app.all('/v1/uploads/*', tusHandler);
+
+  const requireClient = (req: FastifyRequest): StoreClient => {
+    const client = authenticate(store, req.headers.authorization);
+    if (!client) throw new HttpFailure(401, { code: 'store.unauthorized', message: '未授权 / unauthorized' });
+    return client;
+  };
+
+  /** Runs a write once per (client, Idempotency-Key); replays return the stored response. */
+  const idempotent = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    client: StoreClient,
+    run: () => { status: number; body: Json },
+  ) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || !/^[A-Za-z0-9:._-]{8,200}$/.test(key)) {
+      throw new HttpFailure(400, {
+        code: 'store.idempotency-key-required',
+        message: 'Idempotency-Key header required',
+      });
+    }
+    const fingerprint = createHash('sha256')
+      .update(
+        `${req.method} ${req.routeOptions.url ?? ''} ${JSON.stringify(req.params)} ${canonicalJson(req.body ?? null)}`,
+      )
+      .digest('hex');
+    const prior = store.repo.idempotent(client.clientId, key);
+    if (prior) {
+      if (prior.fingerprint !== fingerprint) {
+        throw new HttpFailure(422, {
+          code: 'store.idempotency-key-reused',
+          message: 'Idempotency-Key reused with another request',
+        });
+      }
+      return reply.code(prior.status).header('idempotent-replayed', 'true').send(prior.response);
+    }
+    const { status, body } = run();
+    store.repo.remember(client.clientId, key, fingerprint, status, body);
+    return reply.code(status).send(body);
+  };
+
+  app.setErrorHandler((error: unknown, _req, reply) => {
+    if (error instanceof HttpFailure) return reply.code(error.status).send(error.body);
+    if (error instanceof BagRefused)
+      return reply
+        .code(422)
+        .send({ code: error.code, message: error.message, errors: error.details['errors'] as Json });
+    if (isDomainError(error)) {
+      const status =
+        error.code === 'store.wrong-bureau' ? 403 : error.code === 'store.blob-missing' ? 409 : 422;
+      return reply.code(status).send({ code: error.code, message: `${error.text.zh} / ${error.text.en}` });
+    }
+    if (error instanceof z.ZodError)
+      return reply.code(400).send({ code: 'store.bad-request', message: error.message });
+    const statusCode = (error as { statusCode?: number }).statusCode;
+    if (typeof statusCode === 'number' && statusCode < 500)
+      return reply.code(statusCode).send({ code: 'store.bad-request', message: String(error) });
+    return reply.code(500).send({ code: 'store.internal', message: 'internal error' });
+  });
+
+  app.get('/v1/health', () => ({ ok: true }));
+  app.get('/v1/key', () => ({
+    keyId: store.key.keyId,
+    publicKey: store.key.publicKey,
+    algorithm: 'ed25519',
+  }));
+
+  app.post('/v1/transfers', (req, reply) => {
+    const client = requireClient(req);
+    const body = openSchema.parse(req.body);
+    const files = body.files;
+    return idempotent(req, reply, client, () => ({
+      status: 201,
+      body: { transferId: store.repo.openSession(client.clientId, body.volumeUid, files) },
+    }));
+  });
+
+  app.get('/v1/transfers/:id', (req) => {
+    const client = requireClient(req);
+    const { id } = req.params as { id: string };
+    const session = store.repo.session(id);
+    if (!session || session.clientId !== client.clientId)
+      throw new HttpFailure(404, { code: 'store.no-transfer', message: 'no such transfer' });
+    const files = z.array(fileSchema).parse(session.files);
+    return { transferId: id, state: session.state, missing: missingBlobs(store, files) };
+  });
+
+  app.post('/v1/transfers/:id/commit', (req, reply) => {
+    const client = requireClient(req);
+    const { id } = req.params as { id: string };
+    return idempotent(req, reply, client, () => {
+      const session = store.repo.session(id);
+      if (!session || session.clientId !== client.clientId)
+        throw new HttpFailure(404, { code: 'store.no-transfer', message: 'no such transfer' });
+      const files: StagedFile[] = z.array(fileSchema).parse(session.files);
+      const missing = missingBlobs(store, files);
+      if (missing.length > 0)
+        throw new HttpFailure(409, { code: 'store.blob-missing', message: 'blobs missing', missing });
+      const result = ingestStaged(store, client, files, 'online');
+      store.repo.closeSession(id, result.receipt.body.receiptId);
+      return { status: 200, body: { receipt: result.receipt, created: result.created } };
+    });
+  });
+
+  app.get('/v1/lookup', (req) => {
+    requireClient(req);
+    const code = (req.query as { code?: unknown }).code;
+    if (typeof code !== 'string' || code.length === 0 || code.length > 40)
+      throw new HttpFailure(400, { code: 'store.bad-request', message: 'code= required' });
+    return { code, volumes: store.repo.lookup(code.trim().toUpperCase()) };
+  });
+
+  app.get('/v1/volumes/:uid', (req) => {
+    requireClient(req);
+    const v = store.repo.volume((req.params as { uid: string }).uid);
+    if (!v) throw new HttpFailure(404, { code: 'store.no-volume', message: 'no such volume' });
+    return v;
+  });
+
+  return app;
+}
