@@ -1,0 +1,92 @@
+import ExcelJS from 'exceljs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultyCatalogue } from '../../tests/support/faulty-catalogue';
+import { tempDir } from '../../tests/support/temp-dir';
+import { main } from '../main';
+import type { Io } from '../output';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = await main(['node', 'dangan', ...args], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+interface JsonReport {
+  categories: {
+    id: string;
+    name: string;
+    severity: string;
+    count: number;
+    findings: { kind: string; entityId: string }[];
+  }[];
+}
+
+describe('dangan check', () => {
+  it('--json prints every category with counts and findings and exits 1 on errors', async () => {
+    const cat = faultyCatalogue({ realTime: true });
+    const rosterFile = path.join(tempDir(), 'roster.json');
+    fs.writeFileSync(rosterFile, JSON.stringify(cat.roster));
+    cat.db.close();
+    const r = await run('check', '--data', cat.dir, '--roster', rosterFile, '--json', '--fixity-runs', '1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.categories).toHaveLength(14);
+    for (const c of report.categories) {
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'name', 'severity', 'count', 'findings']));
+      expect(c.findings.map((f) => `${f.kind} ${f.entityId}`).sort()).toEqual(
+        cat.expected.get(c.id as never) ?? [],
+      );
+    }
+  });
+
+  it('exits 0 when only warnings are found, and prints Chinese first', async () => {
+    const cat = faultyCatalogue();
+    cat.db.close();
+    const r = await run('check', '--data', cat.dir, '--only', 'page-count,no-opening');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/档案页数不一致的档案卷 page-count: 1/);
+    expect(r.out).toMatch(/著录 5 页，实有 2 页 \/ Volume .* declares 5 pages, 2 counted/);
+    expect(r.out).toMatch(/结论：无错误/);
+  });
+
+  it('--xlsx writes a summary sheet and one sheet per category with Chinese headers', async () => {
+    const cat = faultyCatalogue();
+    cat.db.close();
+    const file = path.join(tempDir(), 'report.xlsx');
+    const r = await run('check', '--data', cat.dir, '--xlsx', file, '--only', 'index-error,page-error');
+    expect(r.code).toBe(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['汇总', '档案索引错误的档案卷', '页级别错误的档案卷']);
+    const summary = wb.getWorksheet('汇总');
+    expect(summary?.getRow(1).values).toEqual(expect.arrayContaining(['类别代码', '检错类别', '问题数']));
+    expect(summary?.getRow(2).getCell(4).value).toBe(cat.expected.get('index-error')?.length);
+    const pages = wb.getWorksheet('页级别错误的档案卷');
+    expect(pages?.rowCount).toBe(1 + (cat.expected.get('page-error')?.length ?? 0));
+    expect(pages?.getRow(1).getCell(5).value).toBe('问题描述');
+  });
+
+  it('refuses a malformed roster, an unknown category, both outputs, and a missing database', async () => {
+    const cat = faultyCatalogue({ faults: false, clean: 1 });
+    cat.db.close();
+    const bad = path.join(tempDir(), 'roster.csv');
+    fs.writeFileSync(bad, 'code,status\n123,active\n');
+    const r1 = await run('check', '--data', cat.dir, '--roster', bad);
+    expect(r1.code).toBe(1);
+    expect(r1.err).toMatch(/名录文件无效.*\/ Invalid roster.*line 2/);
+    const r2 = await run('check', '--data', cat.dir, '--only', 'nope');
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/未知的检错类别/);
+    expect((await run('check', '--data', cat.dir, '--json', '--xlsx', 'x.xlsx')).code).toBe(2);
+    const r3 = await run('check', '--data', tempDir());
+    expect(r3.code).toBe(1);
+    expect(r3.err).toMatch(/找不到数据库/);
+    const r4 = await run('check', '--store-data', cat.dir);
+    expect(r4.err).toMatch(/尚未接入/);
+  });
+});

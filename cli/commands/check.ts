@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CHECK_IDS, type CheckId } from '../../core/checks/categories';
+import { hasErrors, type CheckReport } from '../../core/checks/finding';
+import { parseRoster, type RosterEntry } from '../../core/checks/roster';
+import { DomainError, isDomainError } from '../../core/errors';
+import { text } from '../../core/text';
+import { runFixitySlice, type FixityRun } from '../../db/checks/fixity';
+import { blobStoreInventory } from '../../db/checks/inventory';
+import { runChecks } from '../../db/checks/run';
+import { CHECK_SCHEMAS } from '../../db/checks/schemas';
+import { openDataDir, type WorkstationData } from '../../workstation/data-dir';
+import { EXIT } from '../exit-codes';
+import { line, type Io } from '../output';
+import { writeCheckWorkbook } from './check-xlsx';
+
+export interface CheckCommandOptions {
+  readonly data?: string | undefined;
+  readonly storeData?: string | undefined;
+  readonly roster?: string | undefined;
+  readonly only?: readonly CheckId[] | undefined;
+  readonly json: boolean;
+  readonly xlsx?: string | undefined;
+  /** The full re-hash is spread over this many runs (0 = skip it this run). */
+  readonly fixityRuns: number;
+  readonly now?: Date;
+}
+
+const SHOWN_PER_CATEGORY = 20;
+
+/** `dangan check`: the monthly data checks. Exit 1 when any finding is an error (or the input is bad). */
+export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
+  let data: WorkstationData;
+  let roster: RosterEntry[] | undefined;
+  try {
+    if (options.json && options.xlsx !== undefined) {
+      io.err('--json 与 --xlsx 只能选一个 / choose either --json or --xlsx');
+      return EXIT.usage;
+    }
+    roster = options.roster === undefined ? undefined : readRoster(options.roster);
+    data = openTarget(options);
+  } catch (e) {
+    if (isDomainError(e)) {
+      io.err(line(e.text));
+      return EXIT.finding;
+    }
+    throw e;
+  }
+  const now = options.now ?? new Date();
+  let report: CheckReport;
+  let fixity: FixityRun | undefined;
+  try {
+    const ids = options.only ?? CHECK_IDS;
+    if (options.fixityRuns > 0 && ids.includes('image-wrong')) {
+      fixity = runFixitySlice(data.db, data.blobs, { runsPerCycle: options.fixityRuns });
+    }
+    report = runChecks(data.db, {
+      inventory: blobStoreInventory(data.blobs),
+      now,
+      ...(options.only === undefined ? {} : { only: options.only }),
+      ...(roster === undefined ? {} : { roster }),
+    });
+  } finally {
+    data.close();
+  }
+
+  if (options.json) {
+    io.out(
+      JSON.stringify(
+        { dataDir: data.dir, at: now.toISOString(), fixity: fixity ?? null, ...report },
+        null,
+        2,
+      ),
+    );
+  } else {
+    print(report, data.dir, fixity, io);
+    if (options.xlsx !== undefined) {
+      await writeCheckWorkbook(report, options.xlsx, { dataDir: data.dir, at: now });
+      io.out(`已写入 / written: ${options.xlsx}`);
+    }
+  }
+  return hasErrors(report) ? EXIT.finding : EXIT.ok;
+}
+
+function readRoster(file: string): RosterEntry[] {
+  let content: string;
+  try {
+    content = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DomainError(
+      'roster.unreadable',
+      text(
+        `无法读取名录文件 ${file}`,
+        `Cannot read the roster ${file}: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    );
+  }
+  return parseRoster(content, path.extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
+}
+
+function openTarget(options: CheckCommandOptions): WorkstationData {
+  const dir = options.storeData ?? options.data;
+  if (dir === undefined || (options.storeData !== undefined && options.data !== undefined)) {
+    throw new DomainError(
+      'check.target',
+      text('请指定 --data 或 --store-data 之一', 'Give exactly one of --data or --store-data'),
+    );
+  }
+  if (options.storeData !== undefined && CHECK_SCHEMAS.store === undefined) {
+    throw new DomainError(
+      'check.store-not-ready',
+      text(
+        '档案库（store）的数据库结构尚未接入检错，请先用 --data 检查工作站数据',
+        "The store's schema is not plugged into the checks yet; check workstation data with --data",
+      ),
+    );
+  }
+  if (!fs.existsSync(path.join(dir, 'dangan.db'))) {
+    throw new DomainError('check.no-database', text(`找不到数据库：${dir}`, `No database in ${dir}`));
+  }
+  return openDataDir(dir);
+}
+
+function print(report: CheckReport, dir: string, fixity: FixityRun | undefined, io: Io): void {
+  const mark = { error: '✗', warning: '!', info: 'i' } as const;
+  io.out(`数据目录 data folder: ${dir}`);
+  if (fixity) {
+    io.out(
+      `完整复核 fixity: 第 ${fixity.cycle} 轮，本次复核 ${fixity.checked} 个图像，问题 ${fixity.problems.length} / cycle ${fixity.cycle}, ${fixity.checked} blobs re-hashed, ${fixity.problems.length} problems${fixity.cycleCompleted ? '（本轮完成 / cycle complete）' : ''}`,
+    );
+  }
+  for (const c of report.categories) {
+    const worst = c.findings[0]?.severity;
+    io.out(`${c.count === 0 ? '✓' : mark[worst ?? 'info']} ${c.name} ${c.id}: ${c.count}`);
+    for (const n of c.notes) io.out(`    （${line(n)}）`);
+    for (const f of c.findings.slice(0, SHOWN_PER_CATEGORY)) {
+      io.out(`    [${f.severity}] ${f.entityType} ${f.entityId}: ${line(f.message)}`);
+    }
+    if (c.count > SHOWN_PER_CATEGORY) {
+      io.out(
+        `    … 另有 ${c.count - SHOWN_PER_CATEGORY} 项，用 --json 或 --xlsx 查看全部 / ${c.count - SHOWN_PER_CATEGORY} more: use --json or --xlsx`,
+      );
+    }
+  }
+  const total = report.categories.reduce((n, c) => n + c.count, 0);
+  io.out(
+    hasErrors(report)
+      ? `结论：发现错误（共 ${total} 项） / result: errors found (${total} findings)`
+      : `结论：无错误（共 ${total} 项提示或警告） / result: no errors (${total} warnings or notes)`,
+  );
+}

@@ -1,0 +1,61 @@
+import ExcelJS from 'exceljs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDomainError } from '../../core/errors';
+import { text } from '../../core/text';
+import { monthlyStats, type MonthlyStats } from '../../db/stats/monthly';
+import { openDataDir } from '../../workstation/data-dir';
+import { EXIT } from '../exit-codes';
+import { line, type Io } from '../output';
+
+/** `dangan report monthly`: the month's figures; one sheet per topic with Chinese headers. */
+export async function reportMonthlyCommand(
+  options: { dataDir: string; month: string; xlsx?: string | undefined; json: boolean },
+  io: Io,
+): Promise<number> {
+  if (!fs.existsSync(path.join(options.dataDir, 'dangan.db'))) {
+    io.err(line(text(`找不到数据库：${options.dataDir}`, `No database in ${options.dataDir}`)));
+    return EXIT.finding;
+  }
+  const data = openDataDir(options.dataDir, { readonly: true });
+  let stats: MonthlyStats;
+  try {
+    stats = monthlyStats(data.db, options.month);
+  } catch (e) {
+    if (isDomainError(e)) {
+      io.err(line(e.text));
+      return EXIT.usage;
+    }
+    throw e;
+  } finally {
+    data.close();
+  }
+  if (options.json) io.out(JSON.stringify(stats, null, 2));
+  else {
+    io.out(`综合统计 monthly report ${stats.month}`);
+    for (const t of stats.topics)
+      io.out(`  ${t.title} / ${t.titleEn}: ${t.rows.length} 行 rows${t.note ? `（${t.note}）` : ''}`);
+  }
+  if (options.xlsx !== undefined) {
+    await writeStatsWorkbook(stats, options.xlsx);
+    if (!options.json) io.out(`已写入 / written: ${options.xlsx}`);
+  }
+  return EXIT.ok;
+}
+
+export async function writeStatsWorkbook(stats: MonthlyStats, file: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Dangan 档案';
+  for (const t of stats.topics) {
+    const sheet = wb.addWorksheet(t.title.slice(0, 31));
+    sheet.columns = t.columns.map((c) => ({
+      header: c.header,
+      key: c.key,
+      width: Math.max(12, c.header.length * 3),
+    }));
+    for (const r of t.rows) sheet.addRow(r);
+    if (t.note) sheet.addRow({ [t.columns[0]?.key ?? 'a']: t.note });
+    sheet.getRow(1).font = { bold: true };
+  }
+  await wb.xlsx.writeFile(file);
+}

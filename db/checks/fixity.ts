@@ -1,0 +1,133 @@
+import type { Database } from 'better-sqlite3';
+import fs from 'node:fs';
+import type { BlobStore } from '../blob-store';
+import { isErrno } from '../durable-file';
+import { sha256Hex } from '../digest';
+import { probeImage } from './image-probe';
+
+export interface FixityOptions {
+  /** A cycle over all blobs is spread over this many runs (daily runs: about a month). */
+  readonly runsPerCycle?: number;
+  /** Overrides the slice size (blobs per run). */
+  readonly maxBlobs?: number;
+  /** Commit results and cursor after this many blobs, so that an interrupted run loses little. */
+  readonly chunk?: number;
+  /** Checks that the bytes are a whole image; null = fine. Default: probeImage (structure only). */
+  readonly probe?: ((bytes: Uint8Array) => string | null) | null;
+  readonly now?: () => Date;
+}
+
+export type FixityStatus = 'ok' | 'missing' | 'corrupt' | 'undecodable';
+
+export interface FixityRun {
+  readonly cycle: number;
+  readonly checked: number;
+  readonly bytes: number;
+  readonly problems: readonly { sha256: string; status: Exclude<FixityStatus, 'ok'> }[];
+  /** The run reached the end of the digest order; the next run starts a new cycle. */
+  readonly cycleCompleted: boolean;
+  readonly cursor: string;
+}
+
+interface State {
+  cycle: number;
+  cursor: string;
+}
+
+/**
+ * The full re-hash over terabytes, spread over the month: each run takes the next slice of blobs in
+ * digest order (1/runsPerCycle of them), re-reads and re-hashes their bytes, and records the result.
+ * The cursor is committed with each chunk of results, so a killed run resumes where it stopped. Since
+ * SHA-256 digests are uniform, a slice in digest order is a fair sample of the whole store.
+ */
+export function runFixitySlice(db: Database, blobs: BlobStore, options: FixityOptions = {}): FixityRun {
+  const now = options.now ?? (() => new Date());
+  const probe = options.probe === undefined ? probeImage : options.probe;
+  const chunk = options.chunk ?? 100;
+  const state = loadState(db, now);
+  const total = db.prepare('SELECT count(*) FROM blobs').pluck().get() as number;
+  const slice = options.maxBlobs ?? Math.max(1, Math.ceil(total / (options.runsPerCycle ?? 30)));
+
+  const next = db.prepare<[string, number], { sha256: string; size: number }>(
+    'SELECT sha256, size FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT ?',
+  );
+  const record = db.prepare(
+    `INSERT INTO fixity_results (sha256, cycle, checked_at, status, actual_sha256, size, error)
+     VALUES (@sha256, @cycle, @checked_at, @status, @actual, @size, @error)
+     ON CONFLICT (sha256) DO UPDATE SET cycle = excluded.cycle, checked_at = excluded.checked_at,
+       status = excluded.status, actual_sha256 = excluded.actual_sha256, size = excluded.size, error = excluded.error`,
+  );
+  const saveCursor = db.prepare('UPDATE fixity_state SET cursor = ?, updated_at = ? WHERE id = 1');
+  const newCycle = db.prepare(
+    "UPDATE fixity_state SET cycle = cycle + 1, cursor = '', cycle_started_at = ?, updated_at = ? WHERE id = 1",
+  );
+
+  let cursor = state.cursor;
+  let checked = 0;
+  let bytesRead = 0;
+  let completed = false;
+  const problems: { sha256: string; status: Exclude<FixityStatus, 'ok'> }[] = [];
+  while (checked < slice) {
+    const rows = next.all(cursor, Math.min(chunk, slice - checked));
+    if (rows.length === 0) {
+      completed = true;
+      break;
+    }
+    const results = rows.map((row) => {
+      const r = rehash(blobs, row.sha256, probe);
+      bytesRead += r.size ?? 0;
+      if (r.status !== 'ok') problems.push({ sha256: row.sha256, status: r.status });
+      return r;
+    });
+    const last = rows.at(-1)?.sha256 ?? cursor;
+    db.transaction(() => {
+      const at = now().toISOString();
+      for (const r of results) record.run({ ...r, cycle: state.cycle, checked_at: at });
+      saveCursor.run(last, at);
+    })();
+    cursor = last;
+    checked += rows.length;
+  }
+  if (!completed && next.all(cursor, 1).length === 0) completed = true;
+  if (completed) {
+    const at = now().toISOString();
+    newCycle.run(at, at);
+  }
+  return { cycle: state.cycle, checked, bytes: bytesRead, problems, cycleCompleted: completed, cursor };
+}
+
+function loadState(db: Database, now: () => Date): State {
+  const row = db.prepare('SELECT cycle, cursor FROM fixity_state WHERE id = 1').get() as State | undefined;
+  if (row) return row;
+  const at = now().toISOString();
+  db.prepare(
+    "INSERT INTO fixity_state (id, cycle, cursor, cycle_started_at, updated_at) VALUES (1, 1, '', ?, ?)",
+  ).run(at, at);
+  return { cycle: 1, cursor: '' };
+}
+
+function rehash(
+  blobs: BlobStore,
+  sha256: string,
+  probe: ((bytes: Uint8Array) => string | null) | null,
+): {
+  sha256: string;
+  status: FixityStatus;
+  actual: string | null;
+  size: number | null;
+  error: string | null;
+} {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(blobs.pathOf(sha256));
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return { sha256, status: 'missing', actual: null, size: null, error: null };
+    throw e;
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256) return { sha256, status: 'corrupt', actual, size: bytes.length, error: null };
+  const problem = probe === null ? null : probe(bytes);
+  return problem === null
+    ? { sha256, status: 'ok', actual: null, size: bytes.length, error: null }
+    : { sha256, status: 'undecodable', actual: null, size: bytes.length, error: problem };
+}
