@@ -1,13 +1,49 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { openDataDir } from '../../workstation/data-dir';
+import { createEngine } from '../../workstation/engine/engine';
+import { startServer } from '../../workstation/engine/server';
+import { electronBinary, tryInstallElectron } from '../electron-binary';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { REPO_ROOT, UI_OUT_DIR, buildPreload, buildUi, uiBuildIsStale } from '../ui-build';
+
+export interface StartOptions {
+  readonly dataDir: string;
+  /** `browser` skips Electron even where its binary exists. */
+  readonly mode: 'auto' | 'browser';
+  /** Prepare (create, migrate) the data folder, report it and exit. */
+  readonly check: boolean;
+  readonly port?: number;
+  readonly root?: string;
+  /** Resolves when the workstation should stop; default: SIGINT or SIGTERM. */
+  readonly until?: Promise<unknown>;
+}
+
+function signals(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => {
+      resolve();
+    });
+    process.once('SIGTERM', () => {
+      resolve();
+    });
+  });
+}
 
 /**
- * `dangan start` (what `npm start` runs). Today it prepares the data folder (creating and migrating
- * the database) and reports it; the engine server and the UI join it as the desktop-app issue lands.
+ * `dangan start` (what `npm start` runs): prepares the data folder, then opens the Electron window
+ * when the Electron binary exists, and otherwise serves the same engine and UI in browser mode on
+ * 127.0.0.1 with a per-run token, printing the address to open.
  */
-export function startCommand(options: { dataDir: string }, io: Io): number {
+export async function startCommand(options: StartOptions, io: Io): Promise<number> {
+  const root = options.root ?? REPO_ROOT;
   const data = openDataDir(options.dataDir);
+  let closed = false;
+  const close = () => {
+    if (!closed) data.close();
+    closed = true;
+  };
   try {
     const m = data.migrations;
     io.out(`档案 Dangan — 数据目录 data folder: ${data.dir}`);
@@ -16,11 +52,63 @@ export function startCommand(options: { dataDir: string }, io: Io): number {
         ? `数据库已升级到第 ${m.to} 版 / database migrated to version ${m.to} (${m.applied.map((a) => `${a.version}-${a.name}`).join(', ')})`
         : `数据库为第 ${m.to} 版 / database at version ${m.to}`,
     );
-    io.out(
-      '图形界面尚未完成；可用命令见 npx dangan --help / the UI is not built yet; see npx dangan --help for the commands available',
-    );
+    if (options.check) return EXIT.ok;
+
+    let bin = options.mode === 'browser' ? null : electronBinary(root);
+    if (bin === null && options.mode === 'auto' && process.env['DANGAN_NO_ELECTRON_INSTALL'] !== '1') {
+      const tried = await tryInstallElectron(root, options.dataDir, 30_000);
+      if (tried.attempted) {
+        io.out(
+          tried.ok
+            ? '已下载 Electron / Electron downloaded'
+            : '无法下载 Electron（离线？）/ could not download Electron (offline?)',
+        );
+      }
+      if (tried.ok) bin = electronBinary(root);
+    }
+
+    if (bin !== null) {
+      close(); // the Electron engine process opens the database itself: one writer
+      if (uiBuildIsStale()) await buildUi();
+      await buildPreload();
+      io.out('正在打开桌面窗口 / opening the desktop window');
+      return await new Promise<number>((resolve) => {
+        const child = spawn(bin, [path.join(root, 'electron', 'launch.js'), '--data', options.dataDir], {
+          stdio: 'inherit',
+        });
+        child.on('exit', (code) => {
+          resolve(code === 0 ? EXIT.ok : EXIT.finding);
+        });
+        child.on('error', () => {
+          resolve(EXIT.finding);
+        });
+      });
+    }
+
+    io.out('未找到 Electron，使用浏览器模式 / no Electron binary: browser mode');
+    if (uiBuildIsStale()) {
+      io.out('正在构建界面… / building the UI…');
+      await buildUi();
+    }
+    const engine = createEngine({
+      db: data.db,
+      dataDir: data.dir,
+      log: (message, error) => {
+        io.err(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      },
+    });
+    const server = await startServer({
+      engine,
+      uiRoot: UI_OUT_DIR,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
+    io.out(`在浏览器中打开 / open in a browser: ${server.url}`);
+    io.out('按 Ctrl+C 退出 / press Ctrl+C to stop');
+    await (options.until ?? signals());
+    await server.close();
+    io.out('已停止 / stopped');
     return EXIT.ok;
   } finally {
-    data.close();
+    close();
   }
 }

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import type { Role } from '../roles';
+import {
+  CodeCheckSchema,
+  DashboardSchema,
+  EnterpriseSchema,
+  ReferenceSchema,
+  RoleSchema,
+  SessionSchema,
+  TransitionOptionSchema,
+  UserSchema,
+  VolumeRowSchema,
+  VolumeSchema,
+  VolumeStateSchema,
+} from './models';
+
+/**
+ * Who may call an endpoint. The engine refuses everything else: an endpoint without an entry here
+ * cannot exist (the Handlers type demands one handler per entry and nothing more).
+ * - `public`: no session (first-run setup, login).
+ * - `signed-in`: any live session.
+ * - a role list: a live session whose user holds at least one of them.
+ */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly access: Access;
+}
+
+function endpoint<I extends z.ZodType, O extends z.ZodType>(
+  access: Access,
+  input: I,
+  output: O,
+): Endpoint<I, O> {
+  return { input, output, access };
+}
+
+// Bounded strings everywhere: a payload can never make the engine hash or store megabytes.
+const short = (max = 200) => z.string().max(max);
+const password = z.string().min(1).max(256);
+const id = z.number().int().positive();
+const none = z.object({}).strict();
+const ok = z.object({ done: z.literal(true) });
+
+const NewUserInput = z.strictObject({
+  username: short(64),
+  displayName: short(100),
+  password,
+  roles: z.array(RoleSchema).min(1).max(4),
+});
+
+export const API = {
+  // First run and sessions
+  'setup.status': endpoint(
+    'public',
+    none,
+    z.object({ needsSetup: z.boolean(), version: z.string(), dataDir: z.string() }),
+  ),
+  'setup.createAdmin': endpoint(
+    'public',
+    z.strictObject({ username: short(64), displayName: short(100), password }),
+    SessionSchema,
+  ),
+  'auth.login': endpoint('public', z.strictObject({ username: short(64), password }), SessionSchema),
+  'auth.logout': endpoint('signed-in', none, ok),
+  'auth.me': endpoint('signed-in', none, z.object({ user: UserSchema, idleMinutes: z.number().int() })),
+  'auth.changePassword': endpoint(
+    'signed-in',
+    z.strictObject({ oldPassword: password, newPassword: password }),
+    // A new password ends every session of the user (repos.users.setPassword): here is a fresh one.
+    SessionSchema,
+  ),
+
+  // Users (管理员)
+  'users.list': endpoint(['admin'], none, z.array(UserSchema)),
+  'users.create': endpoint(['admin'], NewUserInput, UserSchema),
+  'users.setRoles': endpoint(
+    ['admin'],
+    z.strictObject({ userId: id, roles: z.array(RoleSchema).min(1).max(4) }),
+    UserSchema,
+  ),
+  'users.setPassword': endpoint(['admin'], z.strictObject({ userId: id, password }), ok),
+  'users.disable': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
+  'users.enable': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
+  'users.unlock': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
+
+  // Reference data and code checks (typing aids; the engine re-checks on write)
+  'reference.get': endpoint('signed-in', none, ReferenceSchema),
+  'codes.check': endpoint('signed-in', z.strictObject({ code: short(64) }), CodeCheckSchema),
+
+  // 企业 / 案卷登记
+  'enterprises.search': endpoint(
+    'signed-in',
+    z.strictObject({ query: short(200) }),
+    z.array(EnterpriseSchema),
+  ),
+  'enterprises.get': endpoint(
+    'signed-in',
+    z.strictObject({ id }),
+    z.object({ enterprise: EnterpriseSchema, volumes: z.array(VolumeSchema) }),
+  ),
+  'enterprises.create': endpoint(
+    ['operator', 'technician', 'admin'],
+    z.strictObject({
+      uscc: short(64).optional(),
+      regNo: short(64).optional(),
+      name: short(200),
+      bureauCode: short(12),
+    }),
+    EnterpriseSchema,
+  ),
+  'volumes.suggestArchiveNo': endpoint(
+    'signed-in',
+    z.strictObject({ bureauCode: short(12), year: z.number().int(), volumeType: short(8) }),
+    z.object({ archiveNo: z.string() }),
+  ),
+  'volumes.create': endpoint(
+    ['operator'],
+    z.strictObject({
+      enterpriseId: id,
+      volumeType: short(8),
+      year: z.number().int(),
+      bureauCode: short(12),
+      registrationDate: short(8).optional(),
+      declaredPages: z.number().int().min(0).max(100_000).optional(),
+      /**
+       * Without it, a volume of the same enterprise, type and registration date (here or in the store)
+       * stops registration with `volume.possible-duplicate` (details.existing lists them).
+       */
+      overrideReason: short(500).optional(),
+    }),
+    VolumeSchema,
+  ),
+  'volumes.get': endpoint(
+    'signed-in',
+    z.strictObject({ id }),
+    z.object({ volume: VolumeRowSchema, transitions: z.array(TransitionOptionSchema) }),
+  ),
+  'volumes.list': endpoint(
+    'signed-in',
+    z.strictObject({ states: z.array(VolumeStateSchema).min(1).max(10), limit: z.number().int().max(1000) }),
+    z.array(VolumeRowSchema),
+  ),
+  'volumes.transition': endpoint(
+    ['operator', 'qa', 'technician', 'admin'],
+    z.strictObject({ id, to: VolumeStateSchema, expectedState: VolumeStateSchema }),
+    VolumeSchema,
+  ),
+
+  // 标签打印
+  'labels.layouts': endpoint(
+    'signed-in',
+    none,
+    z.array(z.object({ name: z.string(), description: z.string() })),
+  ),
+  'labels.pdf': endpoint(
+    ['operator', 'technician', 'admin'],
+    z.strictObject({
+      volumeIds: z.array(id).min(1).max(500),
+      layout: short(32),
+      /** Positions already used on the first sticker sheet. */
+      skip: z.number().int().min(0).max(100).optional(),
+    }),
+    z.object({ pdfBase64: z.string(), labels: z.number().int(), fileName: z.string() }),
+  ),
+
+  // 工作台
+  'dashboard.get': endpoint('signed-in', none, DashboardSchema),
+} as const satisfies Record<string, Endpoint>;
+
+export type Api = typeof API;
+export type Channel = keyof Api;
+/** What a caller sends (before the engine's defaults and transforms). */
+export type Input<C extends Channel> = z.input<Api[C]['input']>;
+/** What a handler receives (after validation). */
+export type ParsedInput<C extends Channel> = z.output<Api[C]['input']>;
+export type Output<C extends Channel> = z.output<Api[C]['output']>;
+
+export const CHANNELS = Object.keys(API) as readonly Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(API, name);
+}
+
+/** The client side of the contract: what the preload bridge and the HTTP client both provide. */
+export type Client = { readonly [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
+
+/** The engine side: one handler per channel, given the validated input and the caller's context. */
+export type Handlers<Ctx> = {
+  readonly [C in Channel]: (input: ParsedInput<C>, ctx: Ctx) => Promise<Output<C>>;
+};

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { VOLUME_STATES } from '../lifecycle';
+import { ROLES } from '../roles';
+import { TextSchema } from './envelope';
+
+export const RoleSchema = z.enum(ROLES);
+export const VolumeStateSchema = z.enum(VOLUME_STATES);
+
+export const UserSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(RoleSchema),
+  passwordChangedAt: z.string(),
+  lockedUntil: z.string().nullable(),
+  disabledAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type UserView = z.infer<typeof UserSchema>;
+
+export const SessionSchema = z.object({
+  token: z.string(),
+  user: UserSchema,
+  idleMinutes: z.number().int().positive(),
+});
+
+export const IssueSchema = z.object({ code: z.string(), message: TextSchema });
+
+export const EnterpriseSchema = z.object({
+  id: z.number().int(),
+  uscc: z.string().nullable(),
+  regNo: z.string().nullable(),
+  name: z.string(),
+  bureauCode: z.string(),
+  createdAt: z.string(),
+  mergedIntoId: z.number().int().nullable(),
+});
+export type EnterpriseView = z.infer<typeof EnterpriseSchema>;
+
+export const VolumeSchema = z.object({
+  id: z.number().int(),
+  uid: z.string(),
+  enterpriseId: z.number().int(),
+  archiveNo: z.string(),
+  volumeType: z.string(),
+  year: z.number().int(),
+  registrationDate: z.string().nullable(),
+  bureauCode: z.string(),
+  declaredPages: z.number().int().nullable(),
+  state: VolumeStateSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type VolumeView = z.infer<typeof VolumeSchema>;
+
+/** A volume with what a list row shows next to it. */
+export const VolumeRowSchema = VolumeSchema.extend({
+  enterpriseName: z.string(),
+  enterpriseCode: z.string().nullable(),
+});
+export type VolumeRow = z.infer<typeof VolumeRowSchema>;
+
+export const TransitionOptionSchema = z.object({
+  to: VolumeStateSchema,
+  action: z.string(),
+  name: TextSchema,
+  /** The role of the signed-in user the engine will act in. */
+  role: RoleSchema,
+});
+
+export const CodeCheckSchema = z.object({
+  normalized: z.string(),
+  kind: z.enum(['uscc', 'regno', 'unknown']),
+  valid: z.boolean(),
+  errors: z.array(IssueSchema),
+  warnings: z.array(IssueSchema),
+  /** The division (place) the code was issued in, when it names one. */
+  division: TextSchema.nullable(),
+  /** The bureau of this province that owns that division, when there is one. */
+  bureauCode: z.string().nullable(),
+  /** The enterprise already registered under this code, if any. */
+  existing: EnterpriseSchema.nullable(),
+});
+export type CodeCheckView = z.infer<typeof CodeCheckSchema>;
+
+export const ReferenceSchema = z.object({
+  province: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
+  bureaus: z.array(
+    z.object({ code: z.string(), name: z.string(), shortName: z.string(), nameEn: z.string() }),
+  ),
+  volumeTypes: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string() })),
+  documentTypes: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string() })),
+  states: z.array(z.object({ state: VolumeStateSchema, name: TextSchema })),
+  roles: z.array(z.object({ role: RoleSchema, name: TextSchema })),
+  archiveNumberPattern: z.string(),
+});
+export type Reference = z.infer<typeof ReferenceSchema>;
+
+export const DashboardSchema = z.object({
+  /** Volumes waiting for one of my roles, grouped by state (states with none are left out). */
+  queue: z.array(
+    z.object({ state: VolumeStateSchema, count: z.number().int(), volumes: z.array(VolumeRowSchema) }),
+  ),
+  today: z.object({
+    volumesRegistered: z.number().int(),
+    pagesCaptured: z.number().int(),
+    volumesCatalogued: z.number().int(),
+    volumesVerified: z.number().int(),
+    volumesRejected: z.number().int(),
+  }),
+  attention: z.array(
+    z.object({
+      kind: z.enum(['rejected', 'locked-user', 'outbox-failed', 'stale-scan']),
+      message: TextSchema,
+      volumeId: z.number().int().optional(),
+      userId: z.number().int().optional(),
+    }),
+  ),
+});
+export type Dashboard = z.infer<typeof DashboardSchema>;

@@ -1,0 +1,12 @@
+// Pure domain helpers the renderer may use directly (it may import only core/contracts): the password
+// rules, to explain them while the user types; the engine enforces them again on write.
+export {
+  passwordProblems,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_MIN_CLASSES,
+  type CharClass,
+  type PasswordProblems,
+} from '../password-policy';
+export type { Text, Locale } from '../text';
+export type { Role } from '../roles';
+export type { VolumeState } from '../lifecycle';

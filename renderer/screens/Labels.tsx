@@ -1,0 +1,167 @@
+import { Alert, Button, Card, Col, InputNumber, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
+import type { VolumeRow } from '../../core/contracts';
+import { useApp } from '../app/context';
+import { errorText } from '../app/errors';
+import { STATE_COLORS, stateName, volumeTypeName } from '../app/format';
+import { useI18n } from '../i18n/i18n';
+
+const PRINTABLE = [
+  'registered',
+  'scanning',
+  'scanned',
+  'catalogued',
+  'verified',
+  'queued',
+  'rejected',
+] as const;
+
+/** 标签打印: choose volumes and a sheet layout; the engine makes the PDF, the browser saves or prints it. */
+export function LabelsScreen() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { client, reference } = useApp();
+  const [volumes, setVolumes] = useState<VolumeRow[]>([]);
+  const [layouts, setLayouts] = useState<{ name: string; description: string }[]>([]);
+  const [layout, setLayout] = useState<string>('');
+  const [skip, setSkip] = useState(0);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<{ url: string; fileName: string; labels: number } | null>(null);
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const [v, l] = await Promise.all([
+          client.call('volumes.list', { states: [...PRINTABLE], limit: 500 }),
+          client.call('labels.layouts', {}),
+        ]);
+        setVolumes(v);
+        setLayouts(l);
+        setLayout((current) => current || (l[0]?.name ?? ''));
+      } catch (e) {
+        setError(errorText(e, i18n));
+      }
+    })();
+  }, [client, i18n]);
+
+  useEffect(
+    () => () => {
+      if (done) URL.revokeObjectURL(done.url);
+    },
+    [done],
+  );
+
+  const make = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await client.call('labels.pdf', { volumeIds: selected, layout, skip });
+      const bytes = Uint8Array.from(atob(r.pdfBase64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+      setDone({ url, fileName: r.fileName, labels: r.labels });
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space orientation="vertical" size="large" className="screen">
+      <Typography.Title level={3} data-testid="screen-title">
+        {t('标签打印', 'Labels')}
+      </Typography.Title>
+      {error && <Alert type="error" showIcon title={error} />}
+      <Card size="small">
+        <Row gutter={16} align="bottom">
+          <Col span={10}>
+            <Typography.Text type="secondary">{t('版式', 'Layout')}</Typography.Text>
+            <Select
+              className="full-width"
+              value={layout}
+              onChange={setLayout}
+              options={layouts.map((l) => ({ value: l.name, label: `${l.name} — ${l.description}` }))}
+              data-testid="label-layout"
+            />
+          </Col>
+          <Col span={6}>
+            <Typography.Text type="secondary">{t('跳过已用位置', 'Skip used positions')}</Typography.Text>
+            <InputNumber
+              className="full-width"
+              min={0}
+              max={100}
+              value={skip}
+              onChange={(v) => {
+                setSkip(v ?? 0);
+              }}
+            />
+          </Col>
+          <Col span={8}>
+            <Button
+              type="primary"
+              icon={<PrinterOutlined />}
+              disabled={selected.length === 0 || layout === ''}
+              loading={busy}
+              onClick={() => void make()}
+              data-testid="make-labels"
+            >
+              {t(`生成 ${selected.length} 个标签`, `Make ${selected.length} label(s)`)}
+            </Button>
+          </Col>
+        </Row>
+        {done && (
+          <Alert
+            className="labels-done"
+            type="success"
+            showIcon
+            data-testid="labels-done"
+            title={t(`已生成 ${done.labels} 个标签`, `${done.labels} label(s) ready`)}
+            description={
+              <Space>
+                <a href={done.url} download={done.fileName} data-testid="labels-download">
+                  {t('保存 PDF', 'Save the PDF')} ({done.fileName})
+                </a>
+                <Typography.Text type="secondary">
+                  {t('打开后用打印机按 100% 比例打印', 'Open it and print at 100 % scale')}
+                </Typography.Text>
+              </Space>
+            }
+          />
+        )}
+      </Card>
+      <Table<VolumeRow>
+        size="small"
+        rowKey="id"
+        dataSource={volumes}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => {
+            setSelected(keys.map(Number));
+          },
+        }}
+        columns={[
+          { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
+          { title: t('企业', 'Enterprise'), dataIndex: 'enterpriseName', key: 'e' },
+          {
+            title: t('类型', 'Type'),
+            dataIndex: 'volumeType',
+            key: 't',
+            render: (c: string) => volumeTypeName(reference, c, i18n),
+          },
+          {
+            title: t('状态', 'State'),
+            dataIndex: 'state',
+            key: 's',
+            render: (s: VolumeRow['state']) => (
+              <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
+            ),
+          },
+        ]}
+      />
+    </Space>
+  );
+}

@@ -1,0 +1,518 @@
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { CheckCircleFilled, CloseCircleFilled, PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { useEffect, useRef, useState } from 'react';
+import type { CodeCheckView, EnterpriseView, InputRef, VolumeView } from './register-types';
+import { useApp } from '../app/context';
+import { errorText } from '../app/errors';
+import { STATE_COLORS, bureauName, localTime, stateName, volumeTypeName } from '../app/format';
+import { useI18n } from '../i18n/i18n';
+import { looksLikeCode } from './register-rules';
+import { ApiError } from '../api/client';
+
+interface EnterpriseForm {
+  code: string;
+  name: string;
+  bureauCode: string;
+}
+
+interface VolumeForm {
+  volumeType: string;
+  year: number;
+  bureauCode: string;
+  registrationDate?: string;
+  /** InputNumber clears to null. */
+  declaredPages?: number | null;
+}
+
+/** 企业/案卷登记: find or create the enterprise (codes checked as typed), then register its volume. */
+export function RegisterScreen() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { client, reference, user } = useApp();
+  const { message, modal } = AntApp.useApp();
+  const [searchRound, setSearchRound] = useState(0);
+  const [query, setQuery] = useState('');
+  const [check, setCheck] = useState<CodeCheckView | null>(null);
+  const [results, setResults] = useState<EnterpriseView[]>([]);
+  const [selected, setSelected] = useState<{ enterprise: EnterpriseView; volumes: VolumeView[] } | null>(
+    null,
+  );
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [suggestion, setSuggestion] = useState<string>('');
+  const [enterpriseForm] = Form.useForm<EnterpriseForm>();
+  const [volumeForm] = Form.useForm<VolumeForm>();
+  const searchRef = useRef<InputRef>(null);
+  const canRegisterVolumes = user.roles.includes('operator');
+  const volumeType: string | undefined = Form.useWatch('volumeType', volumeForm);
+  const year: number | undefined = Form.useWatch('year', volumeForm);
+  const volumeBureau: string | undefined = Form.useWatch('bureauCode', volumeForm);
+
+  // '/' focuses the search box from anywhere on this screen (keyboard-first).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key === '/' && target?.tagName !== 'INPUT' && target?.tagName !== 'TEXTAREA') {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  // Code check and search as the operator types (debounced; the latest answer wins).
+  useEffect(() => {
+    const q = query.trim();
+    let stale = false;
+    const timer = setTimeout(() => {
+      void (async () => {
+        try {
+          const [c, found] = await Promise.all([
+            looksLikeCode(q) ? client.call('codes.check', { code: q }) : Promise.resolve(null),
+            q === '' ? Promise.resolve([]) : client.call('enterprises.search', { query: q }),
+          ]);
+          if (stale) return;
+          setCheck(c);
+          setResults(found);
+        } catch (e) {
+          if (!stale) setError(errorText(e, i18n));
+        }
+      })();
+    }, 180);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [query, client, i18n, searchRound]);
+
+  useEffect(() => {
+    if (!volumeType || !year || !volumeBureau) {
+      setSuggestion('');
+      return;
+    }
+    let stale = false;
+    client
+      .call('volumes.suggestArchiveNo', { bureauCode: volumeBureau, year, volumeType })
+      .then((r) => {
+        if (!stale) setSuggestion(r.archiveNo);
+      })
+      .catch(() => {
+        if (!stale) setSuggestion('');
+      });
+    return () => {
+      stale = true;
+    };
+  }, [client, volumeType, year, volumeBureau, selected]);
+
+  const select = async (id: number) => {
+    setError(null);
+    setCreating(false);
+    const r = await client.call('enterprises.get', { id });
+    const changed = selected?.enterprise.id !== id;
+    setSelected(r);
+    // Defaults for a newly chosen enterprise; the same one again keeps what the operator set.
+    if (changed)
+      volumeForm.setFieldsValue({
+        bureauCode: r.enterprise.bureauCode,
+        volumeType: 'SL',
+        year: new Date().getFullYear(),
+      });
+  };
+
+  const startCreate = () => {
+    setSelected(null);
+    setCreating(true);
+    const code = check?.valid ? check.normalized : '';
+    enterpriseForm.setFieldsValue({
+      code,
+      name: looksLikeCode(query.trim()) ? '' : query.trim(),
+      bureauCode: check?.bureauCode ?? reference.bureaus[0]?.code ?? '',
+    });
+  };
+
+  const createEnterprise = async (v: EnterpriseForm) => {
+    setError(null);
+    try {
+      const c = await client.call('codes.check', { code: v.code });
+      const e = await client.call('enterprises.create', {
+        name: v.name,
+        bureauCode: v.bureauCode,
+        ...(c.kind === 'regno' ? { regNo: v.code } : { uscc: v.code }),
+      });
+      message.success(t(`已登记企业：${e.name}`, `Enterprise registered: ${e.name}`));
+      setSearchRound((n) => n + 1); // the search now finds it
+      await select(e.id);
+    } catch (e) {
+      setError(errorText(e, i18n));
+    }
+  };
+
+  /** The registration engine's duplicate guard refused: show what exists and ask for a reason. */
+  const askOverride = (e: ApiError): Promise<string | null> =>
+    new Promise((resolve) => {
+      let reason = '';
+      modal.confirm({
+        title: t('可能重复数字化', 'Possible duplicate digitization'),
+        width: 520,
+        content: (
+          <Space orientation="vertical" className="full-width">
+            <Typography.Text>{i18n.tx(e.text)}</Typography.Text>
+            <Input.TextArea
+              autoFocus
+              rows={2}
+              maxLength={500}
+              placeholder={t(
+                '再次数字化的原因（必填，记入审计日志）',
+                'Why digitize it again (required, audited)',
+              )}
+              onChange={(ev) => {
+                reason = ev.target.value;
+              }}
+              data-testid="duplicate-reason"
+            />
+          </Space>
+        ),
+        okText: t('确认登记', 'Register anyway'),
+        cancelText: t('取消', 'Cancel'),
+        onOk: () => {
+          if (reason.trim() === '') {
+            message.error(t('请填写原因', 'Give a reason'));
+            return Promise.reject(new Error('reason required'));
+          }
+          resolve(reason.trim());
+          return Promise.resolve();
+        },
+        onCancel: () => {
+          resolve(null);
+        },
+      });
+    });
+
+  const createVolume = async (v: VolumeForm, overrideReason?: string): Promise<void> => {
+    if (!selected) return;
+    setError(null);
+    try {
+      const created = await client.call('volumes.create', {
+        enterpriseId: selected.enterprise.id,
+        volumeType: v.volumeType,
+        year: v.year,
+        bureauCode: v.bureauCode,
+        ...(v.registrationDate ? { registrationDate: v.registrationDate.trim() } : {}),
+        ...(v.declaredPages !== undefined && v.declaredPages !== null
+          ? { declaredPages: v.declaredPages }
+          : {}),
+        ...(overrideReason !== undefined ? { overrideReason } : {}),
+      });
+      message.success(t(`已登记案卷：${created.archiveNo}`, `Volume registered: ${created.archiveNo}`));
+      volumeForm.resetFields(['registrationDate', 'declaredPages']);
+      await select(selected.enterprise.id);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'volume.possible-duplicate' && overrideReason === undefined) {
+        const reason = await askOverride(e);
+        if (reason !== null) await createVolume(v, reason);
+        return;
+      }
+      setError(errorText(e, i18n));
+    }
+  };
+
+  const codeStatus = check && (
+    <div className="code-check" data-testid="code-check">
+      {check.valid ? (
+        <Typography.Text type="success">
+          <CheckCircleFilled />{' '}
+          {check.kind === 'uscc'
+            ? t('统一社会信用代码有效', 'Valid USCC')
+            : t('注册号有效', 'Valid registration number')}
+          {check.division && ` · ${i18n.tx(check.division)}`}
+        </Typography.Text>
+      ) : (
+        <Typography.Text type="danger">
+          <CloseCircleFilled /> {check.errors.map((x) => i18n.tx(x.message)).join('；')}
+        </Typography.Text>
+      )}
+      {check.warnings.map((w) => (
+        <div key={w.code}>
+          <Typography.Text type="warning">{i18n.tx(w.message)}</Typography.Text>
+        </div>
+      ))}
+    </div>
+  );
+
+  return (
+    <Space orientation="vertical" size="large" className="screen">
+      <Typography.Title level={3} data-testid="screen-title">
+        {t('企业/案卷登记', 'Enterprise and volume registration')}
+      </Typography.Title>
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          closable={{
+            onClose: () => {
+              setError(null);
+            },
+          }}
+          data-testid="register-error"
+        />
+      )}
+      <Row gutter={16}>
+        <Col span={10}>
+          <Card size="small" title={t('查找企业', 'Find the enterprise')}>
+            <Input
+              ref={searchRef}
+              autoFocus
+              size="large"
+              prefix={<SearchOutlined />}
+              placeholder={t(
+                '统一社会信用代码、注册号或企业名称（按 / 聚焦）',
+                'USCC, registration number or name (press / to focus)',
+              )}
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value);
+              }}
+              onPressEnter={() => {
+                const first = results[0];
+                if (first) void select(first.id);
+                else if (query.trim() !== '') startCreate();
+              }}
+              data-testid="enterprise-search"
+            />
+            {codeStatus}
+            <List
+              className="results"
+              dataSource={results}
+              locale={{
+                emptyText: query.trim() === '' ? ' ' : t('没有找到，可新建企业', 'Not found: create it'),
+              }}
+              renderItem={(e) => (
+                <List.Item
+                  className={selected?.enterprise.id === e.id ? 'result selected' : 'result'}
+                  onClick={() => void select(e.id)}
+                >
+                  <List.Item.Meta
+                    title={e.name}
+                    description={<Typography.Text code>{e.uscc ?? e.regNo}</Typography.Text>}
+                  />
+                  <Tag>{bureauName(reference, e.bureauCode, i18n)}</Tag>
+                </List.Item>
+              )}
+            />
+            <Button icon={<PlusOutlined />} onClick={startCreate} block data-testid="new-enterprise">
+              {t('新建企业', 'New enterprise')}
+            </Button>
+          </Card>
+        </Col>
+        <Col span={14}>
+          {creating && (
+            <Card size="small" title={t('新建企业', 'New enterprise')}>
+              <Form
+                form={enterpriseForm}
+                layout="vertical"
+                onFinish={(v) => void createEnterprise(v)}
+                requiredMark={false}
+              >
+                <Form.Item
+                  name="code"
+                  label={t('统一社会信用代码或注册号', 'USCC or registration number')}
+                  rules={[{ required: true, message: t('请输入代码', 'Enter the code') }]}
+                >
+                  <Input autoFocus className="code-input" data-testid="enterprise-code" />
+                </Form.Item>
+                <Form.Item
+                  name="name"
+                  label={t('企业名称', 'Name')}
+                  rules={[{ required: true, message: t('请输入企业名称', 'Enter the name') }]}
+                >
+                  <Input data-testid="enterprise-name" />
+                </Form.Item>
+                <Form.Item
+                  name="bureauCode"
+                  label={t('登记机关', 'Registration authority')}
+                  rules={[{ required: true }]}
+                >
+                  <Select
+                    options={reference.bureaus.map((b) => ({
+                      value: b.code,
+                      label: `${t(b.name, b.nameEn)}（${b.code}）`,
+                    }))}
+                  />
+                </Form.Item>
+                <Button type="primary" htmlType="submit" data-testid="create-enterprise">
+                  {t('登记企业', 'Register enterprise')}
+                </Button>
+              </Form>
+            </Card>
+          )}
+          {selected && (
+            <Space orientation="vertical" className="full-width">
+              <Card size="small" title={selected.enterprise.name} data-testid="enterprise-card">
+                <Descriptions size="small" column={2}>
+                  <Descriptions.Item label={t('统一社会信用代码', 'USCC')}>
+                    {selected.enterprise.uscc ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('注册号', 'Reg. no.')}>
+                    {selected.enterprise.regNo ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('登记机关', 'Authority')}>
+                    {bureauName(reference, selected.enterprise.bureauCode, i18n)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('登记于', 'Registered')}>
+                    {localTime(selected.enterprise.createdAt)}
+                  </Descriptions.Item>
+                </Descriptions>
+                <Table<VolumeView>
+                  size="small"
+                  rowKey="id"
+                  pagination={false}
+                  dataSource={selected.volumes}
+                  locale={{
+                    emptyText: (
+                      <Empty
+                        image={Empty.PRESENTED_IMAGE_SIMPLE}
+                        description={t('尚无案卷', 'No volumes yet')}
+                      />
+                    ),
+                  }}
+                  columns={[
+                    { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
+                    {
+                      title: t('类型', 'Type'),
+                      dataIndex: 'volumeType',
+                      key: 't',
+                      render: (c: string) => volumeTypeName(reference, c, i18n),
+                    },
+                    {
+                      title: t('登记日期', 'Date'),
+                      dataIndex: 'registrationDate',
+                      key: 'd',
+                      render: (d: string | null) => d ?? '—',
+                    },
+                    {
+                      title: t('状态', 'State'),
+                      dataIndex: 'state',
+                      key: 's',
+                      render: (s: VolumeView['state']) => (
+                        <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
+                      ),
+                    },
+                  ]}
+                />
+              </Card>
+              {canRegisterVolumes ? (
+                <Card size="small" title={t('登记新案卷', 'Register a volume')}>
+                  <Form
+                    form={volumeForm}
+                    layout="vertical"
+                    onFinish={(v) => void createVolume(v)}
+                    requiredMark={false}
+                  >
+                    <Row gutter={12}>
+                      <Col span={8}>
+                        <Form.Item
+                          name="volumeType"
+                          label={t('案卷类型', 'Volume type')}
+                          rules={[{ required: true }]}
+                        >
+                          <Select
+                            data-testid="volume-type"
+                            options={reference.volumeTypes.map((v) => ({
+                              value: v.code,
+                              label: `${t(v.name, v.nameEn)}（${v.code}）`,
+                            }))}
+                          />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item name="year" label={t('年度', 'Year')} rules={[{ required: true }]}>
+                          <InputNumber min={1949} max={2100} className="full-width" />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item
+                          name="bureauCode"
+                          label={t('登记机关', 'Authority')}
+                          rules={[{ required: true }]}
+                        >
+                          <Select
+                            options={reference.bureaus.map((b) => ({
+                              value: b.code,
+                              label: t(b.shortName, b.nameEn),
+                            }))}
+                          />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item
+                          name="registrationDate"
+                          label={t('登记日期（YYYYMMDD）', 'Registration date (YYYYMMDD)')}
+                          rules={[
+                            {
+                              pattern: /^\d{8}$/,
+                              message: t('应为 8 位数字，如 20260301', '8 digits, e.g. 20260301'),
+                            },
+                          ]}
+                        >
+                          <Input placeholder="20260301" data-testid="volume-date" />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item name="declaredPages" label={t('页数（如已知）', 'Pages (if known)')}>
+                          <InputNumber min={0} max={100000} className="full-width" />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item label={t('档号（自动分配）', 'Archive no. (allocated)')}>
+                          <Typography.Text code data-testid="archive-no-preview">
+                            {suggestion || '—'}
+                          </Typography.Text>
+                        </Form.Item>
+                      </Col>
+                    </Row>
+                    <Button type="primary" htmlType="submit" data-testid="create-volume">
+                      {t('登记案卷', 'Register volume')}
+                    </Button>
+                  </Form>
+                </Card>
+              ) : (
+                <Alert
+                  type="info"
+                  showIcon
+                  title={t('登记案卷需要扫描员角色', 'Registering volumes needs the operator role')}
+                />
+              )}
+            </Space>
+          )}
+          {!creating && !selected && (
+            <Card size="small">
+              <Empty description={t('先查找企业，或新建企业', 'Find an enterprise first, or create one')} />
+            </Card>
+          )}
+        </Col>
+      </Row>
+    </Space>
+  );
+}

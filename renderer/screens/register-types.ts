@@ -1,0 +1,2 @@
+export type { CodeCheckView, EnterpriseView, VolumeView } from '../../core/contracts';
+export type { InputRef } from 'antd';

@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startWorkstation, type Started } from './workstation-process';
+import os from 'node:os';
+
+/**
+ * End to end, in browser mode: the real `dangan start --browser` (engine, SQLite file, built UI) driven
+ * by Debian's Chromium. Screenshots of every screen go to tmp/e2e/ (gitignored) for people to look at.
+ */
+const SHOTS = path.join(ROOT, 'tmp', 'e2e');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const USCC = '91350200776049653A';
+const ADMIN_PW = 'Zhao#2026pw';
+const OP_PW = 'Scan#2026op';
+
+let ws: Started;
+let context: BrowserContext;
+let page: Page;
+// Not tempDir(): that one is removed after each test, and this flow spans several.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-'));
+
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(250); // let antd's transitions settle so the picture shows the end state
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1366, height: 800 },
+      locale: 'zh-CN',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000); // a Playwright error names the step; a test timeout does not
+  }, 120_000);
+
+  afterAll(async () => {
+    await context.close();
+    await ws.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('refuses to work without the token in the address', async () => {
+    const bare = await context.newPage();
+    await bare.goto(ws.origin);
+    await expect.poll(() => bare.textContent('body')).toContain('缺少访问令牌');
+    await bare.screenshot({ path: path.join(SHOTS, '00-no-token.png') });
+    await bare.close();
+  });
+
+  it('first-run setup creates the administrator (no default password)', async () => {
+    await page.goto(ws.url);
+    await page.getByTestId('setup-title').waitFor();
+    expect(page.url()).not.toContain('token='); // taken out of the address bar
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('姓名').fill('赵管理');
+    await page.getByLabel('密码', { exact: true }).fill('weakpass');
+    await shot('01-setup-weak-password');
+    await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
+    await page.getByLabel('确认密码').fill(ADMIN_PW);
+    await shot('02-setup');
+    await page.getByRole('button', { name: '创建管理员并登录' }).click();
+    await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+    await shot('03-workbench-admin');
+  });
+
+  it('the administrator creates a scan operator in 用户管理', async () => {
+    await page.keyboard.press('Alt+9');
+    await page.getByTestId('screen-title').filter({ hasText: '用户管理' }).waitFor();
+    await page.getByTestId('new-user').click();
+    await page.getByTestId('new-username').fill('wang');
+    await page.getByTestId('new-displayname').fill('王扫描');
+    await page.getByTestId('new-password').fill(OP_PW);
+    await shot('04-users-new');
+    await page.getByRole('button', { name: '创建', exact: true }).click();
+    await page.getByRole('cell', { name: 'wang', exact: true }).waitFor();
+    await shot('05-users');
+    await page.getByTestId('user-menu').hover();
+    await page.getByText('退出登录').click();
+    await page.getByTestId('login-title').waitFor();
+  });
+
+  it('login refuses a wrong password with a clear message, then signs in', async () => {
+    await page.getByLabel('用户名').fill('wang');
+    await page.locator('input#password').fill('Wrong#pass1');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    await shot('06-login-error');
+    await page.locator('input#password').fill(OP_PW);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+  });
+
+  it('registers an enterprise by its USCC and creates a volume', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
+    const search = page.getByTestId('enterprise-search');
+    await search.fill('91350200776049653B');
+    await expect.poll(() => page.getByTestId('code-check').textContent()).toContain('第 18 位');
+    await shot('07-register-invalid-code');
+    await search.fill(USCC);
+    await expect.poll(() => page.getByTestId('code-check').textContent()).toContain('统一社会信用代码有效');
+    await shot('08-register-valid-code');
+    await search.press('Enter'); // nothing found → the new-enterprise form, code filled in
+    await expect.poll(() => page.getByTestId('enterprise-code').inputValue()).toBe(USCC);
+    await page.getByTestId('enterprise-name').fill('厦门鹭江贸易有限公司');
+    await shot('09-register-new-enterprise');
+    await page.getByTestId('create-enterprise').click();
+    await page.getByTestId('enterprise-card').waitFor();
+    await expect
+      .poll(() => page.getByTestId('archive-no-preview').textContent())
+      .toMatch(/^350200-\d{4}-SL-000001$/);
+    await page.getByTestId('volume-date').fill('20260301');
+    await page.getByTestId('create-volume').click();
+    await page.getByRole('cell', { name: /350200-\d{4}-SL-000001/ }).waitFor();
+    await expect.poll(() => page.getByTestId('archive-no-preview').textContent()).toMatch(/-SL-000002$/);
+    await shot('10-register-volume');
+    // The same type and date again: the duplicate-digitization warning.
+    await page.getByTestId('volume-date').fill('20260301');
+    await page.getByTestId('create-volume').click();
+    await page.waitForTimeout(600);
+    await shot('11-register-duplicate-warning');
+    const dialog = page.getByRole('dialog').filter({ hasText: '可能重复数字化' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Again, this time with a reason: registered, and the override is audited by the engine.
+    await page.getByTestId('create-volume').click();
+    await dialog.waitFor();
+    await page.getByTestId('duplicate-reason').fill('原卷缺页，补扫后另立案卷');
+    await dialog.getByRole('button', { name: '确认登记' }).click();
+    await page.getByRole('cell', { name: /350200-\d{4}-SL-000002/ }).waitFor();
+    await shot('12-register-second-volume');
+  });
+
+  it("the workbench shows the new volume in the operator's queue, in both languages", async () => {
+    await page.keyboard.press('Alt+1');
+    await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+    await page.getByRole('cell', { name: '厦门鹭江贸易有限公司' }).first().waitFor();
+    await shot('13-workbench-operator');
+    // Open a volume and take the next lifecycle step the operator's role allows.
+    await page.getByRole('cell', { name: /SL-000001/ }).click();
+    const drawer = page.locator('.ant-drawer-body');
+    await drawer.waitFor();
+    await page.waitForTimeout(500);
+    await shot('13a-volume-drawer-open');
+    await drawer.getByRole('button', { name: '开始扫描' }).click();
+    await expect.poll(() => page.getByTestId('volume-state').textContent()).toBe('扫描中');
+    await shot('13b-volume-drawer');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('tab', { name: /扫描中/ }).waitFor(); // the queue followed
+    await page.getByTestId('locale-switch').click();
+    await page.getByTestId('screen-title').filter({ hasText: 'Workbench' }).waitFor();
+    await page.mouse.move(600, 400);
+    await shot('14-workbench-english');
+    await page.getByTestId('locale-switch').click();
+  });
+
+  it('标签打印 produces a label PDF for the new volumes', async () => {
+    await page.keyboard.press('Alt+6');
+    await page.getByTestId('screen-title').filter({ hasText: '标签打印' }).waitFor();
+    await page.getByRole('cell', { name: /SL-000002/ }).waitFor();
+    await page.locator('thead .ant-checkbox-input').check(); // select every volume
+    await page.getByTestId('make-labels').click();
+    await page.getByTestId('labels-done').waitFor();
+    await shot('15-labels');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('labels-download').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^labels-350200-\d{4}-SL-00000\d-2\.pdf$/);
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+});
