@@ -85,7 +85,7 @@ describe('usage errors exit 2 with a Chinese and English message', () => {
 describe('dangan db check and start', () => {
   it('start creates and migrates the data folder; db check then finds it healthy', async () => {
     const dir = path.join(tempDir(), 'data');
-    const started = await run('start', '--data', dir);
+    const started = await run('start', '--data', dir, '--check');
     expect(started.code).toBe(0);
     expect(started.out).toContain('database migrated to version');
     const checked = await run('db', 'check', '--data', dir, '--json');

@@ -1,7 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolveDataDir } from '../workstation/data-dir';
+import { registerBagCommands } from './commands/bag';
+import { registerCataloguingCommands } from './commands/cataloguing';
+import { registerStoreCommands } from './commands/store';
 import { codeCheckCommand } from './commands/code-check';
+import { registerDataHealthCommands } from './commands/data-health';
 import { dbCheckCommand } from './commands/db-check';
+import { registerLabelCommands } from './commands/label';
+import { registerCaptureCommands } from './commands/capture';
 import { startCommand } from './commands/start';
 import { EXIT } from './exit-codes';
 import { processIo, type Io } from './output';
@@ -19,6 +25,13 @@ function parseBlobSample(value: string): number | 'all' {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError('应为非负整数或 all / expected a non-negative integer or "all"');
+  return n;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('应为 0–65535 的端口号 / expected a port number 0–65535');
   return n;
 }
 
@@ -73,9 +86,27 @@ export function buildProgram(io: Io): { program: Command; result: { code: number
     .command('start')
     .description('启动工作站 / start the workstation')
     .addOption(dataOption())
-    .action((opts: { data?: string }) => {
-      result.code = startCommand({ dataDir: resolveDataDir({ flag: opts.data }) }, io);
+    .option('--browser', '浏览器模式，即使有 Electron / browser mode even where Electron exists')
+    .option('--port <n>', '浏览器模式端口（默认随机）/ browser-mode port (default: any free one)', parsePort)
+    .option('--check', '只准备数据目录并退出 / only prepare the data folder, then exit')
+    .action(async (opts: { data?: string; browser?: boolean; port?: number; check?: boolean }) => {
+      result.code = await startCommand(
+        {
+          dataDir: resolveDataDir({ flag: opts.data }),
+          mode: opts.browser ? 'browser' : 'auto',
+          check: opts.check ?? false,
+          ...(opts.port !== undefined ? { port: opts.port } : {}),
+        },
+        io,
+      );
     });
+
+  registerBagCommands(program, io, result);
+  registerStoreCommands(program, io, result);
+  registerDataHealthCommands(program, io, result);
+  registerLabelCommands(program, io, result);
+  registerCataloguingCommands(program, io, result);
+  registerCaptureCommands(program, io, result);
 
   return { program, result };
 }
