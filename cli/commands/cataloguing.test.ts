@@ -90,8 +90,7 @@ describe('dangan enterprise / volume / catalogue / verify', () => {
       'SL',
       '--year',
       '2026',
-      '--bureau',
-      '350200',
+      // no --bureau: the volume belongs to the enterprise's bureau (350200)
       '--pages',
       '3',
       ...d,

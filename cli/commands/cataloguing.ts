@@ -169,7 +169,10 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     .requiredOption('--enterprise <id|code>', '企业编号或代码 / enterprise id, USCC or 注册号')
     .requiredOption('--type <code>', '案卷类型 / volume type (SL BG ZX DX QR QC BA QT)')
     .requiredOption('--year <yyyy>', '年度 / year', parseInteger)
-    .requiredOption('--bureau <code>', '登记机关代码 / registration authority code')
+    .option(
+      '--bureau <code>',
+      "档案所属局代码（默认：企业的所属局）/ owning bureau code (default: the enterprise's)",
+    )
     .option('--date <yyyymmdd>', '登记日期 / registration date')
     .option('--pages <n>', '登记页数 / declared page count', parseInteger)
     .option('--reason <text>', '已有同类案卷时继续的原因 / reason to continue when the guard finds a volume')
@@ -181,7 +184,7 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
         enterprise: string;
         type: string;
         year: number;
-        bureau: string;
+        bureau?: string;
         date?: string;
         pages?: number;
         reason?: string;
@@ -207,7 +210,7 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
                 enterpriseId: ent.id,
                 volumeType: opts.type,
                 year: opts.year,
-                bureauCode: opts.bureau,
+                bureauCode: opts.bureau ?? ent.bureauCode,
                 ...(opts.date === undefined ? {} : { registrationDate: opts.date }),
                 ...(opts.pages === undefined ? {} : { declaredPages: opts.pages }),
               },

@@ -88,5 +88,23 @@ describe('dangan check', () => {
     expect(r3.err).toMatch(/找不到数据库/);
     const r4 = await run('check', '--store-data', cat.dir);
     expect(r4.err).toMatch(/尚未接入/);
+    const r5 = await run('check', '--data', cat.dir, '--store-data', cat.dir);
+    expect(r5.code).toBe(1);
+    expect(r5.err).toMatch(/只指定.*Give only one/);
+  });
+
+  it('without --data checks the default data folder ($DANGAN_DATA), like the other commands', async () => {
+    const cat = faultyCatalogue({ faults: false, clean: 1 });
+    cat.db.close();
+    const before = process.env['DANGAN_DATA'];
+    process.env['DANGAN_DATA'] = cat.dir;
+    try {
+      const r = await run('check', '--json');
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.out) as { dataDir: string }).dataDir).toBe(cat.dir);
+    } finally {
+      if (before === undefined) delete process.env['DANGAN_DATA'];
+      else process.env['DANGAN_DATA'] = before;
+    }
   });
 });

@@ -9,7 +9,7 @@ import { runFixitySlice, type FixityRun } from '../../db/checks/fixity';
 import { blobStoreInventory } from '../../db/checks/inventory';
 import { runChecks } from '../../db/checks/run';
 import { CHECK_SCHEMAS } from '../../db/checks/schemas';
-import { openDataDir, type WorkstationData } from '../../workstation/data-dir';
+import { openDataDir, resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
 import { writeCheckWorkbook } from './check-xlsx';
@@ -99,13 +99,14 @@ function readRoster(file: string): RosterEntry[] {
 }
 
 function openTarget(options: CheckCommandOptions): WorkstationData {
-  const dir = options.storeData ?? options.data;
-  if (dir === undefined || (options.storeData !== undefined && options.data !== undefined)) {
+  if (options.storeData !== undefined && options.data !== undefined) {
     throw new DomainError(
       'check.target',
-      text('请指定 --data 或 --store-data 之一', 'Give exactly one of --data or --store-data'),
+      text('请只指定 --data 或 --store-data 之一', 'Give only one of --data or --store-data'),
     );
   }
+  // Like every workstation command: without --data, the default data folder ($DANGAN_DATA or app data).
+  const dir = options.storeData ?? resolveDataDir({ flag: options.data });
   if (options.storeData !== undefined && CHECK_SCHEMAS.store === undefined) {
     throw new DomainError(
       'check.store-not-ready',

@@ -366,8 +366,15 @@ describe('suggestUscc', () => {
     const s = suggestUscc('91110000600037341N');
     expect(s).toContain('91110000600037341L');
     expect(s.length).toBeGreaterThan(1); // which is why it never auto-corrects
-    expect(s).toEqual([...s].sort());
+    // The check character alone changed comes first: the commonest slip, and the only change that
+    // keeps the organization code (and so its GB 11714 check) intact.
+    expect(s[0]).toBe('91110000600037341L');
     for (const c of s) expect(validateUscc(c, NO_PILOTS).valid).toBe(true);
+  });
+
+  it('never suggests a code that breaks the structure (letters in the division digits)', () => {
+    for (const c of suggestUscc('91350200776049653B')) expect(c.slice(2, 8)).toMatch(/^\d{6}$/);
+    expect(suggestUscc('91350200776049653B')[0]).toBe('91350200776049653A');
   });
 
   it('offers nothing for a valid code (no single typo of a valid code is valid) or a wrong length', () => {

@@ -321,5 +321,16 @@ export function suggestUscc(input: string): string[] {
     const code = candidate.join('');
     if (validByCheck(code)) found.add(code);
   }
-  return [...found].sort();
+  // Most plausible first: drop candidates that break the code's structure (e.g. a letter in the
+  // division digits), then those without warnings (known authority, GB 11714 check passing), then a
+  // change of the check character alone (the commonest slip), then the rest in code order.
+  const original = chars.join('');
+  const ranked = [...found].flatMap((code) => {
+    const r = validateUscc(code, { pilotAllowList: [] });
+    if (!r.valid) return [];
+    const checkCharOnly = code.slice(0, 17) === original.slice(0, 17) ? 0 : 1;
+    return [{ code, key: [r.warnings.length, checkCharOnly] as const }];
+  });
+  ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || (a.code < b.code ? -1 : 1));
+  return ranked.map((r) => r.code);
 }
