@@ -1,9 +1,12 @@
 import { Typography } from 'antd';
-import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleOutlined, MinusCircleOutlined } from '@ant-design/icons';
 import { PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH, passwordProblems } from '../../core/contracts';
 import { useI18n } from '../i18n/i18n';
 
-/** The password rules, ticked off while the user types (the engine checks them again). */
+/**
+ * The password rules, ticked off while the user types (the engine checks them again). Before anything is
+ * typed every rule is neutral: an empty password "not containing the username" is no achievement.
+ */
 export function PasswordRules({ password, username }: { password: string; username: string }) {
   const { t } = useI18n();
   const p = passwordProblems(password, username);
@@ -23,13 +26,23 @@ export function PasswordRules({ password, username }: { password: string; userna
   ];
   return (
     <ul className="password-rules" aria-label={t('密码规则', 'Password rules')}>
-      {rules.map(([ok, label]) => (
-        <li key={label}>
-          <Typography.Text type={ok ? 'success' : 'secondary'}>
-            {ok ? <CheckCircleFilled /> : <CloseCircleOutlined />} {label}
-          </Typography.Text>
-        </li>
-      ))}
+      {rules.map(([ok, label]) => {
+        const state = password === '' ? 'pending' : ok ? 'met' : 'unmet';
+        return (
+          <li key={label} data-state={state}>
+            <Typography.Text type={state === 'met' ? 'success' : 'secondary'}>
+              {state === 'pending' ? (
+                <MinusCircleOutlined />
+              ) : state === 'met' ? (
+                <CheckCircleFilled />
+              ) : (
+                <CloseCircleOutlined />
+              )}{' '}
+              {label}
+            </Typography.Text>
+          </li>
+        );
+      })}
     </ul>
   );
 }

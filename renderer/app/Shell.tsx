@@ -119,10 +119,13 @@ export function Shell({
             disabled: r.pending === true,
             label: r.pending ? (
               <Tooltip
-                title={t('该功能随对应引擎上线后开放', 'Opens when its engine lands')}
+                title={t(
+                  '即将推出：该功能的引擎已完成，界面正在接入',
+                  'Coming soon: the engine behind it is done and its screen is being connected',
+                )}
                 placement="right"
               >
-                <span>{t(r.zh, r.en)}</span>
+                <span className="pending-label">{t(r.zh, r.en)}</span>
               </Tooltip>
             ) : (
               <span>

@@ -18,7 +18,7 @@ import {
   Typography,
 } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CodeCheckView, EnterpriseView, InputRef, VolumeView } from './register-types';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
@@ -50,12 +50,16 @@ export function RegisterScreen() {
   const { message, modal } = AntApp.useApp();
   const [searchRound, setSearchRound] = useState(0);
   const [query, setQuery] = useState('');
+  /** The search text now, for answers that arrive after the operator typed on. */
+  const queryRef = useRef('');
   const [check, setCheck] = useState<CodeCheckView | null>(null);
   const [results, setResults] = useState<EnterpriseView[]>([]);
   const [selected, setSelected] = useState<{ enterprise: EnterpriseView; volumes: VolumeView[] } | null>(
     null,
   );
   const [creating, setCreating] = useState(false);
+  /** Where the cursor goes when the new-enterprise form opens: the first field still to fill. */
+  const [focusField, setFocusField] = useState<{ name: keyof EnterpriseForm } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [suggestion, setSuggestion] = useState<string>('');
   const [enterpriseForm] = Form.useForm<EnterpriseForm>();
@@ -81,6 +85,16 @@ export function RegisterScreen() {
     };
   }, []);
 
+  /** The engine's code check (when the text looks like a code) and the enterprises matching it. */
+  const lookup = useCallback(
+    (q: string) =>
+      Promise.all([
+        looksLikeCode(q) ? client.call('codes.check', { code: q }) : Promise.resolve(null),
+        q === '' ? Promise.resolve([]) : client.call('enterprises.search', { query: q }),
+      ]),
+    [client],
+  );
+
   // Code check and search as the operator types (debounced; the latest answer wins).
   useEffect(() => {
     const q = query.trim();
@@ -88,10 +102,7 @@ export function RegisterScreen() {
     const timer = setTimeout(() => {
       void (async () => {
         try {
-          const [c, found] = await Promise.all([
-            looksLikeCode(q) ? client.call('codes.check', { code: q }) : Promise.resolve(null),
-            q === '' ? Promise.resolve([]) : client.call('enterprises.search', { query: q }),
-          ]);
+          const [c, found] = await lookup(q);
           if (stale) return;
           setCheck(c);
           setResults(found);
@@ -104,7 +115,7 @@ export function RegisterScreen() {
       stale = true;
       clearTimeout(timer);
     };
-  }, [query, client, i18n, searchRound]);
+  }, [query, lookup, i18n, searchRound]);
 
   useEffect(() => {
     if (!volumeType || !year || !volumeBureau) {
@@ -125,6 +136,10 @@ export function RegisterScreen() {
     };
   }, [client, volumeType, year, volumeBureau, selected]);
 
+  useEffect(() => {
+    if (focusField) enterpriseForm.focusField(focusField.name);
+  }, [focusField, enterpriseForm]);
+
   const select = async (id: number) => {
     setError(null);
     setCreating(false);
@@ -140,15 +155,39 @@ export function RegisterScreen() {
       });
   };
 
-  const startCreate = () => {
+  /** Opens a fresh new-enterprise form, prefilled from the search text and its code check. */
+  const startCreate = (q: string, c: CodeCheckView | null) => {
     setSelected(null);
     setCreating(true);
-    const code = check?.valid ? check.normalized : '';
+    const code = c?.valid ? c.normalized : '';
+    // A fresh form: nothing shows as wrong before the operator has touched it.
+    enterpriseForm.resetFields();
     enterpriseForm.setFieldsValue({
       code,
-      name: looksLikeCode(query.trim()) ? '' : query.trim(),
-      bureauCode: check?.bureauCode ?? reference.bureaus[0]?.code ?? '',
+      name: looksLikeCode(q) ? '' : q,
+      bureauCode: c?.bureauCode ?? reference.bureaus[0]?.code ?? '',
     });
+    setFocusField({ name: code === '' ? 'code' : 'name' });
+  };
+
+  /**
+   * Enter and 新建企业 act on what is typed now, not on the last debounced answer, which may still be
+   * pending (or be for an older text) when the operator is quick.
+   */
+  const searchNow = async (pickFirst: boolean) => {
+    const q = query.trim();
+    setError(null);
+    try {
+      const [c, found] = await lookup(q);
+      if (queryRef.current.trim() !== q) return; // typed on meanwhile: the newer text wins
+      setCheck(c);
+      setResults(found);
+      const first = found[0];
+      if (pickFirst && first) await select(first.id);
+      else if (!pickFirst || q !== '') startCreate(q, c);
+    } catch (e) {
+      setError(errorText(e, i18n));
+    }
   };
 
   const createEnterprise = async (v: EnterpriseForm) => {
@@ -292,12 +331,13 @@ export function RegisterScreen() {
               )}
               value={query}
               onChange={(e) => {
+                queryRef.current = e.target.value;
                 setQuery(e.target.value);
               }}
-              onPressEnter={() => {
-                const first = results[0];
-                if (first) void select(first.id);
-                else if (query.trim() !== '') startCreate();
+              onPressEnter={(e) => {
+                // Else the Enter's keypress lands on the form that opens and submits it, empty.
+                e.preventDefault();
+                void searchNow(true);
               }}
               data-testid="enterprise-search"
             />
@@ -321,14 +361,19 @@ export function RegisterScreen() {
                 </List.Item>
               )}
             />
-            <Button icon={<PlusOutlined />} onClick={startCreate} block data-testid="new-enterprise">
+            <Button
+              icon={<PlusOutlined />}
+              onClick={() => void searchNow(false)}
+              block
+              data-testid="new-enterprise"
+            >
               {t('新建企业', 'New enterprise')}
             </Button>
           </Card>
         </Col>
         <Col span={14}>
           {creating && (
-            <Card size="small" title={t('新建企业', 'New enterprise')}>
+            <Card size="small" title={t('新建企业', 'New enterprise')} data-testid="enterprise-form">
               <Form
                 form={enterpriseForm}
                 layout="vertical"
@@ -340,7 +385,7 @@ export function RegisterScreen() {
                   label={t('统一社会信用代码或注册号', 'USCC or registration number')}
                   rules={[{ required: true, message: t('请输入代码', 'Enter the code') }]}
                 >
-                  <Input autoFocus className="code-input" data-testid="enterprise-code" />
+                  <Input className="code-input" data-testid="enterprise-code" />
                 </Form.Item>
                 <Form.Item
                   name="name"
@@ -501,7 +546,11 @@ export function RegisterScreen() {
                 <Alert
                   type="info"
                   showIcon
-                  title={t('登记案卷需要扫描员角色', 'Registering volumes needs the operator role')}
+                  data-testid="needs-operator"
+                  title={t(
+                    '登记案卷需要扫描员角色。请在「用户管理」中为您的账号添加扫描员角色，或用扫描员账号登录。',
+                    'Registering volumes needs the operator role. Add the operator role to your account in Users, or sign in with an operator account.',
+                  )}
                 />
               )}
             </Space>

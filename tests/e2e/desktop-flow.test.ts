@@ -12,12 +12,16 @@ import os from 'node:os';
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const USCC = '91350200776049653A';
+/** A second enterprise, in 福州 (division 350100), that the administrator registers. */
+const USCC_FUZHOU = '91350100MA2XY40A97';
 const ADMIN_PW = 'Zhao#2026pw';
 const OP_PW = 'Scan#2026op';
 
 let ws: Started;
 let context: BrowserContext;
 let page: Page;
+/** The browser console's errors (a missing favicon shows up here as a 404). */
+const consoleErrors: string[] = [];
 // Not tempDir(): that one is removed after each test, and this flow spans several.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-'));
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-'));
@@ -49,6 +53,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000); // a Playwright error names the step; a test timeout does not
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -71,8 +78,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.getByTestId('setup-title').waitFor();
     expect(page.url()).not.toContain('token='); // taken out of the address bar
     await page.getByLabel('用户名').fill('admin');
+    // Nothing typed yet: no rule is ticked (an empty password "does not contain the username" too).
+    const rule = (label: string) => page.locator('.password-rules li').filter({ hasText: label });
+    expect(await rule('不包含用户名').getAttribute('data-state')).toBe('pending');
+    expect(await page.locator('.password-rules li[data-state="met"]').count()).toBe(0);
+    await shot('01a-setup-empty-password');
     await page.getByLabel('姓名').fill('赵管理');
     await page.getByLabel('密码', { exact: true }).fill('weakpass');
+    expect(await rule('不包含用户名').getAttribute('data-state')).toBe('met');
+    expect(await rule('包含大写字母').getAttribute('data-state')).toBe('unmet');
     await shot('01-setup-weak-password');
     await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
     await page.getByLabel('确认密码').fill(ADMIN_PW);
@@ -80,6 +94,54 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.getByRole('button', { name: '创建管理员并登录' }).click();
     await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
     await shot('03-workbench-admin');
+    // The page's icon is served (no 404 in the console).
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toBeTruthy();
+    const res = await page.request.get(new URL(icon ?? '', page.url()).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('image/svg+xml');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('greyed-out menu items say why', async () => {
+    // Anywhere on the row, not only on the words.
+    const item = page.locator('.ant-menu-item-disabled').filter({ hasText: '扫描' });
+    const box = await item.boundingBox();
+    await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) - 20, (box?.y ?? 0) + (box?.height ?? 0) / 2);
+    await page.getByRole('tooltip').filter({ hasText: '即将推出' }).waitFor();
+    await shot('03a-menu-coming-soon');
+    await page.mouse.move(600, 400);
+  });
+
+  it('the administrator registers an enterprise, and is told how to register volumes', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
+    const search = page.getByTestId('enterprise-search');
+    await search.fill(USCC_FUZHOU);
+    await search.press('Enter'); // at once, before the as-you-type check has answered
+    const code = page.getByTestId('enterprise-code');
+    await expect.poll(() => code.inputValue()).toBe(USCC_FUZHOU);
+    const form = page.getByTestId('enterprise-form');
+    await expect.poll(() => form.textContent()).toContain('福州市（350100）');
+    await expect.poll(() => page.getByTestId('code-check').textContent()).toContain('福州市');
+    const errors = form.locator('.ant-form-item-explain-error');
+    await page.waitForTimeout(300);
+    expect(await errors.count()).toBe(0); // nothing is wrong before the operator touched anything
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('name'); // code known
+    await shot('08a-register-enter-new-enterprise');
+    await page.getByTestId('new-enterprise').click();
+    await page.waitForTimeout(300);
+    expect(await code.inputValue()).toBe(USCC_FUZHOU);
+    expect(await errors.count()).toBe(0);
+    await page.getByTestId('create-enterprise').click(); // submitted empty: now the name is asked for
+    await expect.poll(() => errors.textContent()).toContain('请输入企业名称');
+    await page.getByTestId('enterprise-name').fill('福州闽江电子有限公司');
+    await page.getByTestId('create-enterprise').click();
+    await page.getByTestId('enterprise-card').waitFor();
+    await expect
+      .poll(() => page.getByTestId('needs-operator').textContent())
+      .toContain('请在「用户管理」中为您的账号添加扫描员角色，或用扫描员账号登录');
+    await shot('08b-register-admin-needs-operator');
   });
 
   it('the administrator creates a scan operator in 用户管理', async () => {
@@ -121,6 +183,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await shot('08-register-valid-code');
     await search.press('Enter'); // nothing found → the new-enterprise form, code filled in
     await expect.poll(() => page.getByTestId('enterprise-code').inputValue()).toBe(USCC);
+    expect(await page.getByTestId('enterprise-form').textContent()).toContain('厦门市（350200）');
+    expect(await page.locator('.ant-form-item-explain-error').count()).toBe(0);
     await page.getByTestId('enterprise-name').fill('厦门鹭江贸易有限公司');
     await shot('09-register-new-enterprise');
     await page.getByTestId('create-enterprise').click();
