@@ -6,16 +6,7 @@ import { openStoreData } from '../../store/store-data';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../../tests/support/transfer-fixtures';
 import { connect, startTestStore } from '../../tests/support/test-store';
-import { main } from '../main';
-import type { Io } from '../output';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'dangan', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../../tests/support/cli';
 
 describe('offline transfer: bag export → bag import → bag receipts', () => {
   it('ingests as the online path does, replays harmlessly, and closes the loop with signed receipts', async () => {

@@ -3,17 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../../tests/support/transfer-fixtures';
-import { main } from '../main';
-import type { Io } from '../output';
 import type { BagValidateJson } from './bag';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'dangan', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../../tests/support/cli';
 
 describe('dangan bag export / validate', () => {
   it('exports bags that validate, and --json reports a broken one with exit 1', async () => {

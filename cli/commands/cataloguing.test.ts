@@ -5,16 +5,7 @@ import { createRepos } from '../../db/repos';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
-import { main } from '../main';
-import type { Io } from '../output';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'dangan', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../../tests/support/cli';
 
 /** Adds `n` pages (distinct digests, 300 dpi) with the title-zone text OCR would have stored. */
 function addPages(dir: string, volumeId: number, titles: readonly string[]): void {

@@ -4,16 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faultyCatalogue } from '../../tests/support/faulty-catalogue';
 import { tempDir } from '../../tests/support/temp-dir';
-import { main } from '../main';
-import type { Io } from '../output';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'dangan', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../../tests/support/cli';
 
 interface JsonReport {
   categories: {

@@ -8,17 +8,8 @@ import { licenceQrPayload, syntheticPage } from '../../tests/support/label-pages
 import { USCC_A, seedVolume } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
-import { main } from '../main';
-import type { Io } from '../output';
 import type { LabelReadJson } from './label';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'dangan', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../../tests/support/cli';
 
 function seeded(dir: string): { uid: string; archiveNo: string }[] {
   const data = openDataDir(dir);

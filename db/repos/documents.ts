@@ -5,19 +5,12 @@ import { text } from '../../core/text';
 import { documentTypeByCode } from '../../core/vocabulary';
 import type { AuditLog } from '../audit-log';
 import { actorFields, systemClock, type Actor, type Clock } from './actor';
+import type { DocumentDraft } from '../../core/cataloguing/rules';
 import { isCalendarDate8 } from '../../core/calendar-date';
 import { volumeNotFound } from './volumes';
 
-/** One 文件 of a volume as the cataloguer describes it. Pages are positions among the live pages. */
-export interface DocumentInput {
-  readonly typeCode: string;
-  readonly title: string;
-  /** YYYYMMDD. */
-  readonly docDate?: string | null;
-  readonly responsible?: string | null;
-  readonly firstPage: number;
-  readonly lastPage: number;
-}
+/** One 文件 of a volume as the cataloguer describes it (core's draft shape). Pages are positions among the live pages. */
+export type DocumentInput = DocumentDraft;
 
 export interface CataloguedDocument {
   readonly id: number;
