@@ -63,7 +63,9 @@ describe('restore drill', () => {
       blob: { sha256: put.sha256, size: put.size, mediaType: 'image/jpeg' },
     });
     cat.db.prepare("UPDATE documents SET title = 'damaged'").run();
-    const lost = cat.db.prepare('SELECT blob_sha256 FROM pages LIMIT 1').pluck().get() as string;
+    // A page the backup holds: the oldest one. (Without an order, SQLite may answer from the blob index
+    // with the smallest digest, which can be the page captured after the backup.)
+    const lost = cat.db.prepare('SELECT blob_sha256 FROM pages ORDER BY id LIMIT 1').pluck().get() as string;
     fs.rmSync(cat.blobs.pathOf(lost));
     cat.repos.audit.append({ ...OPERATOR, action: 'test.after', outcome: 'ok' });
     cat.db.close();
