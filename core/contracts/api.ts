@@ -4,6 +4,8 @@ import {
   CodeCheckSchema,
   DashboardSchema,
   EnterpriseSchema,
+  OutboxRowSchema,
+  OutboxStateSchema,
   ReferenceSchema,
   RoleSchema,
   SessionSchema,
@@ -164,6 +166,26 @@ export const API = {
       skip: z.number().int().min(0).max(100).optional(),
     }),
     z.object({ pdfBase64: z.string(), labels: z.number().int(), fileName: z.string() }),
+  ),
+
+  // 上传队列 (technicians and operators queue; only technicians retry, cancel and export)
+  'outbox.list': endpoint(
+    ['operator', 'technician'],
+    z.strictObject({ states: z.array(OutboxStateSchema).min(1).max(5).optional() }),
+    z.array(OutboxRowSchema),
+  ),
+  'outbox.enqueue': endpoint(['operator', 'technician'], z.strictObject({ volumeId: id }), OutboxRowSchema),
+  'outbox.retry': endpoint(['technician'], z.strictObject({ id }), OutboxRowSchema),
+  'outbox.cancel': endpoint(['technician'], z.strictObject({ id }), OutboxRowSchema),
+  /** Offline transfer: one validated bag per volume under a folder on this computer (a USB disk). */
+  'bag.export': endpoint(
+    ['technician'],
+    z.strictObject({ volumeIds: z.array(id).min(1).max(500), to: z.string().trim().min(1).max(1000) }),
+    z.object({
+      batch: z.string(),
+      to: z.string(),
+      bags: z.array(z.object({ archiveNo: z.string(), dir: z.string(), written: z.boolean() })),
+    }),
   ),
 
   // 工作台

@@ -118,3 +118,25 @@ export const DashboardSchema = z.object({
   ),
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;
+
+export const OUTBOX_STATE_NAMES = ['queued', 'sending', 'committed', 'failed', 'cancelled'] as const;
+export const OutboxStateSchema = z.enum(OUTBOX_STATE_NAMES);
+
+/** One row of the 上传队列: an outbox entry with the volume it carries. */
+export const OutboxRowSchema = z.object({
+  id: z.number().int(),
+  volumeId: z.number().int(),
+  archiveNo: z.string(),
+  enterpriseName: z.string(),
+  kind: z.enum(['upload', 'export']),
+  state: OutboxStateSchema,
+  target: z.string().nullable(),
+  attempts: z.number().int(),
+  bytesDone: z.number().int(),
+  bytesTotal: z.number().int().nullable(),
+  /** The last failure, in Chinese where its code is known (the raw text otherwise, in both languages). */
+  lastError: z.object({ code: z.string().nullable(), message: TextSchema, detail: z.string() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OutboxRow = z.infer<typeof OutboxRowSchema>;

@@ -6,6 +6,7 @@ import type { Locale, Output, Reference, UserView } from '../../core/contracts';
 import { EngineClient } from '../api/client';
 import { I18nProvider, makeI18n, saveLocale, savedLocale } from '../i18n/i18n';
 import { LabelsScreen } from '../screens/Labels';
+import { OutboxScreen } from '../screens/Outbox';
 import { LoginScreen } from '../screens/Login';
 import { RegisterScreen } from '../screens/Register';
 import { SetupScreen } from '../screens/Setup';
@@ -160,6 +161,8 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
       <RegisterScreen />
     ) : path === '/labels' ? (
       <LabelsScreen />
+    ) : path === '/outbox' ? (
+      <OutboxScreen />
     ) : path === '/users' && isAdmin ? (
       <UsersScreen />
     ) : (

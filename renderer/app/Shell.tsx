@@ -43,14 +43,7 @@ export const ROUTES: readonly Route[] = [
   },
   { path: '/verify', zh: '图文校核', en: 'Verification', icon: <AuditOutlined />, key: '5', pending: true },
   { path: '/labels', zh: '标签打印', en: 'Labels', icon: <PrinterOutlined />, key: '6' },
-  {
-    path: '/outbox',
-    zh: '上传队列',
-    en: 'Upload queue',
-    icon: <CloudUploadOutlined />,
-    key: '7',
-    pending: true,
-  },
+  { path: '/outbox', zh: '上传队列', en: 'Upload queue', icon: <CloudUploadOutlined />, key: '7' },
   { path: '/stats', zh: '统计', en: 'Statistics', icon: <BarChartOutlined />, key: '8', pending: true },
   { path: '/users', zh: '用户管理', en: 'Users', icon: <TeamOutlined />, key: '9', admin: true },
   {

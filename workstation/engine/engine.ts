@@ -1,6 +1,9 @@
 import { DEFAULT_PROVINCE, type ProvinceConfig } from '../../core/bureaus';
 import { createRepos, type Repos, type ReposOptions } from '../../db/repos';
 import { DesktopQueries } from '../../db/repos/desktop-queries';
+import { TransfersRepo } from '../../db/repos/transfers';
+import { BlobStore } from '../../db/blob-store';
+import path from 'node:path';
 import type { Db } from '../../db/open';
 import type { EngineHandlers, EngineServices } from './context';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -8,6 +11,7 @@ import { EventBus } from './event-bus';
 import { authHandlers } from './handlers/auth';
 import { dashboardHandlers } from './handlers/dashboard';
 import { labelHandlers } from './handlers/labels';
+import { outboxHandlers } from './handlers/outbox';
 import { registrationHandlers } from './handlers/registration';
 import { userHandlers } from './handlers/users';
 import { VolumeRegistration } from '../registration/register-volume';
@@ -68,6 +72,11 @@ export function createEngine(options: EngineOptions): Engine {
     ...registrationHandlers(services),
     ...dashboardHandlers(services),
     ...labelHandlers(services),
+    ...outboxHandlers(services, {
+      transfers: new TransfersRepo(options.db, now),
+      // The data folder's blob store (workstation/data-dir.ts keeps it in blobs/).
+      blobs: new BlobStore(path.join(options.dataDir, 'blobs')),
+    }),
   };
   const log =
     options.log ??

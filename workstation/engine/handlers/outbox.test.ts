@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Channel, Envelope, Input, Output } from '../../../core/contracts';
+import { seedVolume } from '../../../tests/support/repos';
+import { tempDir } from '../../../tests/support/temp-dir';
+import { openTestWorkstation, seedVerifiedVolume } from '../../../tests/support/transfer-fixtures';
+import { createEngine } from '../engine';
+import { describeError } from './outbox';
+
+const ADMIN_PW = 'Zhao#2026pw';
+const PW = 'Worker#2026pw';
+
+/** An engine over a real workstation data folder, with an admin, an operator, a technician and a QA user. */
+async function setup() {
+  const dir = tempDir();
+  const ws = openTestWorkstation(dir);
+  const engine = createEngine({ db: ws.data.db, dataDir: dir, now: ws.clock.now, log: () => undefined });
+  async function call<C extends Channel>(channel: C, input: Input<C>, session: string) {
+    return (await engine.dispatch(channel, input, session)) as Envelope<Output<C>>;
+  }
+  async function ok<C extends Channel>(channel: C, input: Input<C>, session: string) {
+    const r = await call(channel, input, session);
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message.en}`);
+    return r.value;
+  }
+  async function fails<C extends Channel>(channel: C, input: Input<C>, session: string) {
+    const r = await call(channel, input, session);
+    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
+    return r.error;
+  }
+  const admin = (await engine.dispatch(
+    'setup.createAdmin',
+    { username: 'admin', displayName: '管理员', password: ADMIN_PW },
+    null,
+  )) as Envelope<Output<'setup.createAdmin'>>;
+  if (!admin.ok) throw new Error('setup');
+  const sessions: Record<string, string> = { admin: admin.value.token };
+  for (const role of ['operator', 'technician', 'qa'] as const) {
+    await ok(
+      'users.create',
+      { username: role, displayName: role, password: PW, roles: [role] },
+      sessions.admin!,
+    );
+    const s = (await engine.dispatch('auth.login', { username: role, password: PW }, null)) as Envelope<
+      Output<'auth.login'>
+    >;
+    if (!s.ok) throw new Error(`${role} login`);
+    sessions[role] = s.value.token;
+  }
+  return {
+    ws,
+    engine,
+    call,
+    ok,
+    fails,
+    op: sessions.operator!,
+    tech: sessions.technician!,
+    qa: sessions.qa!,
+    admin: sessions.admin!,
+  };
+}
+
+describe('outbox handlers', () => {
+  it('lets operators and technicians queue a verified volume, once, and lists it with its archive number', async () => {
+    const t = await setup();
+    const v = seedVerifiedVolume(t.ws);
+    const queued = await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.op);
+    expect(queued).toMatchObject({
+      volumeId: v.volumeId,
+      archiveNo: v.archiveNo,
+      enterpriseName: '厦门测试有限公司',
+      state: 'queued',
+      attempts: 0,
+      lastError: null,
+    });
+    const again = await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.tech);
+    expect(again.id).toBe(queued.id);
+    expect(await t.ok('outbox.list', {}, t.tech)).toHaveLength(1);
+    expect(await t.ok('outbox.list', { states: ['failed'] }, t.op)).toHaveLength(0);
+  });
+
+  it('refuses volumes not yet verified, unknown volumes and malformed input', async () => {
+    const t = await setup();
+    const raw = seedVolume(t.ws.repos, 7);
+    const notReady = await t.fails('outbox.enqueue', { volumeId: raw.volumeId }, t.op);
+    expect(notReady.code).toBe('transfer.not-ready');
+    expect(notReady.message.zh).toContain('尚未通过校核');
+    expect((await t.fails('outbox.enqueue', { volumeId: 9999 }, t.op)).code).toBe('volume.not-found');
+    const bad = await t.call('outbox.enqueue', { volumeId: -1 }, t.op);
+    expect(bad.ok ? null : bad.error.code).toBe('request.invalid');
+    expect(t.ws.repos.outbox.list()).toHaveLength(0);
+  });
+
+  it('denies by role: QA and admin may not queue; only technicians retry, cancel and export', async () => {
+    const t = await setup();
+    const v = seedVerifiedVolume(t.ws);
+    expect((await t.fails('outbox.enqueue', { volumeId: v.volumeId }, t.qa)).code).toBe('auth.forbidden');
+    expect((await t.fails('outbox.list', {}, t.admin)).code).toBe('auth.forbidden');
+    const e = await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.op);
+    expect((await t.fails('outbox.cancel', { id: e.id }, t.op)).code).toBe('auth.forbidden');
+    expect((await t.fails('outbox.retry', { id: e.id }, t.op)).code).toBe('auth.forbidden');
+    const to = path.join(tempDir(), 'usb');
+    expect((await t.fails('bag.export', { volumeIds: [v.volumeId], to }, t.op)).code).toBe('auth.forbidden');
+    expect(fs.existsSync(to)).toBe(false);
+    expect(t.ws.repos.outbox.get(e.id).state).toBe('queued');
+  });
+
+  it('retries a failed upload, cancels a live one, and refuses illegal state changes', async () => {
+    const t = await setup();
+    const v = seedVerifiedVolume(t.ws);
+    const e = await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.op);
+    expect((await t.fails('outbox.retry', { id: e.id }, t.tech)).code).toBe('outbox.illegal-state');
+    t.ws.repos.outbox.markSending(e.id);
+    t.ws.repos.outbox.progress(e.id, 400, 1000);
+    t.ws.repos.outbox.fail(e.id, 'transfer.store-refused: The store refused the bag');
+    const [failed] = await t.ok('outbox.list', { states: ['failed'] }, t.tech);
+    expect(failed).toMatchObject({ attempts: 1, bytesDone: 400, bytesTotal: 1000 });
+    expect(failed?.lastError?.message.zh).toBe('档案库拒收该卷');
+    expect((await t.ok('outbox.retry', { id: e.id }, t.tech)).state).toBe('queued');
+    expect((await t.ok('outbox.cancel', { id: e.id }, t.tech)).state).toBe('cancelled');
+    expect((await t.fails('outbox.cancel', { id: e.id }, t.tech)).code).toBe('outbox.illegal-state');
+    expect((await t.fails('outbox.retry', { id: 424242 }, t.tech)).code).toBe('outbox.not-found');
+    // A cancelled entry is history: the volume can be queued afresh.
+    expect((await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.op)).id).not.toBe(e.id);
+  });
+
+  it('exports bags to an absolute folder and refuses a relative one', async () => {
+    const t = await setup();
+    const v = seedVerifiedVolume(t.ws);
+    const rel = await t.fails('bag.export', { volumeIds: [v.volumeId], to: 'usb/bags' }, t.tech);
+    expect(rel.code).toBe('transfer.export-path');
+    expect(rel.message.zh).toContain('完整的目标文件夹路径');
+    const to = path.join(tempDir(), 'usb');
+    const r = await t.ok('bag.export', { volumeIds: [v.volumeId], to }, t.tech);
+    expect(r.bags).toEqual([{ archiveNo: v.archiveNo, dir: expect.any(String) as string, written: true }]);
+    expect(fs.existsSync(path.join(to, r.bags[0]!.dir, 'manifest-sha256.txt'))).toBe(true);
+    expect(fs.existsSync(path.join(to, 'batch-manifest.json'))).toBe(true);
+  });
+});
+
+describe('describeError', () => {
+  it('gives known codes in Chinese and keeps unknown text as it is', () => {
+    expect(describeError('interrupted (restart)')).toMatchObject({ code: 'interrupted' });
+    expect(describeError('interrupted (restart)').message.zh).toContain('程序重启');
+    expect(describeError('connect ECONNREFUSED 127.0.0.1:9')).toEqual({
+      code: null,
+      message: { zh: '传输失败：connect ECONNREFUSED 127.0.0.1:9', en: 'connect ECONNREFUSED 127.0.0.1:9' },
+      detail: 'connect ECONNREFUSED 127.0.0.1:9',
+    });
+  });
+});
