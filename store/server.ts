@@ -7,6 +7,7 @@ import { Server as TusServer } from '@tus/server';
 import { z } from 'zod';
 import { canonicalJson, type Json } from '../core/canonical-json';
 import { isDomainError } from '../core/errors';
+import { BlobStoreError } from '../db/blob-store';
 import type { StoreClient } from '../db/store/store-repo';
 import { BagRefused, ingestStaged, missingBlobs, type StagedFile } from './ingest';
 import type { StoreData } from './store-data';
@@ -69,6 +70,23 @@ export function buildStoreApp(
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
+  // A transfer's client and offered files never change once opened: read and check them once per
+  // transfer, not once per uploaded blob (a 200-page volume would parse the list 200 times).
+  const offered = new Map<string, { clientId: string; sizes: Map<string, number> }>();
+  const offeredFiles = (transferId: string) => {
+    const known = offered.get(transferId);
+    if (known) return known;
+    const session = store.repo.session(transferId);
+    if (!session) return undefined;
+    const sizes = new Map<string, number>();
+    for (const f of z.array(fileSchema).parse(session.files))
+      if (!sizes.has(f.sha256)) sizes.set(f.sha256, f.size);
+    const entry = { clientId: session.clientId, sizes };
+    if (offered.size >= 64) offered.delete(offered.keys().next().value ?? '');
+    offered.set(transferId, entry);
+    return entry;
+  };
+
   const tus = new TusServer({
     path: '/v1/uploads',
     datastore: new FileStore({ directory: store.uploadsDir }),
@@ -76,20 +94,14 @@ export function buildStoreApp(
     maxSize: MAX_BLOB_BYTES,
     onUploadCreate: async (req, upload) => {
       const client = authenticate(store, req.headers.get('authorization'));
-      const session = store.repo.session(upload.metadata?.['transfer'] ?? '');
-      const sha = upload.metadata?.['sha256'] ?? '';
-      const listed = session
-        ? z
-            .array(fileSchema)
-            .parse(session.files)
-            .find((f) => f.sha256 === sha)
-        : undefined;
+      const session = offeredFiles(upload.metadata?.['transfer'] ?? '');
+      const listedSize = session?.sizes.get(upload.metadata?.['sha256'] ?? '');
       if (
         !client ||
         !session ||
         session.clientId !== client.clientId ||
-        !listed ||
-        listed.size !== upload.size
+        listedSize === undefined ||
+        listedSize !== upload.size
       ) {
         throw new TusRefusal(403, 'upload not part of an open transfer of this client\n');
       }
@@ -99,20 +111,21 @@ export function buildStoreApp(
       if (!authenticate(store, req.headers.get('authorization'))) throw new TusRefusal(401, 'unauthorized\n');
       return Promise.resolve();
     },
-    // The whole blob is hashed once complete; a mismatch is refused (tus 460) and the bytes dropped.
+    // The whole blob is hashed once complete and moved (not copied) into the blob folder; a mismatch is
+    // refused (tus 460) and the bytes dropped. The blob store remembers it hashed the blob, so the
+    // commit does not read it again.
     onUploadFinish: async (_req, upload) => {
       const file = upload.storage?.path;
       const expected = upload.metadata?.['sha256'] ?? '';
       if (!file) throw new TusRefusal(500, 'upload has no file\n');
-      const bytes = await fs.promises.readFile(file);
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== expected) {
+      try {
+        await store.blobs.adopt(file, expected);
+      } catch (e) {
+        if (!(e instanceof BlobStoreError)) throw e;
         await fs.promises.rm(file, { force: true });
         await fs.promises.rm(`${file}.json`, { force: true });
         throw new TusRefusal(460, 'Checksum Mismatch\n');
       }
-      store.blobs.put(bytes);
-      await fs.promises.rm(file, { force: true });
       await fs.promises.rm(`${file}.json`, { force: true });
       return {};
     },
