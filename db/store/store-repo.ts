@@ -383,9 +383,11 @@ export class StoreRepo {
     if (code === null) return null;
     const row = this.db
       .prepare(
-        `SELECT id FROM enterprises WHERE uscc = @c OR reg_no = @c
-         UNION SELECT enterprise_id FROM enterprise_aliases WHERE kind IN ('uscc', 'regno') AND value = @c
-         LIMIT 1`,
+        // An enterprise's own code wins over another record's alias; a UNION alone leaves the order open.
+        `SELECT id, 0 AS pref FROM enterprises WHERE uscc = @c OR reg_no = @c
+         UNION SELECT enterprise_id, 1 AS pref FROM enterprise_aliases
+           WHERE kind IN ('uscc', 'regno') AND value = @c
+         ORDER BY pref, id LIMIT 1`,
       )
       .get({ c: code }) as { id: number } | undefined;
     if (!row) return null;

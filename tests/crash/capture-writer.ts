@@ -2,35 +2,12 @@
 // does (blob put, fsynced → page row committed → acknowledgement), and prints `ack <pageId> <sha256>`
 // after each commit. The parent kills it with SIGKILL at random moments.
 import { randomBytes, randomInt } from 'node:crypto';
-import { createRepos } from '../../db/repos';
-import { openDataDir } from '../../workstation/data-dir';
+import { openCrashVolume } from './crash-volume';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: capture-writer <data dir>');
 
-const data = openDataDir(dataDir);
-data.blobs.removeLeftovers();
-const repos = createRepos(data.db);
-const actor = { userId: null, username: 'crash-test' };
-
-const enterprise =
-  repos.enterprises.findByCode('91350200776049653A') ??
-  repos.enterprises.create(
-    { uscc: '91350200776049653A', name: '厦门崩溃测试有限公司', bureauCode: '350200' },
-    actor,
-  );
-const volume =
-  repos.volumes.listByEnterprise(enterprise.id)[0] ??
-  repos.volumes.create(
-    {
-      enterpriseId: enterprise.id,
-      archiveNo: '350200-2026-SL-000001',
-      volumeType: 'SL',
-      year: 2026,
-      bureauCode: '350200',
-    },
-    actor,
-  );
+const { data, repos, volume } = openCrashVolume(dataDir);
 
 process.stdout.write('ready\n');
 

@@ -1,39 +1,17 @@
 // Child process of the demo-scan crash test: the capture engine scanning from the demo scanner into a
 // volume, processing pages in its worker pool as it goes. Prints `ready`, `ack <pageId> <sha256>` after
 // each page is acknowledged (durably captured) and `processed <pageId>` after its results are committed. The parent kills it with SIGKILL at random.
-import { createRepos } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { CapturePipeline } from '../../workstation/capture/pipeline';
 import { runScan } from '../../workstation/capture/scan';
-import { openDataDir } from '../../workstation/data-dir';
+import { openCrashVolume } from './crash-volume';
 
 const dataDir = process.argv[2];
 const seed = Number(process.argv[3] ?? 1);
 const pages = Number(process.argv[4] ?? 200);
 if (!dataDir) throw new Error('usage: demo-scan-writer <data dir> [seed] [pages]');
 
-const data = openDataDir(dataDir);
-data.blobs.removeLeftovers();
-const repos = createRepos(data.db);
-const actor = { userId: null, username: 'crash-test' };
-const enterprise =
-  repos.enterprises.findByCode('91350200776049653A') ??
-  repos.enterprises.create(
-    { uscc: '91350200776049653A', name: '厦门崩溃测试有限公司', bureauCode: '350200' },
-    actor,
-  );
-const volume =
-  repos.volumes.listByEnterprise(enterprise.id)[0] ??
-  repos.volumes.create(
-    {
-      enterpriseId: enterprise.id,
-      archiveNo: '350200-2026-SL-000001',
-      volumeType: 'SL',
-      year: 2026,
-      bureauCode: '350200',
-    },
-    actor,
-  );
+const { data, repos, volume } = openCrashVolume(dataDir);
 
 const pipeline = new CapturePipeline(data.db, repos, data.blobs, {
   threads: 1,
