@@ -234,7 +234,17 @@ export class SaneDriver implements ScannerDriver {
       lines.on('line', (file) => {
         reading = reading.then(async () => {
           if (file.trim() === '') return;
-          const bytes = new Uint8Array(await fs.readFile(file));
+          let bytes: Uint8Array;
+          try {
+            bytes = new Uint8Array(await fs.readFile(file));
+          } catch (e) {
+            // scanimage removes the file of a page whose scan failed; the failure itself is reported
+            // from its stderr when it exits. Anything else unreadable is an io error that ends the scan.
+            if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+            control.fail('io', `page ${control.pages + 1}: ${(e as Error).message}`);
+            stop();
+            return;
+          }
           await fs.rm(file, { force: true });
           const info = this.format === 'tiff' ? inspectTiff(bytes) : inspectPnm(bytes);
           const broken = !info || info.dataBytes < info.expectedDataBytes;
@@ -270,20 +280,27 @@ export class SaneDriver implements ScannerDriver {
         ended = true;
         clearTimeout(killTimer);
         control.signal.removeEventListener('abort', stop);
-        void reading.then(() => {
-          if (!ownStop) {
-            const failure = classifyStderr(stderr, code);
-            if (signal !== null) {
-              control.fail('unknown', `scanimage ended by ${signal}`);
-            } else if (failure?.category === 'no-paper') {
-              // The feeder running empty ends every feeder run; it is an error only before any page.
-              if (control.pages === 0) control.fail('no-paper', failure.detail);
-            } else if (failure) {
-              control.fail(failure.category, failure.detail);
+        // Whatever happened while reading pages, the session must end: a rejected chain would
+        // otherwise leave the scan waiting forever.
+        void reading
+          .catch((e: unknown) => {
+            control.fail('io', e instanceof Error ? e.message : String(e));
+            ownStop = true;
+          })
+          .then(() => {
+            if (!ownStop) {
+              const failure = classifyStderr(stderr, code);
+              if (signal !== null) {
+                control.fail('unknown', `scanimage ended by ${signal}`);
+              } else if (failure?.category === 'no-paper') {
+                // The feeder running empty ends every feeder run; it is an error only before any page.
+                if (control.pages === 0) control.fail('no-paper', failure.detail);
+              } else if (failure) {
+                control.fail(failure.category, failure.detail);
+              }
             }
-          }
-          resolve();
-        });
+            resolve();
+          });
       };
       child.on('error', (e: NodeJS.ErrnoException) => {
         control.fail('unknown', e.code === 'ENOENT' ? `${this.where.program} not found` : e.message);
