@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Role } from '../roles';
 import {
   CodeCheckSchema,
   DashboardSchema,
@@ -15,36 +14,14 @@ import {
   VolumeSchema,
   VolumeStateSchema,
 } from './models';
+import { endpoint, id, none, ok, password, short, type Endpoint } from './endpoint';
+import { CAPTURE_API } from './api-capture';
+import { CATALOGUING_API } from './api-cataloguing';
+import { VERIFICATION_API } from './api-verification';
+import { STATS_API } from './api-stats';
+import { MAINTENANCE_API } from './api-maintenance';
 
-/**
- * Who may call an endpoint. The engine refuses everything else: an endpoint without an entry here
- * cannot exist (the Handlers type demands one handler per entry and nothing more).
- * - `public`: no session (first-run setup, login).
- * - `signed-in`: any live session.
- * - a role list: a live session whose user holds at least one of them.
- */
-export type Access = 'public' | 'signed-in' | readonly Role[];
-
-export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  readonly input: I;
-  readonly output: O;
-  readonly access: Access;
-}
-
-function endpoint<I extends z.ZodType, O extends z.ZodType>(
-  access: Access,
-  input: I,
-  output: O,
-): Endpoint<I, O> {
-  return { input, output, access };
-}
-
-// Bounded strings everywhere: a payload can never make the engine hash or store megabytes.
-const short = (max = 200) => z.string().max(max);
-const password = z.string().min(1).max(256);
-const id = z.number().int().positive();
-const none = z.object({}).strict();
-const ok = z.object({ done: z.literal(true) });
+export type { Access, Endpoint } from './endpoint';
 
 const NewUserInput = z.strictObject({
   username: short(64),
@@ -190,6 +167,13 @@ export const API = {
 
   // 工作台
   'dashboard.get': endpoint('signed-in', none, DashboardSchema),
+
+  // One file per area, so the screens can grow side by side.
+  ...CAPTURE_API,
+  ...CATALOGUING_API,
+  ...VERIFICATION_API,
+  ...STATS_API,
+  ...MAINTENANCE_API,
 } as const satisfies Record<string, Endpoint>;
 
 export type Api = typeof API;

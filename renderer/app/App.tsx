@@ -7,6 +7,11 @@ import { EngineClient } from '../api/client';
 import { I18nProvider, makeI18n, saveLocale, savedLocale } from '../i18n/i18n';
 import { LabelsScreen } from '../screens/Labels';
 import { OutboxScreen } from '../screens/Outbox';
+import { ScanScreen } from '../screens/Scan';
+import { CatalogueScreen } from '../screens/Catalogue';
+import { VerifyScreen } from '../screens/Verify';
+import { StatsScreen } from '../screens/Stats';
+import { MaintenanceScreen } from '../screens/Maintenance';
 import { LoginScreen } from '../screens/Login';
 import { RegisterScreen } from '../screens/Register';
 import { SetupScreen } from '../screens/Setup';
@@ -163,6 +168,16 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
       <LabelsScreen />
     ) : path === '/outbox' ? (
       <OutboxScreen />
+    ) : path === '/scan' ? (
+      <ScanScreen />
+    ) : path === '/catalogue' ? (
+      <CatalogueScreen />
+    ) : path === '/verify' ? (
+      <VerifyScreen />
+    ) : path === '/stats' ? (
+      <StatsScreen />
+    ) : path === '/maintenance' ? (
+      <MaintenanceScreen />
     ) : path === '/users' && isAdmin ? (
       <UsersScreen />
     ) : (

@@ -14,6 +14,11 @@ import { labelHandlers } from './handlers/labels';
 import { outboxHandlers } from './handlers/outbox';
 import { registrationHandlers } from './handlers/registration';
 import { userHandlers } from './handlers/users';
+import { captureHandlers } from './handlers/capture';
+import { cataloguingHandlers } from './handlers/cataloguing';
+import { verificationHandlers } from './handlers/verification';
+import { statsHandlers } from './handlers/stats';
+import { maintenanceHandlers } from './handlers/maintenance';
 import { VolumeRegistration } from '../registration/register-volume';
 import type { StoreLookup } from '../registration/store-lookup';
 
@@ -77,6 +82,11 @@ export function createEngine(options: EngineOptions): Engine {
       // The data folder's blob store (workstation/data-dir.ts keeps it in blobs/).
       blobs: new BlobStore(path.join(options.dataDir, 'blobs')),
     }),
+    ...captureHandlers(services),
+    ...cataloguingHandlers(services),
+    ...verificationHandlers(services),
+    ...statsHandlers(services),
+    ...maintenanceHandlers(services),
   };
   const log =
     options.log ??
