@@ -50,6 +50,9 @@ const host = new EngineHost({
     utilityProcess.fork(engineEntry, ['--data', dataDir], {
       serviceName: 'dangan-engine',
       execArgv: packaged ? [] : ['--import', 'tsx'],
+      // glibc keeps freed image buffers in its arenas; returning large blocks to the system at once
+      // keeps the engine's peak memory near 420 MB instead of 630 MB while capturing (bench capture).
+      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '1048576' },
     }),
   onEvent: (event) => {
     for (const wc of windows) if (!wc.isDestroyed()) wc.send(IPC.event, event);

@@ -28,6 +28,8 @@ export interface PipelineOptions {
   /** Pages handed to workers at once; bounds memory. Default: one per thread, plus one. */
   readonly maxInFlight?: number;
   readonly sm3?: boolean;
+  /** Measure milliseconds per processing stage (`ProcessOutput.stageMs`); default: DANGAN_CAPTURE_TIMINGS=1. */
+  readonly timings?: boolean;
   /** Called after each page's processing results are committed. */
   readonly onProcessed?: (pageId: number, out: ProcessOutput) => void;
   /** Called when a page's processing failed for good. */
@@ -179,6 +181,7 @@ export class CapturePipeline {
           mode: payload.mode,
           dpi: payload.dpi,
           sm3: this.options.sm3 ?? false,
+          timings: this.options.timings ?? process.env['DANGAN_CAPTURE_TIMINGS'] === '1',
         })
         .then(
           (out) => {

@@ -12,7 +12,8 @@ import {
   type Box,
   type GreyImage,
 } from './analysis';
-import { MIN_DPI } from './profiles';
+import { MIN_DPI, profileFor } from './profiles';
+import { turnAndCrop, turnedSize, type RawImage } from './straighten';
 
 export interface ProcessInput {
   readonly blobRoot: string;
@@ -21,6 +22,8 @@ export interface ProcessInput {
   /** Resolution the capture reported; null: read it from the image (300 when it says nothing). */
   readonly dpi: number | null;
   readonly sm3?: boolean;
+  /** Report milliseconds per stage in `stageMs` (profiling; off in production): wall or CPU time. */
+  readonly timings?: boolean | 'cpu';
 }
 
 export interface StoredBlob {
@@ -50,6 +53,8 @@ export interface ProcessOutput {
   readonly patchT: boolean;
   readonly qrTexts: readonly string[];
   readonly durationMs: number;
+  /** Milliseconds per stage, when `timings` was asked for. */
+  readonly stageMs?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -66,169 +71,180 @@ export const THUMB_WIDTH = 256;
 const EXIF_ROTATION: Readonly<Record<number, 0 | 90 | 180 | 270>> = { 3: 180, 6: 90, 8: 270 };
 
 /**
- * Processes one captured page (runs in a worker thread): reads the original blob, turns it upright by
- * its EXIF orientation, measures skew, the paper's box and ink coverage on a ≤ 150 dpi copy, looks for a
- * Patch-T barcode and QR codes, then writes the master image (deskewed only above DESKEW_MIN_DEG,
- * cropped to the paper plus a 2.5 mm margin, encoded per profile) and a thumbnail as new blobs. The
- * original is never modified. Blob writes are durable (fsynced) before this returns.
+ * The worker's buffer for the turned master, reused from page to page: allocating and freeing 8–26 MB
+ * per page is what grows the process (glibc keeps freed blocks of that size in its arenas). A second
+ * page processed at the same time in this thread (not the pool's way, but possible) gets its own.
+ */
+let scratch = new Uint8Array(0);
+let scratchBusy = false;
+
+function takeScratch(size: number): Uint8Array | undefined {
+  if (scratchBusy) return undefined;
+  scratchBusy = true;
+  if (scratch.length < size) scratch = new Uint8Array(size);
+  return scratch;
+}
+
+function releaseScratch(): void {
+  scratchBusy = false;
+}
+
+/**
+ * Processes one captured page (runs in a worker thread): reads the original blob and decodes it once,
+ * turned upright by its EXIF orientation, into the channels of the profile (grey for grey and line art,
+ * RGB for colour). Skew, the paper's box, ink coverage, a Patch-T barcode and QR codes are measured on a
+ * ≤ 150 dpi copy resized from that decoded page; the master (deskewed only above DESKEW_MIN_DEG, cropped
+ * to the paper plus a 2.5 mm margin, encoded per profile) is cut from the same decoded page, and the
+ * thumbnail from the analysis copy. Both are new blobs; the original is never modified. Blob writes are
+ * durable (fsynced) before this returns.
  */
 export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
-  const started = performance.now();
+  const clock = stageClock(input.timings ?? false);
   const blobs = new BlobStore(input.blobRoot, { sm3: input.sm3 ?? false });
   const original = fs.readFileSync(blobs.pathOf(input.sha256));
   const meta = await sharp(original).metadata();
   const orientation = EXIF_ROTATION[meta.orientation ?? 1] ?? 0;
   const density = meta.density !== undefined && meta.density >= 100 ? Math.round(meta.density) : undefined;
   const dpi = input.dpi ?? density ?? 300;
-  const upright = orientation === 90 || orientation === 270;
-  const width = upright ? meta.height : meta.width;
-  const height = upright ? meta.width : meta.height;
+  const profile = profileFor(input.mode, dpi);
+  clock.lap('read');
 
-  // The analysis copy: upright, ≤ 150 dpi, grey (JPEG shrink-on-load makes this cheap).
-  const scale = Math.min(1, ANALYSIS_DPI / dpi);
-  const small = await sharp(original)
-    .rotate()
-    .resize({ width: Math.max(1, Math.round(width * scale)) })
-    .toColourspace('srgb')
+  // The one decode: upright, in the profile's channels. Everything else is derived from these pixels.
+  const channels = input.mode === 'color' ? 3 : 1;
+  let decoder = sharp(original, { sequentialRead: true }).rotate();
+  if (meta.hasAlpha) decoder = decoder.flatten({ background: '#ffffff' });
+  const decoded = await (channels === 1 ? decoder.toColourspace('b-w') : decoder.toColourspace('srgb'))
     .raw()
     .toBuffer({ resolveWithObject: true });
+  const full: RawImage = {
+    data: decoded.data,
+    width: decoded.info.width,
+    height: decoded.info.height,
+    channels: decoded.info.channels,
+  };
+  const { width, height } = full;
+  clock.lap('decode');
+
+  // The analysis copy: ≤ 150 dpi (a linear reduction of the decoded page: cheaper than decoding again).
+  const scale = Math.min(1, ANALYSIS_DPI / dpi);
+  const smallWidth = Math.max(1, Math.round(width * scale));
+  const small =
+    smallWidth < width
+      ? await asChannels(
+          sharp(full.data, { raw: rawInfo(full) }).resize({ width: smallWidth, kernel: 'linear' }),
+          channels,
+        )
+          .raw()
+          .toBuffer({ resolveWithObject: true })
+      : { data: Buffer.from(full.data), info: rawInfo(full) };
   const grey = toGrey(small.data, small.info.width, small.info.height, small.info.channels);
-  const analysisDpi = dpi * scale;
+  const analysisDpi = dpi * (small.info.width / width);
   const minBorderPx = Math.max(2, Math.round(analysisDpi / 25.4)); // 1 mm
+  clock.lap('downsample');
   const paperBefore = findPaper(grey, minBorderPx);
   const skewDeg = measureSkew(grey, paperBefore ?? fullBox(grey));
   const deskewed = Math.abs(skewDeg) >= DESKEW_MIN_DEG;
+  clock.lap('skew');
 
-  // The analysis copy after deskew, for the crop box, the blank score and the thumbnail.
-  let view: GreyImage = grey;
-  let viewRgb = {
-    data: small.data,
-    width: small.info.width,
-    height: small.info.height,
-    channels: small.info.channels,
-  };
-  if (deskewed) {
-    const r = await straighten(sharp(small.data, { raw: small.info }), skewDeg)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    viewRgb = { data: r.data, width: r.info.width, height: r.info.height, channels: r.info.channels };
-    view = toGrey(r.data, r.info.width, r.info.height, r.info.channels);
-  }
+  // The analysis copy after deskew, for the crop box and the blank score.
+  const view: GreyImage = deskewed
+    ? turnAndCrop({ ...grey, channels: 1 }, -skewDeg, {
+        left: 0,
+        top: 0,
+        ...turnedSize(grey.width, grey.height, -skewDeg),
+      })
+    : grey;
   const paper = findPaper(view, minBorderPx);
   const content = paper ?? fullBox(view);
   const blankScore = Math.round(inkCoverage(view, content) * 1000) / 1000;
   const isBlank = blankScore < BLANK_COVERAGE;
   const patchT = !isBlank && isPatchT(view);
+  clock.lap('analyse');
   // QR codes (our labels, the licence's own code) through the label reader, on the grey analysis copy.
   const qrTexts = isBlank ? [] : findQrTexts(view, analysisDpi);
+  clock.lap('qr');
 
   // Full-resolution geometry: the deskewed canvas grows; map the analysis box onto it.
-  const rad = (Math.abs(skewDeg) * Math.PI) / 180;
-  const fullW = deskewed ? Math.round(width * Math.cos(rad) + height * Math.sin(rad)) : width;
-  const fullH = deskewed ? Math.round(width * Math.sin(rad) + height * Math.cos(rad)) : height;
+  const canvas = deskewed ? turnedSize(width, height, -skewDeg) : { width, height };
+  const fullW = canvas.width;
+  const fullH = canvas.height;
   let crop: Box | null = null;
   if (paper) {
     const k = fullW / view.width;
+    const kY = fullH / view.height || k;
     const margin = Math.round((CROP_MARGIN_MM * dpi) / 25.4);
     const left = Math.max(0, Math.floor(paper.left * k) - margin);
-    const top = Math.max(0, Math.floor(paper.top * (fullH / view.height || k)) - margin);
+    const top = Math.max(0, Math.floor(paper.top * kY) - margin);
     const right = Math.min(fullW, Math.ceil((paper.left + paper.width) * k) + margin);
-    const bottom = Math.min(fullH, Math.ceil((paper.top + paper.height) * (fullH / view.height)) + margin);
+    const bottom = Math.min(fullH, Math.ceil((paper.top + paper.height) * kY) + margin);
     if (left > 0 || top > 0 || right < fullW || bottom < fullH) {
       crop = { left, top, width: right - left, height: bottom - top };
     }
   }
 
+  // An original that needs no change and already is the profile's format stays the master as it is.
   const originalFits =
     orientation === 0 &&
     !deskewed &&
     crop === null &&
-    ((input.mode === 'lineart' && meta.format === 'tiff' && meta.bitsPerSample === 1) ||
-      (input.mode !== 'lineart' &&
+    ((profile.master === 'tiff-g4' && meta.format === 'tiff' && meta.bitsPerSample === 1) ||
+      (profile.master === 'jpeg' &&
         meta.format === 'jpeg' &&
         (input.mode === 'color') === (meta.channels === 3)));
   let master: StoredBlob;
-  let masterW = width;
-  let masterH = height;
+  const box = crop ? clampBox(crop, fullW, fullH) : { left: 0, top: 0, width: fullW, height: fullH };
   if (originalFits) {
     master = { sha256: input.sha256, sm3: null, size: original.length, mediaType: mediaOf(meta.format) };
   } else {
-    let img = sharp(original).rotate();
-    if (deskewed) {
-      // sharp extracts before an affine within one pipeline, so the turned page is materialised once;
-      // an upright original goes straight in (no EXIF turn to apply first).
-      let source = sharp(original);
-      if (orientation !== 0) {
-        const uprightRaw = await img.raw().toBuffer({ resolveWithObject: true });
-        source = sharp(uprightRaw.data, { raw: uprightRaw.info });
+    const buffer = deskewed ? takeScratch(box.width * box.height * channels) : undefined;
+    let bytes: Buffer;
+    try {
+      let img: Sharp;
+      if (deskewed) {
+        // Turn and crop in one pass over the kept pixels only (below the threshold nothing is resampled).
+        const turned = turnAndCrop(full, -skewDeg, box, buffer);
+        img = sharp(turned.data, { raw: rawInfo(turned) });
+        clock.lap('deskew');
+      } else {
+        img = sharp(full.data, { raw: rawInfo(full) });
+        if (crop) img = img.extract(box);
       }
-      img = straighten(source, skewDeg);
-      if (crop) {
-        const rotated = await img.raw().toBuffer({ resolveWithObject: true });
-        img = sharp(rotated.data, { raw: rotated.info }).extract(
-          clampBox(crop, rotated.info.width, rotated.info.height),
-        );
-      }
-    } else if (crop) {
-      img = img.extract(clampBox(crop, width, height));
+      bytes =
+        profile.master === 'tiff-g4'
+          ? await img
+              .threshold(128)
+              .toColourspace('b-w')
+              .tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4 })
+              .toBuffer()
+          : setJpegDensity(
+              await asChannels(img, channels).jpeg({ quality: profile.jpegQuality }).toBuffer(),
+              dpi,
+            );
+    } finally {
+      if (buffer) releaseScratch();
     }
-    if (crop) {
-      masterW = crop.width;
-      masterH = crop.height;
-    } else if (deskewed) {
-      masterW = fullW;
-      masterH = fullH;
-    }
-    const bytes =
-      input.mode === 'lineart'
-        ? await img
-            .toColourspace('b-w')
-            .threshold(128)
-            .toColourspace('b-w')
-            .tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4 })
-            .toBuffer()
-        : setJpegDensity(
-            await (input.mode === 'gray' ? img.toColourspace('b-w') : img.toColourspace('srgb'))
-              .jpeg({ quality: 85 })
-              .toBuffer(),
-            dpi,
-          );
-    master = put(blobs, bytes, input.mode === 'lineart' ? 'image/tiff' : 'image/jpeg');
+    clock.lap('encode');
+    master = put(blobs, bytes, profile.master === 'tiff-g4' ? 'image/tiff' : 'image/jpeg');
+    clock.lap('write');
   }
 
-  // Thumbnail from the analysis copy, cropped like the master.
-  let thumbImg = sharp(viewRgb.data, {
-    raw: { width: viewRgb.width, height: viewRgb.height, channels: viewRgb.channels },
-  });
-  if (crop) {
-    const k = view.width / fullW;
-    thumbImg = thumbImg.extract(
-      clampBox(
-        {
-          left: Math.floor(crop.left * k),
-          top: Math.floor(crop.top * k),
-          width: Math.round(crop.width * k),
-          height: Math.round(crop.height * k),
-        },
-        viewRgb.width,
-        viewRgb.height,
-      ),
-    );
-  }
-  const thumbBytes = await (
-    input.mode === 'color' ? thumbImg.toColourspace('srgb') : thumbImg.toColourspace('b-w')
-  )
-    .resize({ width: THUMB_WIDTH })
-    .jpeg({ quality: 75 })
-    .toBuffer();
+  // Thumbnail from the analysis copy, turned and cropped like the master.
+  const smallRaw: RawImage = {
+    data: small.data,
+    width: small.info.width,
+    height: small.info.height,
+    channels: small.info.channels,
+  };
+  const thumbBytes = await thumbnail(smallRaw, deskewed ? -skewDeg : 0, crop, canvas);
   const thumb = put(blobs, thumbBytes, 'image/jpeg');
+  clock.lap('thumbnail');
 
   return {
     master,
     masterIsOriginal: originalFits,
     thumb,
-    width: masterW,
-    height: masterH,
+    width: originalFits ? width : box.width,
+    height: originalFits ? height : box.height,
     dpi,
     lowDpi: dpi < MIN_DPI,
     orientation,
@@ -239,24 +255,89 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
     isBlank,
     patchT,
     qrTexts,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(clock.total()),
+    ...(input.timings ? { stageMs: clock.stages() } : {}),
   };
 }
 
 /**
- * Turns the content back by `skewDeg`. An affine transform with bilinear interpolation: half the time
- * of sharp's rotate (bicubic) on a 300 dpi page, and the difference is invisible at under 5°.
- * The corners the turn uncovers are filled black, as the scanner's backing, and the crop removes them.
+ * Milliseconds per processing stage, kept only when asked for (DANGAN_CAPTURE_TIMINGS / `timings`):
+ * wall time, or with 'cpu' the process's CPU time (all threads, so only meaningful while one page is
+ * processed at a time, as in a profiling run; the machine's load does not distort it).
  */
-function straighten(img: Sharp, skewDeg: number): Sharp {
-  const a = (-skewDeg * Math.PI) / 180;
-  return img.affine(
-    [
-      [Math.cos(a), -Math.sin(a)],
-      [Math.sin(a), Math.cos(a)],
-    ],
-    { background: '#000000', interpolator: sharp.interpolators.bilinear },
+function stageClock(mode: boolean | 'cpu') {
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const now = mode === 'cpu' ? cpuNow : () => performance.now();
+  const started = performance.now();
+  let last = now();
+  const stages: Record<string, number> = {};
+  return {
+    lap(name: string): void {
+      if (mode === false) return;
+      const t = now();
+      stages[name] = (stages[name] ?? 0) + Math.round((t - last) * 10) / 10;
+      last = t;
+    },
+    stages: (): Readonly<Record<string, number>> => stages,
+    total: (): number => performance.now() - started,
+  };
+}
+
+/**
+ * The thumbnail (THUMB_WIDTH wide, JPEG q75) from the analysis copy: reduced to about twice the
+ * thumbnail's width first, so that the turn and crop (given on the full-resolution canvas) cost nothing.
+ */
+async function thumbnail(
+  small: RawImage,
+  turnDeg: number,
+  crop: Box | null,
+  canvas: { width: number; height: number },
+): Promise<Buffer> {
+  let base = small;
+  if (small.width > THUMB_WIDTH * 2) {
+    const r = await asChannels(
+      sharp(small.data, { raw: rawInfo(small) }).resize({ width: THUMB_WIDTH * 2, kernel: 'linear' }),
+      small.channels,
+    )
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    base = { data: r.data, width: r.info.width, height: r.info.height, channels: r.info.channels };
+  }
+  const here = turnDeg !== 0 ? turnedSize(base.width, base.height, turnDeg) : base;
+  const kx = here.width / canvas.width;
+  const ky = here.height / canvas.height;
+  const box = clampBox(
+    crop
+      ? {
+          left: Math.floor(crop.left * kx),
+          top: Math.floor(crop.top * ky),
+          width: Math.round(crop.width * kx),
+          height: Math.round(crop.height * ky),
+        }
+      : { left: 0, top: 0, width: here.width, height: here.height },
+    here.width,
+    here.height,
   );
+  let img: Sharp;
+  if (turnDeg !== 0) {
+    const turned = turnAndCrop(base, turnDeg, box);
+    img = sharp(turned.data, { raw: rawInfo(turned) });
+  } else {
+    img = sharp(base.data, { raw: rawInfo(base) }).extract(box);
+  }
+  return asChannels(img, base.channels).resize({ width: THUMB_WIDTH }).jpeg({ quality: 75 }).toBuffer();
+}
+
+/** sharp turns a one-channel raw image into sRGB on output unless told that it is grey. */
+function asChannels(img: Sharp, channels: number): Sharp {
+  return channels === 1 ? img.toColourspace('b-w') : img;
+}
+
+function rawInfo(img: RawImage): { width: number; height: number; channels: 1 | 3 } {
+  return { width: img.width, height: img.height, channels: img.channels === 1 ? 1 : 3 };
 }
 
 function put(blobs: BlobStore, bytes: Buffer, mediaType: string): StoredBlob {
