@@ -16,8 +16,8 @@ const escl = () =>
 
 describe('driver registry', () => {
   it('builds the platform drivers, leaving out the ones switched off', () => {
-    expect(allDrivers().map((d) => d.kind)).toEqual(['sane', 'escl', 'demo']);
-    expect(allDrivers({ sane: false }).map((d) => d.kind)).toEqual(['escl', 'demo']);
+    expect(allDrivers().map((d) => d.kind)).toEqual(['sane', 'escl', 'folder', 'demo']);
+    expect(allDrivers({ sane: false, folder: false }).map((d) => d.kind)).toEqual(['escl', 'demo']);
   });
 
   it.skipIf(!hasScanimage)('lists the devices of every driver', async () => {

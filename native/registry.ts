@@ -3,12 +3,15 @@ import { DomainError, isDomainError } from '../core/errors';
 import { text, type Text } from '../core/text';
 import { DemoDriver } from './demo/demo-driver';
 import { EsclDriver, type EsclDriverOptions } from './escl/driver';
+import { FolderDriver, foldersFromEnv, type FolderDriverOptions } from './folder/driver';
 import { SaneDriver, type SaneDriverOptions } from './sane/driver';
 
 /** Per-driver settings; `false` leaves a driver out. */
 export interface DriversConfig {
   readonly sane?: SaneDriverOptions | false;
   readonly escl?: EsclDriverOptions | false;
+  /** Default: the folders named in `$DANGAN_SCAN_FOLDERS` (see `foldersFromEnv`). */
+  readonly folder?: FolderDriverOptions | false;
 }
 
 /** Every scanner driver of this platform, in the order their devices are listed. */
@@ -16,7 +19,12 @@ export function allDrivers(config: DriversConfig = {}): ScannerDriver[] {
   const drivers: ScannerDriver[] = [];
   if (config.sane !== false) drivers.push(new SaneDriver(config.sane ?? {}));
   if (config.escl !== false) drivers.push(new EsclDriver(config.escl ?? {}));
-  // More drivers (demo, folder; TWAIN later) are added here, one line each.
+  if (config.folder !== false) {
+    drivers.push(
+      new FolderDriver(config.folder ?? { folders: foldersFromEnv(process.env['DANGAN_SCAN_FOLDERS']) }),
+    );
+  }
+  // More drivers (TWAIN later, in a helper process) are added here.
   drivers.push(new DemoDriver()); // always present: the default device when no scanner is found
   return drivers;
 }

@@ -9,6 +9,11 @@ export interface SessionControl {
   fail(category: ScanErrorCategory, detail?: string): void;
   readonly signal: AbortSignal;
   readonly pages: number;
+  /**
+   * Resolves once the consumer has taken all but `keep` of the queued events, or the scan is cancelled.
+   * A scanner cannot wait, but a source that reads files can: it awaits this to keep memory bounded.
+   */
+  caughtUp(keep?: number): Promise<void>;
 }
 
 /**
@@ -23,6 +28,16 @@ export function createScanSession(run: (control: SessionControl) => Promise<void
   let failure: ScanEvent | undefined;
   let pages = 0;
   const abort = new AbortController();
+  const waiting: { keep: number; resolve: () => void }[] = [];
+  const release = () => {
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const w = waiting[i];
+      if (w && (queue.length <= w.keep || abort.signal.aborted || finished)) {
+        waiting.splice(i, 1);
+        w.resolve();
+      }
+    }
+  };
 
   const push = (event: ScanEvent) => {
     queue.push(event);
@@ -54,6 +69,12 @@ export function createScanSession(run: (control: SessionControl) => Promise<void
     get pages() {
       return pages;
     },
+    caughtUp(keep = 0) {
+      return new Promise<void>((resolve) => {
+        waiting.push({ keep, resolve });
+        release();
+      });
+    },
   };
 
   const finish = () => {
@@ -72,6 +93,7 @@ export function createScanSession(run: (control: SessionControl) => Promise<void
 
   const cancel = () => {
     if (!finished && !abort.signal.aborted) abort.abort();
+    release();
   };
 
   return {
@@ -81,6 +103,7 @@ export function createScanSession(run: (control: SessionControl) => Promise<void
         async next(): Promise<IteratorResult<ScanEvent>> {
           for (;;) {
             const event = queue.shift();
+            release();
             if (event !== undefined) return { value: event, done: false };
             if (finished) return { value: undefined, done: true };
             await new Promise<void>((resolve) => (wake = resolve));

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../db/digest';
 import { createRepos } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
+import { FolderDriver } from '../../native/folder/driver';
 import { pageImage } from '../../native/folder/fixtures';
 import { seedVolume } from '../../tests/support/repos';
+import { verifyVolume } from '../../tests/support/volume-states';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
@@ -65,6 +68,69 @@ describe('capture commands', () => {
     data.close();
   });
 
+  it('devices lists a configured folder; scan takes its files as pages and starts the volume', async () => {
+    const folder = tempDir();
+    const png = await pageImage('png', 10);
+    const jpeg = await pageImage('jpeg', 9);
+    fs.writeFileSync(path.join(folder, 'p10.png'), png);
+    fs.writeFileSync(path.join(folder, 'p9.jpg'), jpeg);
+    const drivers = [new FolderDriver({ folders: [{ path: folder, name: 'Kodak 输出' }] })];
+    const list = captureIo();
+    await devicesCommand({ json: false, drivers }, list);
+    expect(list.lines[0]).toBe(`folder:${folder}\tKodak 输出\t${folder}`);
+
+    const { dataDir, archiveNo } = dataWithVolume();
+    const io = captureIo();
+    const code = await scanCommand(
+      {
+        dataDir,
+        device: `folder:${folder}`,
+        volume: archiveNo,
+        source: 'feeder',
+        dpi: 300,
+        mode: 'gray',
+        threads: 1,
+        as: 'op-lin',
+        drivers,
+      },
+      io,
+    );
+    expect(code).toBe(EXIT.ok);
+    const data = openDataDir(dataDir);
+    const repos = createRepos(data.db);
+    // Natural order (p9 before p10), each file's bytes kept as they were.
+    expect(repos.pages.list(1).map((p) => p.blobSha256)).toEqual([sha256Hex(jpeg), sha256Hex(png)]);
+    expect(repos.volumes.get(1).state).toBe('scanning');
+    expect([...repos.audit.records()].at(-1)).toMatchObject({ username: 'op-lin' });
+    data.close();
+  });
+
+  it('scan into a verified volume is refused in both languages and takes nothing', async () => {
+    const { dataDir, archiveNo } = dataWithVolume();
+    const data = openDataDir(dataDir);
+    const repos = createRepos(data.db);
+    verifyVolume(repos, 1);
+    data.close();
+    const io = captureIo();
+    const options = { dataDir, device: 'demo', volume: archiveNo, source: 'feeder', dpi: 300 } as const;
+    expect(await scanCommand({ ...options, mode: 'gray', pages: 2, threads: 0, drivers: [] }, io)).toBe(
+      EXIT.finding,
+    );
+    expect(io.errors.join('\n')).toMatch(
+      /\[capture\.volume-state\]: 案卷 .*已校核.* \/ Volume .* is verified/,
+    );
+    expect(io.lines.filter((l) => l.startsWith('已保存 saved'))).toEqual([]);
+
+    // Import keeps the same rule: each file is refused, nothing is taken.
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, '1.jpg'), await pageImage('jpeg', 1));
+    const imported = captureIo();
+    expect(
+      await importCommand({ dataDir, folder, volume: archiveNo, watch: false, threads: 0 }, imported),
+    ).toBe(EXIT.finding);
+    expect(imported.errors.join('\n')).toMatch(/拒收 refused\t1\.jpg\t\[capture\.volume-state\]/);
+  });
+
   it('scan of an unknown volume or device fails with a clear error', async () => {
     const { dataDir } = dataWithVolume();
     const io = captureIo();
@@ -121,5 +187,8 @@ describe('capture commands', () => {
       EXIT.finding,
     );
     expect(again.lines.filter((l) => l.startsWith('跳过 skipped'))).toHaveLength(2);
+    const data = openDataDir(dataDir);
+    expect(createRepos(data.db).volumes.get(1).state).toBe('scanning'); // started by the first file taken
+    data.close();
   });
 });

@@ -1,16 +1,17 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ColorMode, DeviceInfo, ScannerDriver, ScanSource } from '../../core/scanning/driver';
 import { isDomainError } from '../../core/errors';
 import { bilingual } from '../../core/text';
-import { createRepos, type Repos, type Volume } from '../../db/repos';
+import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor } from '../../native/registry';
 import { importFolder, watchImport, type FileOutcome } from '../../workstation/capture/import';
 import { CapturePipeline } from '../../workstation/capture/pipeline';
 import { resolutionIssues } from '../../workstation/capture/profiles';
-import { runScan } from '../../workstation/capture/scan';
+import { checkScanTarget, runScan } from '../../workstation/capture/scan';
 import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
@@ -62,6 +63,8 @@ export interface ScanOptions {
   readonly mode: ColorMode;
   readonly pages?: number;
   readonly seed?: number;
+  /** Who scans (audited); default the OS account, as operator. */
+  readonly as?: string;
   readonly drivers?: readonly ScannerDriver[];
   /** Worker threads for processing (default: the cores). */
   readonly threads?: number;
@@ -127,6 +130,9 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
     options.threads,
     async (repos, pipeline) => {
       const volume = findVolume(repos, options.volume);
+      const actor: Actor = { userId: null, username: options.as ?? os.userInfo().username, role: 'operator' };
+      // Refused before the scanner moves: a verified volume takes no pages.
+      checkScanTarget(repos, volume.id, actor);
       for (const issue of resolutionIssues(options.dpi)) io.err(`! ${bilingual(issue.message)}`);
       const session = driver.scan(options.device, {
         source: options.source,
@@ -135,6 +141,8 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
         ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
       });
       const report = await runScan(pipeline, session, volume.id, {
+        repos,
+        actor,
         onPage: (p) => {
           io.out(`已保存 saved\t第 ${p.seq} 页 page ${p.seq}\t${p.id}\t${p.blobSha256}`);
         },
@@ -161,6 +169,8 @@ export interface ImportOptions {
   readonly folder: string;
   readonly volume: string;
   readonly watch: boolean;
+  /** Who imports (audited); default the OS account, as operator. */
+  readonly as?: string;
   readonly threads?: number;
   /** For tests: stop watching when this resolves (the CLI stops on Ctrl-C). */
   readonly until?: Promise<void>;
@@ -189,8 +199,12 @@ export async function importCommand(options: ImportOptions, io: Io): Promise<num
         outcomes.push(o);
         printOutcome(o, io);
       };
+      const keep = {
+        repos,
+        actor: { userId: null, username: options.as ?? os.userInfo().username, role: 'operator' } as const,
+      };
       if (options.watch) {
-        const hot = watchImport(pipeline, volume.id, options.folder, note);
+        const hot = watchImport(pipeline, volume.id, options.folder, note, { keep });
         await hot.ready;
         io.out(`正在监视 watching ${path.resolve(options.folder)}（Ctrl-C 结束 / Ctrl-C to stop）`);
         await (options.until ??
@@ -201,7 +215,7 @@ export async function importCommand(options: ImportOptions, io: Io): Promise<num
           }));
         await hot.close();
       } else {
-        await importFolder(pipeline, volume.id, options.folder, note);
+        await importFolder(pipeline, volume.id, options.folder, note, keep);
       }
       await pipeline.idle();
       const pageIds = outcomes.flatMap((o) => (o.kind === 'taken' ? o.pageIds : []));
@@ -256,6 +270,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
     )
     .option('--pages <n>', '页数（演示扫描仪）/ pages (demo scanner)', parseIntIn(1, 100_000))
     .option('--seed <n>', '演示扫描仪的随机种子 / demo scanner seed', parseIntIn(0, 2 ** 31))
+    .option('--as <user>', '扫描员 / operator (default: the login name)')
     .action(
       async (opts: {
         data?: string;
@@ -266,6 +281,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
         mode: ColorMode;
         pages?: number;
         seed?: number;
+        as?: string;
       }) => {
         result.code = await scanCommand(
           {
@@ -277,6 +293,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
             mode: opts.mode,
             ...(opts.pages !== undefined ? { pages: opts.pages } : {}),
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            ...(opts.as !== undefined ? { as: opts.as } : {}),
           },
           io,
         );
@@ -290,13 +307,15 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
     .addOption(dataOption())
     .requiredOption('--volume <id>', '案卷编号、UID 或档号 / volume id, uid or 档号')
     .option('--watch', '持续监视（热文件夹）/ keep watching (hot folder)')
-    .action(async (folder: string, opts: { data?: string; volume: string; watch?: boolean }) => {
+    .option('--as <user>', '扫描员 / operator (default: the login name)')
+    .action(async (folder: string, opts: { data?: string; volume: string; watch?: boolean; as?: string }) => {
       result.code = await importCommand(
         {
           dataDir: resolveDataDir({ flag: opts.data }),
           folder,
           volume: opts.volume,
           watch: opts.watch ?? false,
+          ...(opts.as !== undefined ? { as: opts.as } : {}),
         },
         io,
       );

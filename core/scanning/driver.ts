@@ -61,6 +61,8 @@ export interface ScannedPage {
   readonly mode: ColorMode;
   readonly width?: number;
   readonly height?: number;
+  /** Where a page read from a file came from (folder driver): `name.tif` or `name.tif#2` for page 2. */
+  readonly origin?: string;
 }
 
 export type ScanErrorCategory =

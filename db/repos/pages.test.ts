@@ -100,6 +100,29 @@ describe('PagesRepo order', () => {
     expect([...repos.audit.records()].filter((r) => r.action === 'page.reorder')).toHaveLength(1);
   });
 
+  it('moves live pages to the end of another volume; both stay without gaps; refuses a mixed or dead set', () => {
+    const { pages, volumeId, add, repos } = setup();
+    const other = seedVolume(repos, 2).volumeId;
+    const [a, b, c, d] = [add('a'), add('b'), add('c'), add('d')];
+    const x = pages.addCaptured({ volumeId: other, blob: blob('x') });
+    pages.softDelete(d.id, OPERATOR);
+    for (const wrong of [[b.id, x.id], [b.id, b.id], [d.id]]) {
+      expect(() => pages.moveToVolume(wrong, other, OPERATOR)).toThrow(
+        expect.objectContaining({ code: 'pages.move-mismatch' }),
+      );
+    }
+    expect(pages.moveToVolume([c.id, b.id], other, OPERATOR).map((p) => [p.id, p.volumeId, p.seq])).toEqual([
+      [c.id, other, 2],
+      [b.id, other, 3],
+    ]);
+    expect(pages.list(volumeId).map((p) => [p.id, p.seq])).toEqual([[a.id, 1]]);
+    expect(pages.list(other).map((p) => p.id)).toEqual([x.id, c.id, b.id]);
+    expect([...repos.audit.records()].at(-1)).toMatchObject({
+      action: 'page.move',
+      details: { to: other, pageIds: [c.id, b.id], from: [3, 2] },
+    });
+  });
+
   it('soft-deletes a page and closes the gap; the deleted row keeps its place for the record', () => {
     const { pages, volumeId, add } = setup();
     const [a, b, c, d] = [add('a'), add('b'), add('c'), add('d')];

@@ -132,6 +132,7 @@ export class PagesRepo {
   private readonly live: Statement<{ volumeId: number }, PageRow>;
   private readonly shift: Statement<{ volumeId: number; from: number; by: number }>;
   private readonly setSeq: Statement<{ id: number; seq: number }>;
+  private readonly setVolumeSeq: Statement<{ id: number; volumeId: number; seq: number }>;
   private readonly markDeleted: Statement<{ id: number; now: string }>;
   private readonly updateFlags: Statement<{
     id: number;
@@ -170,6 +171,7 @@ export class PagesRepo {
       'UPDATE pages SET seq = seq + @by WHERE volume_id = @volumeId AND deleted_at IS NULL AND seq >= @from',
     );
     this.setSeq = db.prepare('UPDATE pages SET seq = @seq WHERE id = @id');
+    this.setVolumeSeq = db.prepare('UPDATE pages SET volume_id = @volumeId, seq = @seq WHERE id = @id');
     this.markDeleted = db.prepare('UPDATE pages SET deleted_at = @now WHERE id = @id AND deleted_at IS NULL');
     this.updateFlags = db.prepare(
       `UPDATE pages SET is_blank = @is_blank, blank_score = @blank_score, is_separator = @is_separator,
@@ -276,6 +278,49 @@ export class PagesRepo {
         details: { from: current, to: [...pageIdsInNewOrder] },
       });
       return this.list(volumeId);
+    })();
+  }
+
+  /**
+   * Moves live pages of one volume to the end of another, in the order given, keeping the rows (and so
+   * their processing, codes and transforms); the source's remaining pages close up. Audited `page.move`.
+   */
+  moveToVolume(pageIds: readonly number[], targetVolumeId: number, actor: Actor): Page[] {
+    return this.db.transaction(() => {
+      this.assertVolume(targetVolumeId);
+      const pages = pageIds.map((id) => this.get(id));
+      const source = pages[0]?.volumeId;
+      if (source === undefined) return [];
+      if (
+        new Set(pageIds).size !== pageIds.length ||
+        pages.some((p) => p.volumeId !== source || p.deletedAt !== null)
+      ) {
+        throw new DomainError(
+          'pages.move-mismatch',
+          text(
+            '只能移动同一案卷中的现有页面，且每页一次',
+            'Only live pages of one volume can be moved, each once',
+          ),
+          { pageIds: [...pageIds] },
+        );
+      }
+      if (source === targetVolumeId) return pages;
+      const base = this.maxSeqOf(targetVolumeId);
+      pages.forEach((p, i) =>
+        this.setVolumeSeq.run({ id: p.id, volumeId: targetVolumeId, seq: base + i + 1 }),
+      );
+      const rest = this.live.all({ volumeId: source });
+      this.shift.run({ volumeId: source, from: 1, by: (rest.at(-1)?.seq ?? 0) + 1 });
+      rest.forEach((r, i) => this.setSeq.run({ id: r.id, seq: i + 1 }));
+      this.audit.append({
+        ...actorFields(actor),
+        action: 'page.move',
+        objectType: 'volume',
+        objectId: source,
+        outcome: 'ok',
+        details: { to: targetVolumeId, pageIds: [...pageIds], from: pages.map((p) => p.seq) },
+      });
+      return pageIds.map((id) => this.get(id));
     })();
   }
 

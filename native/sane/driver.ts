@@ -37,12 +37,24 @@ export interface SaneDriverOptions {
   readonly cancelGraceMs?: number;
   /** Backend-specific options added to every scan (a site's `--swdeskew=yes`, the test backend's knobs). */
   readonly extraArgs?: readonly string[];
+  /**
+   * Once scanimage says the batch is over, how long it gets to close the device and exit before it is
+   * killed; default 10 s. Its pages and its error are already known by then, so nothing is lost.
+   */
+  readonly exitGraceMs?: number;
 }
 
 export const SANE_PREFIX = 'sane:';
 
 /** What scanimage --batch-prompt prints before each page, then waits for a line. */
 const PROMPT = 'Press <RETURN> to continue.';
+/** What scanimage prints when its batch loop is over; only sane_cancel/close/exit follow. */
+const BATCH_OVER = 'Batch terminated';
+/**
+ * After scanimage has exited, how long its stdout/stderr may stay open. A backend that forks its
+ * reader (sanei_thread without pthreads) leaves a grandchild holding them; their data is long read by then.
+ */
+const PIPE_GRACE_MS = 2_000;
 
 const NOT_INSTALLED = text(
   '未找到 SANE 扫描程序（scanimage）。请安装 sane-utils。',
@@ -72,6 +84,7 @@ export class SaneDriver implements ScannerDriver {
   private readonly listTimeoutMs: number;
   private readonly cancelGraceMs: number;
   private readonly extraArgs: readonly string[];
+  private readonly exitGraceMs: number;
   private readonly plans = new Map<string, SanePlan>();
 
   constructor(options: SaneDriverOptions = {}) {
@@ -81,6 +94,7 @@ export class SaneDriver implements ScannerDriver {
     this.listTimeoutMs = options.listTimeoutMs ?? 30_000;
     this.cancelGraceMs = options.cancelGraceMs ?? 5_000;
     this.extraArgs = options.extraArgs ?? [];
+    this.exitGraceMs = options.exitGraceMs ?? 10_000;
   }
 
   private async run(args: readonly string[]): Promise<RunResult> {
@@ -193,7 +207,11 @@ export class SaneDriver implements ScannerDriver {
       child.stdin.on('error', () => undefined); // scanimage gone: its exit tells the rest
       let stderr = '';
       let ownStop = false; // we stopped it (cancel, or a bad page): its exit status is ours, not the device's
+      // It hung after its batch was over and was killed: its exit status says nothing, its stderr does.
+      let hungAtEnd = false;
       let killTimer: NodeJS.Timeout | undefined;
+      let endTimer: NodeJS.Timeout | undefined;
+      let pipeTimer: NodeJS.Timeout | undefined;
       const stop = () => {
         if (ownStop || child.exitCode !== null) return;
         ownStop = true;
@@ -218,6 +236,17 @@ export class SaneDriver implements ScannerDriver {
         }
         stderr = (stderr + d.replace(/Progress: [\d.]+%\r?/g, '')).slice(-65_536);
         if (d.includes('Scanning page')) lastProgress = -1;
+        // A backend can hang in sane_cancel/sane_close after the last page: the SANE `test` backend
+        // cancels its reader thread asynchronously, and a thread cancelled inside malloc deadlocks on
+        // its own arena lock while scanimage waits in pthread_join (seen under load, ~1 run in 40).
+        // Every page and the error are known once the batch is over, so a hang there is cut short.
+        if (endTimer === undefined && stderr.includes(BATCH_OVER)) {
+          endTimer = setTimeout(() => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            hungAtEnd = true;
+            child.kill('SIGKILL');
+          }, this.exitGraceMs);
+        }
         prompts += d;
         for (;;) {
           const at = prompts.indexOf(PROMPT);
@@ -279,6 +308,8 @@ export class SaneDriver implements ScannerDriver {
         if (ended) return;
         ended = true;
         clearTimeout(killTimer);
+        clearTimeout(endTimer);
+        clearTimeout(pipeTimer);
         control.signal.removeEventListener('abort', stop);
         // Whatever happened while reading pages, the session must end: a rejected chain would
         // otherwise leave the scan waiting forever.
@@ -289,8 +320,8 @@ export class SaneDriver implements ScannerDriver {
           })
           .then(() => {
             if (!ownStop) {
-              const failure = classifyStderr(stderr, code);
-              if (signal !== null) {
+              const failure = classifyStderr(stderr, hungAtEnd ? null : code);
+              if (signal !== null && !hungAtEnd) {
                 control.fail('unknown', `scanimage ended by ${signal}`);
               } else if (failure?.category === 'no-paper') {
                 // The feeder running empty ends every feeder run; it is an error only before any page.
@@ -305,6 +336,16 @@ export class SaneDriver implements ScannerDriver {
       child.on('error', (e: NodeJS.ErrnoException) => {
         control.fail('unknown', e.code === 'ENOENT' ? `${this.where.program} not found` : e.message);
         finish(null, null);
+      });
+      // 'close' also waits for stdout and stderr to end, which a grandchild left holding them delays
+      // forever; after the exit itself, their data gets a short grace to be read.
+      child.on('exit', (code, signal) => {
+        pipeTimer = setTimeout(() => {
+          lines.close();
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish(code, signal);
+        }, PIPE_GRACE_MS);
       });
       child.on('close', finish);
     });

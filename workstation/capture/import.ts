@@ -4,24 +4,25 @@ import { isDomainError, type DomainError } from '../../core/errors';
 import { text, type Text } from '../../core/text';
 import { sha256Hex } from '../../db/digest';
 import { watchHotFolder, type HotFolder, type HotFolderOptions } from '../../native/folder/hot-folder';
-import { isImageName, readImageFile } from '../../native/folder/image-file';
-import { naturalCompare } from '../../native/folder/natural-order';
+import { readImageFile } from '../../native/folder/image-file';
+import { listImageFiles } from '../../native/folder/list';
+import type { Actor, Repos } from '../../db/repos';
 import type { CapturePipeline } from './pipeline';
+import { admitPages, checkScanTarget } from './scan';
+
+/**
+ * With it, imports keep the volume's lifecycle as scans do (`scan.ts`): a volume that cannot take pages
+ * refuses every file, and the first file taken moves a registered volume to scanning, audited.
+ */
+export interface VolumeKeeping {
+  readonly repos: Repos;
+  readonly actor: Actor;
+}
 
 export type FileOutcome =
   | { readonly kind: 'taken'; readonly file: string; readonly pageIds: readonly number[] }
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: Text }
   | { readonly kind: 'refused'; readonly file: string; readonly error: DomainError };
-
-/** Image files of a folder (not its subfolders) in natural name order; hidden files left out. */
-export function listImageFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && isImageName(e.name))
-    .map((e) => e.name)
-    .sort(naturalCompare)
-    .map((name) => path.join(dir, name));
-}
 
 /**
  * Takes one file into a volume, exactly once: a file already taken (same path, size, mtime and digest)
@@ -32,8 +33,17 @@ export async function importFile(
   pipeline: CapturePipeline,
   volumeId: number,
   file: string,
+  keep?: VolumeKeeping,
 ): Promise<FileOutcome> {
   const abs = path.resolve(file);
+  if (keep) {
+    try {
+      checkScanTarget(keep.repos, volumeId, keep.actor);
+    } catch (e) {
+      if (isDomainError(e)) return { kind: 'refused', file: abs, error: e };
+      throw e;
+    }
+  }
   let before: fs.Stats;
   let bytes: Buffer;
   try {
@@ -98,6 +108,7 @@ export async function importFile(
     })),
     undefined,
     (committed) => {
+      if (keep) admitPages(keep.repos, volumeId, keep.actor);
       pipeline.capture.recordFile({ ...identity, volumeId, pageIds: committed.map((p) => p.id) });
     },
   );
@@ -110,10 +121,11 @@ export async function importFolder(
   volumeId: number,
   dir: string,
   onOutcome?: (o: FileOutcome) => void,
+  keep?: VolumeKeeping,
 ): Promise<FileOutcome[]> {
   const out: FileOutcome[] = [];
   for (const file of listImageFiles(dir)) {
-    const o = await importFile(pipeline, volumeId, file);
+    const o = await importFile(pipeline, volumeId, file, keep);
     out.push(o);
     onOutcome?.(o);
   }
@@ -126,12 +138,12 @@ export function watchImport(
   volumeId: number,
   dir: string,
   onOutcome: (o: FileOutcome) => void,
-  options: HotFolderOptions = {},
+  options: HotFolderOptions & { readonly keep?: VolumeKeeping } = {},
 ): HotFolder {
   return watchHotFolder(
     dir,
     async (file) => {
-      onOutcome(await importFile(pipeline, volumeId, file));
+      onOutcome(await importFile(pipeline, volumeId, file, options.keep));
     },
     options,
   );

@@ -1,17 +1,13 @@
 import sharp from 'sharp';
 import type { Json } from '../../core/canonical-json';
-import { DomainError } from '../../core/errors';
-import type { VolumeState } from '../../core/lifecycle';
-import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import type { PageOp, PageOpKind } from '../../db/repos/capture';
 import type { Actor, Page, Repos } from '../../db/repos';
 import type { Db } from '../../db/open';
 import { setJpegDensity } from '../../native/imaging/jpeg-density';
+import { isSplitUndo, undoSplit } from './batch-split';
+import { assertEditable } from './editable';
 import type { CapturedImage, CapturePipeline } from './pipeline';
-
-/** Until a volume is catalogued its pages may be changed, and every change undone. */
-const EDITABLE: readonly VolumeState[] = ['registered', 'scanning', 'scanned', 'rejected'];
 
 interface UndoDelete {
   readonly restore: number;
@@ -120,6 +116,7 @@ export class PageOperations {
       const op = this.pipeline.capture.lastUndoable(volumeId);
       if (!op) return null;
       const u = op.undo as Record<string, Json>;
+      if (isSplitUndo(op.undo)) undoSplit(this.repos, volumeId, u['split'] ?? null, actor);
       if (typeof u['delete'] === 'number') this.repos.pages.softDelete(u['delete'], actor);
       if (typeof u['restore'] === 'number' && typeof u['position'] === 'number') {
         this.pipeline.capture.restorePage(u['restore'], u['position']);
@@ -174,16 +171,6 @@ export class PageOperations {
   }
 
   private assertEditable(volumeId: number): void {
-    const volume = this.repos.volumes.get(volumeId);
-    if (!EDITABLE.includes(volume.state)) {
-      throw new DomainError(
-        'pages.locked',
-        text(
-          `案卷已著录（状态：${volume.state}），页面不能再修改或撤销`,
-          `The volume is catalogued (state: ${volume.state}); its pages can no longer be changed or undone`,
-        ),
-        { volumeId, state: volume.state },
-      );
-    }
+    assertEditable(this.repos, volumeId);
   }
 }
