@@ -63,6 +63,9 @@ export function secureWebPreferences(preload: string): WebPreferences {
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Only Chromium's built-in PDF viewer remains of plugins: the label print preview shows the PDF in
+    // a frame and prints it through the system dialog (标签打印).
+    plugins: true,
   };
 }
 

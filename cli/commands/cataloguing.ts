@@ -18,7 +18,9 @@ import { TesseractPool } from '../../workstation/ocr/tesseract-pool';
 import { findEnterprises } from '../../workstation/registration/enterprise-search';
 import { VolumeRegistration } from '../../workstation/registration/register-volume';
 import { SyncedIndexLookup } from '../../workstation/registration/store-lookup';
-import { machineCheckVolume } from '../../workstation/verification/machine';
+import { PageHashesRepo } from '../../db/repos/page-hashes';
+import { machineCheckVolumeWithImages } from '../../workstation/verification/machine';
+import { NearDuplicateFinder } from '../../workstation/verification/near-duplicates';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 
@@ -349,17 +351,28 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     .option('--min-dpi <n>', '最低分辨率 / resolution floor (DA/T 31: 200)', parseInteger)
     .option('--json', '以 JSON 输出 / print JSON')
     .action(async (ref: string, opts: { data?: string; minDpi?: number; json?: boolean }) => {
-      result.code = await withData(opts.data, io, (data, repos) => {
+      result.code = await withData(opts.data, io, async (data, repos) => {
         const v = findVolume(repos, ref);
-        const report = machineCheckVolume(
+        // Near-duplicate images: hashes and close comparisons missing from the cache are made now.
+        const report = await machineCheckVolumeWithImages(
           repos,
           new PageOcrRepo(data.db),
           v.id,
+          new NearDuplicateFinder(new PageHashesRepo(data.db), data.blobs),
           opts.minDpi === undefined ? {} : { minDpi: opts.minDpi },
         );
         if (opts.json === true)
           io.out(
-            JSON.stringify({ volume: v.archiveNo, passed: report.passed, checks: report.checks }, null, 2),
+            JSON.stringify(
+              {
+                volume: v.archiveNo,
+                passed: report.passed,
+                checks: report.checks,
+                nearDuplicates: report.nearDuplicates?.pairs ?? [],
+              },
+              null,
+              2,
+            ),
           );
         else {
           io.out(`案卷 volume ${v.archiveNo}`);

@@ -58,6 +58,15 @@ export interface VerificationInput {
   }[];
   /** OCR text by page position (full page where read, else the title zone); absent = not read. */
   readonly ocrText: ReadonlyMap<number, string>;
+  /**
+   * Pairs of content pages whose images are near duplicates (a sheet scanned twice), as the
+   * workstation's image comparison found them; `unchecked`: pages it has not compared yet.
+   * Absent: only identical images are looked for.
+   */
+  readonly nearDuplicates?: {
+    readonly pairs: readonly { readonly first: number; readonly second: number }[];
+    readonly unchecked: readonly number[];
+  };
   /** Absent when the label codec is not available: the label check is then skipped. */
   readonly decodeLabel?: LabelDecoder;
   readonly options?: VerificationOptions;
@@ -127,7 +136,7 @@ export function runMachineChecks(input: VerificationInput): MachineCheck[] {
     enterpriseCodes(input),
     label(input, pages),
     dpi(input, pages),
-    duplicates(pages),
+    duplicates(pages, input.nearDuplicates),
   ];
 }
 
@@ -332,7 +341,10 @@ function dpi(input: VerificationInput, pages: readonly VerificationPage[]): Mach
   return check('dpi', issues);
 }
 
-function duplicates(pages: readonly VerificationPage[]): MachineCheck {
+function duplicates(
+  pages: readonly VerificationPage[],
+  near: VerificationInput['nearDuplicates'],
+): MachineCheck {
   const first = new Map<string, number>();
   const issues: CatalogueIssue[] = [];
   for (const p of pages) {
@@ -351,6 +363,33 @@ function duplicates(pages: readonly VerificationPage[]): MachineCheck {
         ),
       );
     }
+  }
+  // A near duplicate is a judgement from pixels, not proof: QA looks (warning), the volume is not failed.
+  for (const { first: a, second: b } of near?.pairs ?? []) {
+    issues.push(
+      issue(
+        'warning',
+        'verify.near-duplicate-image',
+        text(
+          `第 ${b} 页与第 ${a} 页疑似同一张纸重复扫描（图像近似）`,
+          `Page ${b} looks like a second scan of the sheet on page ${a} (near-duplicate image)`,
+        ),
+        { page: b },
+      ),
+    );
+  }
+  const unchecked = near?.unchecked ?? [];
+  if (unchecked.length > 0) {
+    issues.push(
+      issue(
+        'warning',
+        'verify.near-duplicate-unchecked',
+        text(
+          `${unchecked.length} 页尚未做近似图像比对（第 ${unchecked.join('、')} 页）`,
+          `${unchecked.length} page(s) not yet compared for near duplicates (pages ${unchecked.join(', ')})`,
+        ),
+      ),
+    );
   }
   return check('duplicate-images', issues);
 }

@@ -142,6 +142,23 @@ describe('machine checks', () => {
     ]);
   });
 
+  it('warns about near-duplicate pages with both page numbers, and about pages not compared yet', () => {
+    const near = (pairs: { first: number; second: number }[], unchecked: number[] = []) =>
+      runMachineChecks(input({ nearDuplicates: { pairs, unchecked } })).find(
+        (c) => c.id === 'duplicate-images',
+      );
+    expect(near([])?.status).toBe('pass');
+    const found = near([{ first: 1, second: 3 }]);
+    expect(found?.status).toBe('warning'); // a judgement from pixels: QA looks, the volume is not failed
+    expect(found?.issues.map((i) => [i.code, i.page, i.message.zh])).toEqual([
+      ['verify.near-duplicate-image', 3, '第 3 页与第 1 页疑似同一张纸重复扫描（图像近似）'],
+    ]);
+    expect(near([], [2, 3])?.issues.map((i) => i.message.en)).toEqual([
+      '2 page(s) not yet compared for near duplicates (pages 2, 3)',
+    ]);
+    expect(status(input())['duplicate-images']).toBe('pass'); // without the comparison: exact digests only
+  });
+
   it('fails when the form shows another enterprise’s code, warns when the code or name is not found', () => {
     expect(
       status(input({ ocrText: new Map([[2, `代码 ${OTHER_USCC} 名称 厦门测试有限公司`]]) }))[

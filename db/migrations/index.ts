@@ -6,6 +6,8 @@ import { migration0004 } from './0004-capture';
 import { migration0005 } from './0005-cataloguing';
 import { migration0006 } from './0006-transfer';
 import { migration0007 } from './0007-data-health';
+import { migration0008 } from './0008-page-similarity';
+import { migration0009 } from './0009-check-indexes';
 
 /**
  * A schema change. Released migrations are never edited: a change is a new file with the next number,
@@ -25,6 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
+  migration0009,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

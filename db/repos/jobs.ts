@@ -230,6 +230,16 @@ export class JobsRepo {
     return toJob(row);
   }
 
+  /** Jobs of these kinds waiting to run (now or after a back-off): is there work for their worker? */
+  pendingOf(kinds: readonly string[]): number {
+    return this.db
+      .prepare(
+        "SELECT count(*) FROM jobs WHERE state = 'pending' AND kind IN (SELECT value FROM json_each(?))",
+      )
+      .pluck()
+      .get(JSON.stringify(kinds)) as number;
+  }
+
   counts(): Record<JobState, number> {
     const counts: Record<JobState, number> = { pending: 0, running: 0, done: 0, failed: 0 };
     for (const { state, n } of this.countStates.iterate()) counts[state] = n;

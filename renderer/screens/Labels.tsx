@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Col, InputNumber, Row, Select, Space, Table, Tag, Typography } from 'antd';
-import { PrinterOutlined } from '@ant-design/icons';
-import { useEffect, useState } from 'react';
+import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
+import { useEffect, useRef, useState } from 'react';
 import type { VolumeRow } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
@@ -17,7 +17,23 @@ const PRINTABLE = [
   'rejected',
 ] as const;
 
-/** 标签打印: choose volumes and a sheet layout; the engine makes the PDF, the browser saves or prints it. */
+/**
+ * Sends the PDF shown in `frame` to the system print dialog. The frame holds the browser's own PDF
+ * viewer (Chromium's, also Electron's), and printing its window prints the PDF at its own page size, so
+ * labels come out at 100 %; the page around it is never printed.
+ */
+function printPdfFrame(frame: HTMLIFrameElement | null): boolean {
+  const w = frame?.contentWindow;
+  if (!w) return false;
+  w.focus();
+  w.print();
+  return true;
+}
+
+/**
+ * 标签打印: choose volumes and a sheet layout; the engine makes the PDF, shown here in a preview, then
+ * printed through the system print dialog (or saved).
+ */
 export function LabelsScreen() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -30,6 +46,8 @@ export function LabelsScreen() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ url: string; fileName: string; labels: number } | null>(null);
+  const [previewLoaded, setPreviewLoaded] = useState(false);
+  const preview = useRef<HTMLIFrameElement>(null);
 
   useEffect(() => {
     void (async () => {
@@ -61,6 +79,7 @@ export function LabelsScreen() {
       const r = await client.call('labels.pdf', { volumeIds: selected, layout, skip });
       const bytes = Uint8Array.from(atob(r.pdfBase64), (c) => c.charCodeAt(0));
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+      setPreviewLoaded(false);
       setDone({ url, fileName: r.fileName, labels: r.labels });
     } catch (e) {
       setError(errorText(e, i18n));
@@ -120,18 +139,48 @@ export function LabelsScreen() {
             data-testid="labels-done"
             title={t(`已生成 ${done.labels} 个标签`, `${done.labels} label(s) ready`)}
             description={
-              <Space>
+              <Space wrap>
+                <Button
+                  type="primary"
+                  icon={<PrinterOutlined />}
+                  disabled={!previewLoaded}
+                  onClick={() => {
+                    if (!printPdfFrame(preview.current))
+                      setError(t('预览尚未就绪，无法打印', 'The preview is not ready; cannot print'));
+                  }}
+                  data-testid="labels-print"
+                >
+                  {t('打印…', 'Print…')}
+                </Button>
                 <a href={done.url} download={done.fileName} data-testid="labels-download">
-                  {t('保存 PDF', 'Save the PDF')} ({done.fileName})
+                  <FilePdfOutlined /> {t('保存 PDF', 'Save the PDF')} ({done.fileName})
                 </a>
                 <Typography.Text type="secondary">
-                  {t('打开后用打印机按 100% 比例打印', 'Open it and print at 100 % scale')}
+                  {t(
+                    '在打印对话框中选择标签打印机，缩放选“实际大小（100%）”',
+                    'In the print dialog choose the label printer and “actual size (100 %)”',
+                  )}
                 </Typography.Text>
               </Space>
             }
           />
         )}
       </Card>
+      {done && (
+        <Card size="small" title={t('打印预览', 'Print preview')} data-testid="labels-preview-card">
+          <iframe
+            ref={preview}
+            key={done.url}
+            src={done.url}
+            title={t('标签 PDF 预览', 'Label PDF preview')}
+            className="labels-preview"
+            data-testid="labels-preview"
+            onLoad={() => {
+              setPreviewLoaded(true);
+            }}
+          />
+        </Card>
+      )}
       <Table<VolumeRow>
         size="small"
         rowKey="id"

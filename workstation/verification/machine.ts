@@ -7,13 +7,22 @@ import {
 import type { Repos, Volume } from '../../db/repos';
 import type { PageOcrRepo } from '../../db/repos/page-ocr';
 import { decodeVolumeLabel } from './label-decoder';
+import type { NearDuplicateFinder, NearDuplicateResult } from './near-duplicates';
 
 export interface MachineReport {
   readonly volume: Volume;
   readonly checks: readonly MachineCheck[];
   /** No check failed (warnings and skipped checks do not fail a volume; QA sees them). */
   readonly passed: boolean;
+  /** Near-duplicate page pairs with their page numbers, when a finder was given. */
+  readonly nearDuplicates?: NearDuplicateResult;
 }
+
+export type MachineCheckOptions = VerificationOptions & {
+  decodeLabel?: LabelDecoder | null;
+  /** Reads cached near-duplicate results (see `machineCheckVolumeWithImages` to compute them first). */
+  nearDuplicates?: NearDuplicateFinder;
+};
 
 /**
  * Runs the machine checks of 图文校核 on a volume as stored: its pages and flags, its catalogue, its
@@ -25,7 +34,7 @@ export function machineCheckVolume(
   repos: Repos,
   ocr: PageOcrRepo,
   volumeId: number,
-  options: VerificationOptions & { decodeLabel?: LabelDecoder | null } = {},
+  options: MachineCheckOptions = {},
 ): MachineReport {
   const volume = repos.volumes.get(volumeId);
   const enterprise = repos.enterprises.get(repos.enterprises.resolve(volume.enterpriseId));
@@ -35,7 +44,8 @@ export function machineCheckVolume(
   for (const zone of ['title', 'full'] as const) {
     for (const r of ocr.listForVolume(volumeId, zone)) if (r.state === 'done') ocrText.set(r.seq, r.text);
   }
-  const { decodeLabel = decodeVolumeLabel, ...rest } = options;
+  const { decodeLabel = decodeVolumeLabel, nearDuplicates: finder, ...rest } = options;
+  const nearDuplicates = finder?.find(volumeId);
   const checks = runMachineChecks({
     volume,
     // The forms carry the code the enterprise had then: a 注册号-only record merged into a USCC record
@@ -53,7 +63,28 @@ export function machineCheckVolume(
     documents: repos.documents.list(volumeId),
     ocrText,
     ...(decodeLabel === null ? {} : { decodeLabel }),
+    ...(nearDuplicates === undefined ? {} : { nearDuplicates }),
     options: rest,
   });
-  return { volume, checks, passed: checks.every((c) => c.status !== 'fail') };
+  return {
+    volume,
+    checks,
+    passed: checks.every((c) => c.status !== 'fail'),
+    ...(nearDuplicates === undefined ? {} : { nearDuplicates }),
+  };
+}
+
+/**
+ * The machine checks with the near-duplicate comparison brought up to date first: hashes and close
+ * comparisons the cache lacks are computed from the stored images (lazily, here, not while capturing).
+ */
+export async function machineCheckVolumeWithImages(
+  repos: Repos,
+  ocr: PageOcrRepo,
+  volumeId: number,
+  finder: NearDuplicateFinder,
+  options: Omit<MachineCheckOptions, 'nearDuplicates'> = {},
+): Promise<MachineReport> {
+  await finder.prepare(volumeId);
+  return machineCheckVolume(repos, ocr, volumeId, { ...options, nearDuplicates: finder });
 }

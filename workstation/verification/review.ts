@@ -15,6 +15,7 @@ import type { Actor, Repos, Volume } from '../../db/repos';
 import type { PageOcrRepo } from '../../db/repos/page-ocr';
 import type { QaDecision, QaReview, QaReviewsRepo, TargetKind } from '../../db/repos/qa-reviews';
 import { machineCheckVolume, type MachineReport } from './machine';
+import type { NearDuplicateFinder } from './near-duplicates';
 
 export interface ReviewTarget {
   readonly kind: TargetKind;
@@ -51,6 +52,8 @@ export class ReviewService {
     private readonly reviews: QaReviewsRepo,
     private readonly ocr: PageOcrRepo,
     rule: SamplingRule = DEFAULT_SAMPLING,
+    /** Near-duplicate pages as cached (run its `prepare(volumeId)` before `start`/`view` to fill it). */
+    private readonly nearDuplicates?: NearDuplicateFinder,
   ) {
     this.rule = checkSamplingRule(rule);
   }
@@ -98,7 +101,12 @@ export class ReviewService {
         ...review.samplePages.map((seq) => ({ kind: 'page' as const, seq })),
       ],
       decisions: this.reviews.decisions(reviewId),
-      machine: machineCheckVolume(this.repos, this.ocr, review.volumeId),
+      machine: machineCheckVolume(
+        this.repos,
+        this.ocr,
+        review.volumeId,
+        this.nearDuplicates === undefined ? {} : { nearDuplicates: this.nearDuplicates },
+      ),
     };
   }
 
