@@ -46,7 +46,8 @@ export function missingBlobs(store: StoreData, files: readonly StagedFile[]): st
 
 /**
  * The one ingest path, online and offline: every file is a blob already durably in the store. Each
- * blob is re-hashed (or was hashed by this process when it arrived, see BlobStore.confirm), the bag is validated from those bytes exactly as a folder would be, the catalogue
+ * blob is re-hashed (or was hashed by this process when it arrived, see PackAdopter.confirm), the bag
+ * is validated from those bytes exactly as a folder would be, the catalogue
  * rules are checked, and the version is committed in one transaction with its signed receipt.
  */
 export function ingestStaged(
@@ -57,7 +58,7 @@ export function ingestStaged(
 ): { receipt: SignedReceipt; created: boolean } {
   for (const f of files) {
     // Re-hashed unless this store process hashed it itself (upload completion) and it is unchanged since.
-    const v = store.blobs.confirm(f.sha256);
+    const v = store.packs.confirm(f.sha256);
     if (v.status !== 'ok' || v.size !== f.size) {
       throw new DomainError(
         'store.blob-missing',

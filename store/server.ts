@@ -2,17 +2,21 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { FileStore } from '@tus/file-store';
-import { Server as TusServer } from '@tus/server';
+import { Server as TusServer, type Upload } from '@tus/server';
 import { z } from 'zod';
 import { canonicalJson, type Json } from '../core/canonical-json';
 import { isDomainError } from '../core/errors';
 import { BlobStoreError } from '../db/blob-store';
 import type { StoreClient } from '../db/store/store-repo';
+import { ChecksumFileStore } from './checksum-file-store';
 import { BagRefused, ingestStaged, missingBlobs, type StagedFile } from './ingest';
+import type { PackMember, PackOutcome } from './pack-adopt';
 import type { StoreData } from './store-data';
 
 const MAX_BLOB_BYTES = 1024 ** 3;
+/** Blobs one pack upload may carry (its index travels in the Upload-Metadata header). */
+export const MAX_PACK_BLOBS = 64;
+const SHA256_LIST = /^[0-9a-f]{64}(,[0-9a-f]{64})*$/;
 
 const fileSchema = z.object({
   path: z.string().min(1).max(1000),
@@ -55,7 +59,9 @@ class HttpFailure extends Error {
  *
  *   GET  /v1/key                         receipt-signing public key (no auth)
  *   POST /v1/transfers                   offer a bag's files → { transferId, missing }
- *   *    /v1/uploads[/id]                tus 1.0 resumable upload of one missing blob (checked on completion)
+ *   *    /v1/uploads[/id]                tus 1.0 resumable upload of a pack of missing blobs (metadata
+ *                                        `transfer`, `blobs` = their digests in order); each PATCH may carry
+ *                                        Upload-Checksum (sha256, refused with 460); blobs checked on completion
  *   POST /v1/transfers/:id/commit        verify and commit → { receipt, created }
  *   GET  /v1/lookup?code=USCC|注册号      the enterprise's volumes (duplicate-digitization guard)
  *   GET  /v1/volumes/:uid                a volume's versions and pages
@@ -87,49 +93,84 @@ export function buildStoreApp(
     return entry;
   };
 
+  /** The blobs an upload carries, in order, with their offered sizes; null when not a valid pack. */
+  const packOf = (upload: Upload, sizes: ReadonlyMap<string, number>): PackMember[] | null => {
+    const list = upload.metadata?.['blobs'] ?? upload.metadata?.['sha256'] ?? '';
+    if (!SHA256_LIST.test(list)) return null;
+    const digests = list.split(',');
+    if (digests.length > MAX_PACK_BLOBS || new Set(digests).size !== digests.length) return null;
+    const members: PackMember[] = [];
+    for (const sha256 of digests) {
+      const size = sizes.get(sha256);
+      if (size === undefined) return null;
+      members.push({ sha256, size });
+    }
+    return members;
+  };
+
+  const uploads = new ChecksumFileStore(store.uploadsDir);
   const tus = new TusServer({
     path: '/v1/uploads',
-    datastore: new FileStore({ directory: store.uploadsDir }),
+    datastore: uploads,
     relativeLocation: true,
     maxSize: MAX_BLOB_BYTES,
     onUploadCreate: async (req, upload) => {
       const client = authenticate(store, req.headers.get('authorization'));
       const session = offeredFiles(upload.metadata?.['transfer'] ?? '');
-      const listedSize = session?.sizes.get(upload.metadata?.['sha256'] ?? '');
+      const members = session ? packOf(upload, session.sizes) : null;
       if (
         !client ||
         !session ||
         session.clientId !== client.clientId ||
-        listedSize === undefined ||
-        listedSize !== upload.size
+        !members ||
+        members.reduce((n, m) => n + m.size, 0) !== upload.size
       ) {
         throw new TusRefusal(403, 'upload not part of an open transfer of this client\n');
       }
       return Promise.resolve({});
     },
-    onIncomingRequest: async (req) => {
+    onIncomingRequest: async (req, uploadId) => {
       if (!authenticate(store, req.headers.get('authorization'))) throw new TusRefusal(401, 'unauthorized\n');
+      const checksum = req.headers.get('upload-checksum');
+      if (req.method === 'PATCH' && checksum !== null) {
+        const offset = Number.parseInt(req.headers.get('upload-offset') ?? '', 10);
+        uploads.expect(uploadId, offset, checksum, req.headers.get('content-length'));
+      }
       return Promise.resolve();
     },
-    // The whole blob is hashed once complete and moved (not copied) into the blob folder; a mismatch is
-    // refused (tus 460) and the bytes dropped. The blob store remembers it hashed the blob, so the
-    // commit does not read it again.
+    // A finished upload is a pack of blobs (one or more, listed in its metadata): each is hashed and
+    // stored durably; one whose bytes are not its digest is refused (422, its digests in the body) and
+    // dropped, the others kept, so the client sends only the refused ones again.
     onUploadFinish: async (_req, upload) => {
       const file = upload.storage?.path;
-      const expected = upload.metadata?.['sha256'] ?? '';
-      if (!file) throw new TusRefusal(500, 'upload has no file\n');
+      const session = offeredFiles(upload.metadata?.['transfer'] ?? '');
+      const members = session ? packOf(upload, session.sizes) : null;
+      if (!file || !members) throw new TusRefusal(500, 'upload has no file or no pack index\n');
+      let outcome: PackOutcome;
       try {
-        await store.blobs.adopt(file, expected);
-      } catch (e) {
-        if (!(e instanceof BlobStoreError)) throw e;
+        outcome = await adoptUpload(file, members);
+      } finally {
         await fs.promises.rm(file, { force: true });
         await fs.promises.rm(`${file}.json`, { force: true });
-        throw new TusRefusal(460, 'Checksum Mismatch\n');
       }
-      await fs.promises.rm(`${file}.json`, { force: true });
+      if (outcome.refused.length > 0)
+        throw new TusRefusal(422, `Blob digest mismatch: ${outcome.refused.join(',')}\n`);
       return {};
     },
   });
+
+  /** A lone blob is moved into the blob store as it is; a pack is split (store/pack-adopt.ts). */
+  const adoptUpload = async (file: string, members: readonly PackMember[]): Promise<PackOutcome> => {
+    const [only] = members;
+    if (members.length !== 1 || !only) return store.packs.adopt(file, members);
+    try {
+      await store.blobs.adopt(file, only.sha256);
+      return { stored: [only.sha256], refused: [] };
+    } catch (e) {
+      if (!(e instanceof BlobStoreError)) throw e;
+      return { stored: [], refused: [only.sha256] };
+    }
+  };
 
   // tus reads the request stream itself: Fastify must not parse these bodies.
   app.addContentTypeParser(

@@ -6,6 +6,7 @@ import { BlobStore } from '../db/blob-store';
 import type { Db } from '../db/open';
 import { openStoreDatabase } from '../db/store/open-store';
 import { StoreRepo } from '../db/store/store-repo';
+import { PackAdopter } from './pack-adopt';
 import { loadReceiptKey, type ReceiptKey } from './receipt-key';
 
 /** `<data>/store.json`: optional settings; environment variables override (DANGAN_STORE_LISTEN, ...). */
@@ -23,6 +24,8 @@ export interface StoreData {
   readonly db: Db;
   readonly repo: StoreRepo;
   readonly blobs: BlobStore;
+  /** Splits finished pack uploads into `blobs`; confirm() is the commit's check of a blob. */
+  readonly packs: PackAdopter;
   readonly key: ReceiptKey;
   readonly uploadsDir: string;
   readonly config: StoreConfig;
@@ -49,11 +52,13 @@ export function openStoreData(dir: string, options: { now?: () => Date } = {}): 
   for (const b of DEFAULT_PROVINCE.bureaus) repo.ensureBureau(b.code, b.name);
   const uploadsDir = path.join(dir, 'uploads');
   fs.mkdirSync(uploadsDir, { recursive: true });
+  const blobs = new BlobStore(path.join(dir, 'blobs'));
   return {
     dir,
     db,
     repo,
-    blobs: new BlobStore(path.join(dir, 'blobs')),
+    blobs,
+    packs: new PackAdopter(blobs),
     key: loadReceiptKey(dir),
     uploadsDir,
     config,

@@ -81,7 +81,7 @@ export function bagExportCommand(
     }
     const transfers = new TransfersRepo(data.db);
     const result = exportVolumes(
-      { transfers, blobs: data.blobs, now: () => new Date() },
+      { transfers, blobs: data.blobs, now: () => new Date(), repos },
       ids,
       options.to,
       options.batch,

@@ -62,6 +62,15 @@ export const catalogueSchema = z.object({
     regNo: z.string().length(15).nullable(),
     name: z.string().min(1).max(200),
     bureauCode: z.string().min(1).max(20),
+    /**
+     * Other codes of the same enterprise the workstation knows (code aliases, records merged with it,
+     * e.g. an old 注册号 record merged into the USCC one): the store links them on commit. Absent when
+     * there are none, so the catalogue of a volume without any keeps the same bytes.
+     */
+    codes: z
+      .array(z.object({ kind: z.enum(['uscc', 'regno']), value: z.string().min(1).max(40) }))
+      .max(200)
+      .optional(),
   }),
   volume: z.object({
     uid: z.string().min(1).max(100),

@@ -213,6 +213,7 @@ export class StoreRepo {
         }
         const at = this.iso();
         const enterpriseId = this.upsertEnterprise(c.enterprise, at);
+        this.linkCodes(enterpriseId, c.enterprise.codes ?? [], client, c.volume.uid, at);
         const byNo = this.db
           .prepare('SELECT uid FROM volumes WHERE archive_no = ?')
           .get(c.volume.archiveNo) as { uid: string } | undefined;
@@ -349,6 +350,43 @@ export class StoreRepo {
         return { receipt, created: true };
       })
       .immediate();
+  }
+
+  /**
+   * Links the other codes a workstation knows for the volume's enterprise (catalogue.json
+   * `enterprise.codes`): a code the store does not know becomes an alias; a code naming another store
+   * record (say a 注册号 record committed before the workstation merged it into the USCC one) merges that
+   * record into this one, audited under the client. Both ids are already resolved along merges, so no
+   * loop can form.
+   */
+  private linkCodes(
+    enterpriseId: number,
+    codes: readonly { kind: 'uscc' | 'regno'; value: string }[],
+    client: StoreClient,
+    volumeUid: string,
+    at: string,
+  ): void {
+    for (const code of codes) {
+      const other = this.findEnterprise(code.value);
+      if (other === enterpriseId) continue;
+      if (other === null) {
+        this.addAlias(enterpriseId, code.kind, code.value);
+        continue;
+      }
+      this.db
+        .prepare(
+          'INSERT INTO enterprise_merges (from_enterprise_id, into_enterprise_id, reason, created_at) VALUES (?, ?, ?, ?)',
+        )
+        .run(other, enterpriseId, `workstation merge (${code.kind} ${code.value}, volume ${volumeUid})`, at);
+      this.audit.append({
+        username: client.clientId,
+        action: 'enterprise.merge',
+        objectType: 'enterprise',
+        objectId: other,
+        outcome: 'ok',
+        details: { intoId: enterpriseId, code: code.value, volumeUid },
+      });
+    }
   }
 
   private upsertEnterprise(e: Catalogue['enterprise'], at: string): number {

@@ -15,7 +15,8 @@ async function untilCommitted(ws: TestWorkstation, conn: StoreConnection, volume
   for (let attempt = 1; attempt <= 200; attempt++) {
     try {
       await uploadVolume({ ...ws, now: ws.clock.now }, conn, volumeId, {
-        chunkSize: 64 * 1024,
+        // Packs of two pages, each sent in one PATCH: cuts land in creations, chunks and completions.
+        chunkSize: 256 * 1024,
         concurrency: 3,
         retryDelays: [0, 10, 50],
       });

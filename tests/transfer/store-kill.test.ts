@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStoreData } from '../../store/store-data';
-import { StoreClient, uploadVolume } from '../../workstation/transfer/store-client';
+import { StoreClient, sendBlobs, uploadVolume } from '../../workstation/transfer/store-client';
 import { bagOfVolume } from '../../workstation/transfer/volume-bag';
 import { tempDir } from '../support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../support/transfer-fixtures';
@@ -81,14 +81,17 @@ describe('kill -9 of the store during a commit', () => {
         files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
       );
       const missing = new Set(await c.missing(transferId));
-      for (const f of files.filter((x) => missing.has(x.sha256))) {
-        await c.uploadBlob(
-          f.bytes ? Buffer.from(f.bytes) : ws.blobs.read(f.sha256),
-          f.sha256,
-          transferId,
-          {},
-        );
-      }
+      await sendBlobs(
+        c,
+        transferId,
+        files
+          .filter((x) => missing.has(x.sha256))
+          .map((f) => ({
+            sha256: f.sha256,
+            size: f.size,
+            read: () => (f.bytes ? Buffer.from(f.bytes) : ws.blobs.read(f.sha256)),
+          })),
+      );
       const commit = c.commit(transferId).then(
         () => 'answered',
         () => 'cut',

@@ -1,11 +1,12 @@
 import { CATALOGUE_FORMAT, pageFileName, transformFileName, type Catalogue } from '../../core/bagit';
 import type { VolumeForBag } from '../../db/repos/transfers';
+import type { EnterpriseCodes } from './enterprise-codes';
 
 /** The catalogue.json of a volume: enterprise, volume, pages with transforms, documents and QA decisions. */
-export function catalogueOf(v: VolumeForBag): Catalogue {
+export function catalogueOf(v: VolumeForBag, codes: EnterpriseCodes = []): Catalogue {
   return {
     format: CATALOGUE_FORMAT,
-    enterprise: v.enterprise,
+    enterprise: codes.length > 0 ? { ...v.enterprise, codes: [...codes] } : v.enterprise,
     volume: {
       uid: v.volume.uid,
       archiveNo: v.volume.archiveNo,

@@ -5,8 +5,10 @@ import { DomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import { mkdirDurably, writeFileDurably } from '../../db/durable-file';
+import type { Repos } from '../../db/repos';
 import type { TransfersRepo } from '../../db/repos/transfers';
 import { validateBagDir, writeBagDir } from './bag-dir';
+import { enterpriseCodes } from './enterprise-codes';
 import { bagFolderName, bagOfVolume } from './volume-bag';
 
 export const BATCH_MANIFEST = 'batch-manifest.json';
@@ -33,7 +35,7 @@ export interface ExportResult {
  * writing; the volumes wait as exported-awaiting-receipt until the store's receipt file is imported.
  */
 export function exportVolumes(
-  deps: { transfers: TransfersRepo; blobs: BlobStore; now: () => Date },
+  deps: { transfers: TransfersRepo; blobs: BlobStore; now: () => Date; repos?: Repos },
   volumeIds: readonly number[],
   to: string,
   batch: string = `export-${deps
@@ -45,7 +47,12 @@ export function exportVolumes(
   mkdirDurably(path.resolve(to));
   const bags: ExportedBag[] = [];
   for (const volumeId of volumeIds) {
-    const bag = bagOfVolume(deps.transfers, volumeId, { group: batch, date: deps.now() });
+    // With the repos at hand, the enterprise's other codes travel too (see enterpriseCodes).
+    const bag = bagOfVolume(deps.transfers, volumeId, {
+      group: batch,
+      date: deps.now(),
+      ...(deps.repos ? { codes: enterpriseCodes(deps.repos, volumeId) } : {}),
+    });
     const dir = path.join(path.resolve(to), bagFolderName(bag.archiveNo));
     let written = false;
     if (fs.existsSync(dir)) {

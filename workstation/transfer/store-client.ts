@@ -8,6 +8,8 @@ import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import type { Repos } from '../../db/repos';
 import type { TransfersRepo } from '../../db/repos/transfers';
+import { enterpriseCodes } from './enterprise-codes';
+import { planPacks, packTarget, type BlobToSend } from './packs';
 import { acceptReceipt, verifyReceipt } from './receipt';
 import { bagOfVolume } from './volume-bag';
 
@@ -19,17 +21,17 @@ export interface StoreConnection {
 }
 
 export interface UploadOptions {
-  /** Blobs uploaded at once (bounded). */
+  /** Packs uploaded at once (bounded). */
   readonly concurrency?: number;
   /** tus PATCH size; a cut connection re-sends at most what was in flight. */
   readonly chunkSize?: number;
-  /** Remembers tus upload URLs across restarts (the outbox passes its entry's). */
+  /** Remembers tus upload URLs across restarts (the outbox passes its entry's), keyed by pack. */
   readonly resume?: {
-    get(sha256: string): string | null;
-    set(sha256: string, url: string): void;
+    get(key: string): string | null;
+    set(key: string, url: string): void;
   };
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
-  /** Delays between tus retries of one blob, ms. */
+  /** Delays between tus retries of one pack, ms. */
   readonly retryDelays?: readonly number[];
 }
 
@@ -56,6 +58,8 @@ export class StoreRequestError extends DomainError {
     );
   }
 }
+
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
 const openResponse = z.object({ transferId: z.string() });
 const statusResponse = z.object({ missing: z.array(z.string()) });
@@ -115,37 +119,148 @@ export class StoreClient {
     );
   }
 
-  /** Uploads one blob with tus, resuming from a remembered upload URL when there is one. */
-  uploadBlob(
+  /**
+   * Uploads one pack (the listed blobs' bytes, concatenated) with tus, resuming from a remembered upload
+   * URL when there is one. Each PATCH carries Upload-Checksum (sha256 of its body): a chunk damaged on
+   * the way is refused (460) and sent again alone. Blobs whose bytes are not their digest are refused
+   * when the pack completes (PackRefused, with their digests); the others are stored.
+   */
+  uploadPack(
     bytes: Buffer,
-    sha256: string,
+    digests: readonly string[],
     transferId: string,
-    options: UploadOptions & { onBytes?: (sent: number) => void },
+    options: UploadOptions & { resumeKey?: string; onBytes?: (sent: number) => void },
   ): Promise<void> {
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    const resumeKey = options.resumeKey ?? digests.join(',');
+    // Remembered as a path: the upload is found again at whatever address the store has now.
+    const remembered = options.resume?.get(resumeKey) ?? null;
     return new Promise((resolve, reject) => {
       const upload = new tus.Upload(bytes, {
         endpoint: new URL('/v1/uploads', this.conn.url).toString(),
-        uploadUrl: options.resume?.get(sha256) ?? null,
-        chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
-        metadata: { sha256, transfer: transferId },
+        uploadUrl: remembered === null ? null : new URL(remembered, this.conn.url).toString(),
+        chunkSize,
+        metadata: { blobs: digests.join(','), transfer: transferId },
         headers: { authorization: this.auth },
         retryDelays: [...(options.retryDelays ?? [0, 200, 500, 1000, 2000])],
         storeFingerprintForResuming: false,
-        // One request per blob when nothing is interrupted (creation-with-upload).
-        uploadDataDuringCreation: true,
+        // The upload is created first (no body), so a cut during the first chunk resumes after what
+        // arrived instead of starting the pack again.
+        uploadDataDuringCreation: false,
+        onBeforeRequest: (req) => {
+          if (req.getMethod() !== 'PATCH') return;
+          const offset = Number(req.getHeader('Upload-Offset'));
+          const body = bytes.subarray(offset, Math.min(offset + chunkSize, bytes.length));
+          req.setHeader('Upload-Checksum', `sha256 ${createHash('sha256').update(body).digest('base64')}`);
+        },
+        // A damaged chunk (460) is worth sending again; other client errors are not.
+        onShouldRetry: (err) => {
+          const status = err.originalResponse?.getStatus() ?? 0;
+          return status === 460 || status === 409 || status === 423 || status < 400 || status >= 500;
+        },
         onUploadUrlAvailable: () => {
-          if (upload.url) options.resume?.set(sha256, upload.url);
+          if (upload.url) options.resume?.set(resumeKey, new URL(upload.url).pathname);
         },
         onProgress: (sent) => options.onBytes?.(sent),
         onSuccess: () => {
           resolve();
         },
         onError: (e) => {
-          reject(e);
+          const res = (e as tus.DetailedError).originalResponse;
+          const body = res?.getBody() ?? '';
+          const refused = /^Blob digest mismatch: ([0-9a-f,]+)/.exec(body)?.[1];
+          if (res?.getStatus() === 422 && refused) reject(new PackRefused(refused.split(',')));
+          else reject(e);
         },
       });
       upload.start();
     });
+  }
+}
+
+/** The store refused blobs of a pack: their bytes did not match their digests. */
+export class PackRefused extends Error {
+  constructor(readonly digests: readonly string[]) {
+    super(`store refused ${digests.length} blob(s): digest mismatch`);
+  }
+}
+
+/** Rounds of sending what the store still lacks after blobs were refused for their digest. */
+const SEND_ROUNDS = 3;
+
+/**
+ * Sends `blobs` (the ones the store lacks) as packs, a bounded number at once, then asks the store what
+ * it still lacks: blobs refused for a damaged digest are sent again alone, up to SEND_ROUNDS rounds.
+ * Any other failure ends the send (after the packs in flight) and is thrown: the caller retries later.
+ */
+export async function sendBlobs(
+  client: StoreClient,
+  transferId: string,
+  blobs: readonly BlobToSend[],
+  options: UploadOptions & { packBytes?: number } = {},
+): Promise<void> {
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, 16));
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const total = blobs.reduce((n, b) => n + b.size, 0);
+  const target = options.packBytes ?? packTarget(total, concurrency, chunkSize);
+  const done = new Map<string, number>();
+  const report = () =>
+    options.onProgress?.(
+      [...done.values()].reduce((a, b) => a + b, 0),
+      total,
+    );
+  let packs = planPacks(blobs, target);
+  for (let round = 1; packs.length > 0; round++) {
+    let next = 0;
+    // Written by the workers below (a plain `let` would be narrowed to its initial value).
+    const outcome: { failure: Error | null; refused: boolean } = { failure: null, refused: false };
+    const worker = async () => {
+      while (next < packs.length && outcome.failure === null) {
+        const pack = packs[next++];
+        if (!pack) break;
+        try {
+          const bytes = Buffer.concat(
+            pack.members.map((m) => m.read()),
+            pack.size,
+          );
+          await client.uploadPack(
+            bytes,
+            pack.members.map((m) => m.sha256),
+            transferId,
+            {
+              ...options,
+              resumeKey: pack.key,
+              onBytes: (n) => {
+                done.set(pack.key, n);
+                report();
+              },
+            },
+          );
+          done.set(pack.key, pack.size);
+          report();
+        } catch (e) {
+          if (e instanceof PackRefused) outcome.refused = true;
+          else outcome.failure ??= e instanceof Error ? e : new Error(String(e));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, packs.length) }, worker));
+    if (outcome.failure !== null) throw outcome.failure;
+    if (!outcome.refused) return;
+    const missing = new Set(await client.missing(transferId));
+    const again = blobs.filter((b) => missing.has(b.sha256));
+    if (round >= SEND_ROUNDS && again.length > 0) {
+      throw new DomainError(
+        'transfer.blobs-refused',
+        text(
+          `存储端多次拒收 ${again.length} 个文件（摘要不符），请检查本机图像文件`,
+          `The store refused ${again.length} file(s) again and again (digest mismatch); check this workstation's images`,
+        ),
+        { digests: again.map((b) => b.sha256) },
+      );
+    }
+    // Sent again one blob a pack: only the refused ones travel.
+    packs = planPacks(again, 1);
   }
 }
 
@@ -161,37 +276,33 @@ export async function uploadVolume(
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   const client = new StoreClient(conn);
-  const bag = bagOfVolume(deps.transfers, volumeId, { group: 'online', date: deps.now() });
+  const bag = bagOfVolume(deps.transfers, volumeId, {
+    group: 'online',
+    date: deps.now(),
+    codes: enterpriseCodes(deps.repos, volumeId),
+  });
   const all = [...bag.plan.payload, ...bag.plan.tags];
   const files = all.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }));
   const transferId = await client.open(bag.uid, files);
   const missing = new Set(await client.missing(transferId));
-  const toSend = [...new Map(all.filter((f) => missing.has(f.sha256)).map((f) => [f.sha256, f])).values()];
+  const distinct = [...new Map(all.map((f) => [f.sha256, f])).values()];
+  const toSend: BlobToSend[] = distinct
+    .filter((f) => missing.has(f.sha256))
+    .map((f) => ({
+      sha256: f.sha256,
+      size: f.size,
+      read: () => (f.bytes ? Buffer.from(f.bytes) : deps.blobs.read(f.sha256)),
+    }));
   const total = toSend.reduce((n, f) => n + f.size, 0);
-  const sent = new Map<string, number>();
-  const report = () =>
-    options.onProgress?.(
-      [...sent.values()].reduce((a, b) => a + b, 0),
-      total,
-    );
-  let next = 0;
-  const worker = async () => {
-    while (next < toSend.length) {
-      const f = toSend[next++];
-      if (!f) break;
-      const bytes = f.bytes ? Buffer.from(f.bytes) : deps.blobs.read(f.sha256);
-      await client.uploadBlob(bytes, f.sha256, transferId, {
-        ...options,
-        onBytes: (n) => {
-          sent.set(f.sha256, n);
-          report();
-        },
-      });
-      sent.set(f.sha256, f.size);
-      report();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, 16)) }, worker));
+  // Packs are planned over the whole bag (then thinned to what is missing), so a resumed transfer finds
+  // the same packs whatever arrived meanwhile.
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, 16));
+  const packBytes = packTarget(
+    distinct.reduce((n, f) => n + f.size, 0),
+    concurrency,
+    options.chunkSize ?? DEFAULT_CHUNK,
+  );
+  await sendBlobs(client, transferId, toSend, { ...options, packBytes });
   const committed = await client.commit(transferId);
   const receipt = verifyReceipt(committed.receipt, deps.transfers.trustedStoreKeys());
   acceptReceipt(deps, receipt, 'online', bag.manifestSha256);

@@ -5,7 +5,7 @@ import type { SignedReceipt } from '../../core/bagit';
 import { DomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import { listBagDir, validateBagDir } from './bag-dir';
-import { StoreClient, type StoreConnection } from './store-client';
+import { StoreClient, sendBlobs, type StoreConnection } from './store-client';
 
 /**
  * `dangan bag import <dir> --store <url>`: sends a bag folder to a remote store through the online
@@ -38,12 +38,12 @@ export async function uploadBagDir(
     files.map(({ bytes: _b, ...f }) => f),
   );
   const missing = new Set(await client.missing(transferId));
-  const sent = new Set<string>();
-  for (const f of files) {
-    if (!missing.has(f.sha256) || sent.has(f.sha256)) continue;
-    sent.add(f.sha256);
-    await client.uploadBlob(f.bytes, f.sha256, transferId, {});
-  }
+  const toSend = [...new Map(files.filter((f) => missing.has(f.sha256)).map((f) => [f.sha256, f])).values()];
+  await sendBlobs(
+    client,
+    transferId,
+    toSend.map((f) => ({ sha256: f.sha256, size: f.size, read: () => f.bytes })),
+  );
   return client.commit(transferId);
 }
 

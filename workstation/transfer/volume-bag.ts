@@ -4,6 +4,7 @@ import { DomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import type { TransfersRepo } from '../../db/repos/transfers';
 import { catalogueOf } from './catalogue';
+import type { EnterpriseCodes } from './enterprise-codes';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -32,7 +33,7 @@ export function localDate(d: Date): string {
 export function bagOfVolume(
   transfers: TransfersRepo,
   volumeId: number,
-  options: { group: string; date: Date },
+  options: { group: string; date: Date; codes?: EnterpriseCodes },
 ): VolumeBag {
   const v = transfers.volumeForBag(volumeId);
   if (!v) {
@@ -54,7 +55,7 @@ export function bagOfVolume(
       { volumeId, state: v.volume.state },
     );
   }
-  const catalogue = catalogueOf(v);
+  const catalogue = catalogueOf(v, options.codes);
   const plan = planBag({ catalogue, baggingDate: localDate(options.date), group: options.group, sha256 });
   const manifest = plan.tags.find((t) => t.path === 'manifest-sha256.txt');
   if (!manifest) throw new Error('plan without manifest-sha256.txt');

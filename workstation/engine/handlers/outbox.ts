@@ -92,7 +92,11 @@ export function outboxHandlers(s: EngineServices, deps: OutboxDeps): OutboxHandl
           { to },
         );
       }
-      const r = exportVolumes({ transfers: deps.transfers, blobs: deps.blobs, now: s.now }, volumeIds, to);
+      const r = exportVolumes(
+        { transfers: deps.transfers, blobs: deps.blobs, now: s.now, repos: s.repos },
+        volumeIds,
+        to,
+      );
       return Promise.resolve({
         batch: r.batch,
         to: r.to,
