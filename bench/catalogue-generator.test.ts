@@ -19,6 +19,7 @@ describe('the synthetic catalogue generator', () => {
       });
       const counts = Object.fromEntries(report.categories.map((c) => [c.id, c.count]));
       expect(counts).toEqual(Object.fromEntries(CHECK_IDS.map((id) => [id, cat.expected[id]])));
+      cat.close();
     } finally {
       db.close();
     }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { CheckId } from '../core/checks/categories';
 import { DEFAULT_PROVINCE } from '../core/bureaus';
 import { usccCheckChar } from '../core/codes';
-import type { BlobInventory } from '../db/checks/inventory';
+import type { BlobInventory, InventoryEntry } from '../db/checks/inventory';
 
 /**
  * A synthetic catalogue at province scale, rows only (no image bytes): every enterprise has an opening
@@ -16,8 +16,13 @@ export interface GeneratedCatalogue {
   readonly volumes: number;
   readonly pages: number;
   readonly expected: Readonly<Record<CheckId, number>>;
-  /** Storage as the checks see it: every blob row except the ones planted as missing. */
+  /**
+   * Storage as the checks see it: every blob row except the ones planted as missing, in the blob
+   * store's 65,536 leaf folders, each with an unchanging stamp (storage untouched between runs).
+   */
   readonly inventory: BlobInventory;
+  /** Drops the inventory's in-memory model of storage. */
+  close(): void;
 }
 
 export const PAGES_PER_VOLUME = 20;
@@ -34,6 +39,9 @@ export function generateCatalogue(
   const n = options.faults ?? 10;
   if (enterprises < 12 * n) throw new Error(`too small for ${n} faults of each kind: use more pages`);
   const t = '2026-01-01T00:00:00.000Z';
+  // Digests spread over the leaf folders like real SHA-256 ones: 8 hex digits of a multiplicative
+  // hash of the counter, then the counter itself (so they stay unique).
+  db.function('bench_sha', { deterministic: true }, (i: unknown) => benchSha(Number(i)));
   db.function('bench_uscc', { deterministic: true }, (id: unknown) => {
     const body = `91350200${String(id).padStart(9, '0')}`;
     return body + usccCheckChar(body);
@@ -55,12 +63,12 @@ export function generateCatalogue(
     ).run({ n: v, t });
     db.prepare(
       `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < @n)
-       INSERT INTO blobs (sha256, size, media_type, created_at) SELECT printf('%064x', i), 150000, 'image/jpeg', @t FROM c`,
+       INSERT INTO blobs (sha256, size, media_type, created_at) SELECT bench_sha(i), 150000, 'image/jpeg', @t FROM c`,
     ).run({ n: pages, t });
     db.prepare(
       `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < @n)
        INSERT INTO pages (id, volume_id, seq, blob_sha256, dpi_x, dpi_y, captured_at)
-       SELECT i, (i - 1) / ${PAGES_PER_VOLUME} + 1, (i - 1) % ${PAGES_PER_VOLUME} + 1, printf('%064x', i), 300, 300, @t FROM c`,
+       SELECT i, (i - 1) / ${PAGES_PER_VOLUME} + 1, (i - 1) % ${PAGES_PER_VOLUME} + 1, bench_sha(i), 300, 300, @t FROM c`,
     ).run({ n: pages, t });
     db.prepare(
       `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < @n)
@@ -101,13 +109,13 @@ export function generateCatalogue(
     run(`UPDATE pages SET dpi_x = 150 WHERE seq = 1 AND volume_id IN (${opening})`, 8);
     run(
       `INSERT INTO pages (volume_id, seq, blob_sha256, dpi_x, dpi_y, captured_at, deleted_at)
-       SELECT id, ${PAGES_PER_VOLUME + 5}, printf('%064x', id * ${PAGES_PER_VOLUME}), 300, 300, '2020-01-01T00:00:00Z', '2020-02-01T00:00:00Z'
+       SELECT id, ${PAGES_PER_VOLUME + 5}, bench_sha(id * ${PAGES_PER_VOLUME}), 300, 300, '2020-01-01T00:00:00Z', '2020-02-01T00:00:00Z'
        FROM volumes WHERE id IN (${opening})`,
       9,
     );
     db.prepare(
       `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < @n)
-       INSERT INTO blobs (sha256, size, media_type, created_at) SELECT printf('%064x', @base + i), 1, 'image/jpeg', @t FROM c`,
+       INSERT INTO blobs (sha256, size, media_type, created_at) SELECT bench_sha(@base + i), 1, 'image/jpeg', @t FROM c`,
     ).run({ n, base: pages + 1000, t });
   })();
   db.pragma('foreign_keys = OFF');
@@ -120,19 +128,42 @@ export function generateCatalogue(
   db.exec('ANALYZE');
 
   const gone = new Set(missing);
-  // Read through a second connection: the checks write their temp tables on the first meanwhile.
-  const inventory: BlobInventory = function* () {
+  // Storage is modelled by one read of the blobs table (through a second connection: the checks
+  // write on the first meanwhile), grouped by leaf folder, the first time a folder is listed; a
+  // per-folder query instead would cost far more than a directory listing does.
+  let folders: Map<string, InventoryEntry[]> | undefined;
+  const load = () => {
     const reader = new Database(db.name, { readonly: true });
+    const byPart = new Map<string, InventoryEntry[]>();
     try {
       const rows = reader.prepare('SELECT sha256, size FROM blobs').raw().iterate() as Iterable<
         [string, number]
       >;
-      for (const row of rows) if (!gone.has(row[0])) yield { sha256: row[0], size: row[1] };
+      for (const [sha256, size] of rows) {
+        if (gone.has(sha256)) continue;
+        const part = sha256.slice(0, 4);
+        const list = byPart.get(part);
+        if (list) list.push({ sha256, size });
+        else byPart.set(part, [{ sha256, size }]);
+      }
     } finally {
       reader.close();
     }
+    return byPart;
+  };
+  const inventory: BlobInventory = {
+    *parts() {
+      for (let k = 0; k < 65_536; k++) yield { part: k.toString(16).padStart(4, '0'), stamp: '1' };
+    },
+    list(part) {
+      folders ??= load();
+      return (folders.get(part) ?? []).sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+    },
   };
   return {
+    close: () => {
+      folders = undefined;
+    },
     enterprises,
     volumes: v,
     pages,
@@ -154,4 +185,8 @@ export function generateCatalogue(
       'redundant-data': 2 * n,
     },
   };
+}
+
+export function benchSha(i: number): string {
+  return (Math.imul(i, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0') + i.toString(16).padStart(56, '0');
 }

@@ -5,10 +5,13 @@ import { hasErrors, type CheckReport } from '../../core/checks/finding';
 import { parseRoster, type RosterEntry } from '../../core/checks/roster';
 import { DomainError, isDomainError } from '../../core/errors';
 import { text } from '../../core/text';
-import { runFixitySlice, type FixityRun } from '../../db/checks/fixity';
+import { runFixitySlice, runFixitySliceDecoding, type FixityRun } from '../../db/checks/fixity';
+import { decodeImage } from '../../workstation/checks/image-decode';
 import { blobStoreInventory } from '../../db/checks/inventory';
 import { runChecks } from '../../db/checks/run';
-import { CHECK_SCHEMAS } from '../../db/checks/schemas';
+import { STORE_NOT_CHECKED, STORE_SQL } from '../../db/checks/store-sql';
+import { BlobStore } from '../../db/blob-store';
+import { openStoreDatabase } from '../../db/store/open-store';
 import { openDataDir, resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
@@ -23,6 +26,10 @@ export interface CheckCommandOptions {
   readonly xlsx?: string | undefined;
   /** The full re-hash is spread over this many runs (0 = skip it this run). */
   readonly fixityRuns: number;
+  /** Decode the pixels of the re-hashed slice (default true); false: the structural probe only. */
+  readonly decode?: boolean;
+  /** List every storage folder again instead of trusting unchanged folder stamps. */
+  readonly fullListing?: boolean;
   readonly now?: Date;
 }
 
@@ -30,7 +37,7 @@ const SHOWN_PER_CATEGORY = 20;
 
 /** `dangan check`: the monthly data checks. Exit 1 when any finding is an error (or the input is bad). */
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
-  let data: WorkstationData;
+  let data: CheckTarget;
   let roster: RosterEntry[] | undefined;
   try {
     if (options.json && options.xlsx !== undefined) {
@@ -51,12 +58,21 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   let fixity: FixityRun | undefined;
   try {
     const ids = options.only ?? CHECK_IDS;
-    if (options.fixityRuns > 0 && ids.includes('image-wrong')) {
-      fixity = runFixitySlice(data.db, data.blobs, { runsPerCycle: options.fixityRuns });
+    // The store keeps no fixity tables: its re-hash is not part of this command (STORE_NOT_CHECKED).
+    const store = options.storeData !== undefined;
+    if (!store && options.fixityRuns > 0 && ids.includes('image-wrong')) {
+      fixity =
+        (options.decode ?? true)
+          ? await runFixitySliceDecoding(data.db, data.blobs, decodeImage, {
+              runsPerCycle: options.fixityRuns,
+            })
+          : runFixitySlice(data.db, data.blobs, { runsPerCycle: options.fixityRuns });
     }
     report = runChecks(data.db, {
       inventory: blobStoreInventory(data.blobs),
+      fullListing: options.fullListing ?? false,
       now,
+      ...(store ? { sql: STORE_SQL, notChecked: STORE_NOT_CHECKED } : {}),
       ...(options.only === undefined ? {} : { only: options.only }),
       ...(roster === undefined ? {} : { roster }),
     });
@@ -98,7 +114,10 @@ function readRoster(file: string): RosterEntry[] {
   return parseRoster(content, path.extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
 }
 
-function openTarget(options: CheckCommandOptions): WorkstationData {
+/** The database and blob folder a check reads: a workstation's or a store's data folder. */
+type CheckTarget = Pick<WorkstationData, 'dir' | 'db' | 'blobs' | 'close'>;
+
+function openTarget(options: CheckCommandOptions): CheckTarget {
   if (options.storeData !== undefined && options.data !== undefined) {
     throw new DomainError(
       'check.target',
@@ -107,14 +126,20 @@ function openTarget(options: CheckCommandOptions): WorkstationData {
   }
   // Like every workstation command: without --data, the default data folder ($DANGAN_DATA or app data).
   const dir = options.storeData ?? resolveDataDir({ flag: options.data });
-  if (options.storeData !== undefined && CHECK_SCHEMAS.store === undefined) {
-    throw new DomainError(
-      'check.store-not-ready',
-      text(
-        '档案库（store）的数据库结构尚未接入检错，请先用 --data 检查工作站数据',
-        "The store's schema is not plugged into the checks yet; check workstation data with --data",
-      ),
-    );
+  if (options.storeData !== undefined) {
+    // A store data folder: store.db and blobs/ (store/store-data.ts), opened without changing it.
+    if (!fs.existsSync(path.join(dir, 'store.db'))) {
+      throw new DomainError('check.no-database', text(`找不到档案库数据库：${dir}`, `No store.db in ${dir}`));
+    }
+    const db = openStoreDatabase(path.join(dir, 'store.db'));
+    return {
+      dir,
+      db,
+      blobs: new BlobStore(path.join(dir, 'blobs')),
+      close: () => {
+        db.close();
+      },
+    };
   }
   if (!fs.existsSync(path.join(dir, 'dangan.db'))) {
     throw new DomainError('check.no-database', text(`找不到数据库：${dir}`, `No database in ${dir}`));

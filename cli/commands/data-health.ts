@@ -45,6 +45,11 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
       nonNegativeInt,
       30,
     )
+    .option('--no-decode', '完整复核只查结构，不解码图像 / fixity slice: structure only, no full decode')
+    .option(
+      '--full-listing',
+      '重新读取全部存储目录 / list every storage folder again (finds files damaged in place)',
+    )
     .action(
       async (opts: {
         data?: string;
@@ -54,6 +59,8 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
         json?: boolean;
         xlsx?: string;
         fixityRuns: number;
+        decode: boolean;
+        fullListing?: boolean;
       }) => {
         result.code = await checkCommand(
           {
@@ -64,6 +71,8 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
             json: opts.json ?? false,
             xlsx: opts.xlsx,
             fixityRuns: opts.fixityRuns,
+            decode: opts.decode,
+            fullListing: opts.fullListing ?? false,
           },
           io,
         );

@@ -192,15 +192,19 @@ describe('property: apply then undo restores the database exactly', () => {
         }
         const before = dump(db);
         let changed = 0;
+        let manual = 0;
         for (const category of FIXABLE) {
           const applied = applyFix(db, repos.audit, category, TECHNICIAN, { reason: '核对' });
+          manual += applied.plan.skipped.length;
           if (applied.auditSeq !== null) {
             changed += applied.plan.changes.length;
             undoFix(db, repos.audit, applied.auditSeq, TECHNICIAN);
           }
           expect(dump(db)).toEqual(before);
         }
-        expect(changed).toBeGreaterThan(0); // every generated fault is fixable
+        // Every generated fault is fixed or, when a fix would leave a document without pages (a gap
+        // after the last page), handed over as a manual case.
+        expect(changed + manual).toBeGreaterThan(0);
         expect(repos.audit.verify().ok).toBe(true);
         db.close();
       }),

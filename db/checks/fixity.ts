@@ -19,6 +19,10 @@ export interface FixityOptions {
 
 export type FixityStatus = 'ok' | 'missing' | 'corrupt' | 'undecodable';
 
+/** A full decode of the pixels (db/ cannot load an image library: the caller injects one, e.g.
+ * workstation/checks/image-decode.ts). Resolves null when the image decodes, otherwise why not. */
+export type ImageDecoder = (bytes: Uint8Array) => Promise<string | null>;
+
 export interface FixityRun {
   readonly cycle: number;
   readonly checked: number;
@@ -106,17 +110,19 @@ function loadState(db: Database, now: () => Date): State {
   return { cycle: 1, cursor: '' };
 }
 
-function rehash(
-  blobs: BlobStore,
-  sha256: string,
-  probe: ((bytes: Uint8Array) => string | null) | null,
-): {
+interface Rehashed {
   sha256: string;
   status: FixityStatus;
   actual: string | null;
   size: number | null;
   error: string | null;
-} {
+}
+
+function rehash(
+  blobs: BlobStore,
+  sha256: string,
+  probe: ((bytes: Uint8Array) => string | null) | null,
+): Rehashed {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(blobs.pathOf(sha256));
@@ -130,4 +136,79 @@ function rehash(
   return problem === null
     ? { sha256, status: 'ok', actual: null, size: bytes.length, error: null }
     : { sha256, status: 'undecodable', actual: null, size: bytes.length, error: problem };
+}
+
+/**
+ * runFixitySlice with a full decode of every blob whose digest still matches: a truncated JPEG keeps
+ * valid headers (and the structural probe passes when the cut lands before an end marker the
+ * scanner padded), so only decoding the pixels tells. Same cursor, chunks and results table.
+ */
+export async function runFixitySliceDecoding(
+  db: Database,
+  blobs: BlobStore,
+  decode: ImageDecoder,
+  options: FixityOptions = {},
+): Promise<FixityRun> {
+  const now = options.now ?? (() => new Date());
+  const probe = options.probe === undefined ? probeImage : options.probe;
+  const chunk = options.chunk ?? 20;
+  const state = loadState(db, now);
+  const total = db.prepare('SELECT count(*) FROM blobs').pluck().get() as number;
+  const slice = options.maxBlobs ?? Math.max(1, Math.ceil(total / (options.runsPerCycle ?? 30)));
+  const s = statements(db);
+  let cursor = state.cursor;
+  let checked = 0;
+  let bytesRead = 0;
+  let completed = false;
+  const problems: { sha256: string; status: Exclude<FixityStatus, 'ok'> }[] = [];
+  while (checked < slice) {
+    const rows = s.next.all(cursor, Math.min(chunk, slice - checked));
+    if (rows.length === 0) {
+      completed = true;
+      break;
+    }
+    const results: Rehashed[] = [];
+    for (const row of rows) {
+      let r = rehash(blobs, row.sha256, probe);
+      if (r.status === 'ok') {
+        const problem = await decode(fs.readFileSync(blobs.pathOf(row.sha256)));
+        if (problem !== null) r = { ...r, status: 'undecodable', error: problem };
+      }
+      bytesRead += r.size ?? 0;
+      if (r.status !== 'ok') problems.push({ sha256: row.sha256, status: r.status });
+      results.push(r);
+    }
+    const last = rows.at(-1)?.sha256 ?? cursor;
+    db.transaction(() => {
+      const at = now().toISOString();
+      for (const r of results) s.record.run({ ...r, cycle: state.cycle, checked_at: at });
+      s.saveCursor.run(last, at);
+    })();
+    cursor = last;
+    checked += rows.length;
+  }
+  if (!completed && s.next.all(cursor, 1).length === 0) completed = true;
+  if (completed) {
+    const at = now().toISOString();
+    s.newCycle.run(at, at);
+  }
+  return { cycle: state.cycle, checked, bytes: bytesRead, problems, cycleCompleted: completed, cursor };
+}
+
+function statements(db: Database) {
+  return {
+    next: db.prepare<[string, number], { sha256: string; size: number }>(
+      'SELECT sha256, size FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT ?',
+    ),
+    record: db.prepare(
+      `INSERT INTO fixity_results (sha256, cycle, checked_at, status, actual_sha256, size, error)
+       VALUES (@sha256, @cycle, @checked_at, @status, @actual, @size, @error)
+       ON CONFLICT (sha256) DO UPDATE SET cycle = excluded.cycle, checked_at = excluded.checked_at,
+         status = excluded.status, actual_sha256 = excluded.actual_sha256, size = excluded.size, error = excluded.error`,
+    ),
+    saveCursor: db.prepare('UPDATE fixity_state SET cursor = ?, updated_at = ? WHERE id = 1'),
+    newCycle: db.prepare(
+      "UPDATE fixity_state SET cycle = cycle + 1, cursor = '', cycle_started_at = ?, updated_at = ? WHERE id = 1",
+    ),
+  };
 }

@@ -9,14 +9,18 @@ import { text, type Text } from '../../core/text';
 import { DOCUMENT_TYPES, VOLUME_TYPES } from '../../core/vocabulary';
 import { registerCheckFunctions } from './functions';
 import type { BlobInventory } from './inventory';
+import { syncListing } from './listing';
+import { expandMacros, hasTable, INPUT_TABLES } from './check-inputs';
 import { WORKSTATION_SQL } from './workstation-sql';
 
 export interface CheckOptions {
   readonly only?: readonly CheckId[];
   /** The registration system's roster; without it `deleted-upstream` is reported as not checked. */
   readonly roster?: readonly RosterEntry[];
-  /** What blob storage holds (presence and size, read every run). */
+  /** What blob storage holds (presence and size; folders unchanged since the last run are not read). */
   readonly inventory: BlobInventory;
+  /** Read every storage folder again, ignoring the cached listing (finds files damaged in place). */
+  readonly fullListing?: boolean;
   readonly now?: Date;
   /** DA/T 31: at least 200 dpi. */
   readonly dpiFloor?: number;
@@ -32,11 +36,18 @@ export interface CheckOptions {
   readonly cacheMiB?: number;
   /** Append the counts to check_runs (the trend in the monthly statistics). Default true. */
   readonly record?: boolean;
+  /** Per category, what this schema cannot hold (reported as a note, e.g. the store's). */
+  readonly notChecked?: Readonly<Partial<Record<CheckId, Text>>>;
+  /** Called with the time each step took (profiling: `npm run bench -- checks --profile`). */
+  readonly onTiming?: (step: string, ms: number) => void;
 }
 
 const DAY_MS = 86_400_000;
 
-/** Runs the chosen categories (all by default) and returns the report. Reads only, except check_runs. */
+/**
+ * Runs the chosen categories (all by default) and returns the report. Writes only check_runs and the
+ * cached storage listing (listing.ts).
+ */
 export function runChecks(db: Database, options: CheckOptions): CheckReport {
   const ids = options.only ?? CHECK_IDS;
   const now = options.now ?? new Date();
@@ -62,7 +73,16 @@ function runWithCache(
   sql: Readonly<Record<CheckId, readonly string[]>>,
   started: Date,
 ): CheckReport {
-  prepareInputs(db, options);
+  const timed = <T>(step: string, f: () => T): T => {
+    if (!options.onTiming) return f();
+    const start = performance.now();
+    const r = f();
+    options.onTiming(step, performance.now() - start);
+    return r;
+  };
+  timed('inputs', () => {
+    prepareInputs(db, options, timed);
+  });
 
   const params: Record<string, string | number> = {
     opening: JSON.stringify(VOLUME_TYPES.filter((t) => t.isOpening).map((t) => t.code)),
@@ -76,6 +96,26 @@ function runWithCache(
   };
 
   const referenced = blobReferences(db);
+  const dpiFloor = options.dpiFloor ?? 200;
+  const expand = (statement: string) =>
+    expandMacros(
+      statement
+        .replace(/\{\{referenced ([\w.]+)\}\}/g, (_, x: string) => referenced.exists(x))
+        .replace(/\{\{unreferencedCandidates\}\}/g, () =>
+          hasTable(db, 'blob_unref_candidates') ? 'blob_unref_candidates' : `(${referenced.unreferenced})`,
+        ),
+      { dpiFloor },
+    );
+  const active = ids.filter((id) => !(id === 'deleted-upstream' && options.roster === undefined));
+  const statements = new Map(active.map((id) => [id, sql[id].map(expand)]));
+  // The shared inputs (one pass each over the pages and volumes indexes) that the chosen statements read.
+  const allSql = [...statements.values()].flat().join('\n');
+  for (const input of INPUT_TABLES) {
+    if (allSql.includes(`temp.${input.name}`))
+      timed(`inputs: ${input.name}`, () => {
+        input.build(db, params);
+      });
+  }
   const raw: RawFinding[] = [];
   const notes = new Map<CheckId, Text[]>();
   for (const id of ids) {
@@ -85,15 +125,20 @@ function runWithCache(
       ]);
       continue;
     }
-    for (const statement of sql[id]) {
-      const expanded = statement.replace(/\{\{referenced ([\w.]+)\}\}/g, (_, x: string) => referenced(x));
-      raw.push(...query(db, expanded, params));
-    }
-    const extra = categoryNotes(db, id);
+    (statements.get(id) ?? []).forEach((statement, i) => {
+      raw.push(...timed(`${id}#${i + 1}`, () => query(db, statement, params)));
+    });
+    const extra = timed(`${id} notes`, () => categoryNotes(db, id));
+    const missing = options.notChecked?.[id];
+    if (missing !== undefined) extra.push(missing);
     if (extra.length > 0) notes.set(id, extra);
   }
+  if (statements.has('image-redundant'))
+    timed('prune candidates', () => {
+      pruneUnreferencedCandidates(db, referenced.exists);
+    });
   const report = buildReport(ids, raw, notes);
-  if (options.record ?? true) recordRun(db, started, report);
+  if ((options.record ?? true) && hasTable(db, 'check_runs')) recordRun(db, started, report);
   return report;
 }
 
@@ -113,7 +158,11 @@ function query(db: Database, statement: string, params: Record<string, string | 
  * "Some row refers to this blob", built from the schema's foreign keys to blobs(sha256), so that a
  * table a later migration adds (thumbnails, processed masters) keeps its blobs from looking redundant.
  */
-export function blobReferences(db: Database): (expr: string) => string {
+export function blobReferences(db: Database): {
+  exists: (expr: string) => string;
+  /** Digests of blobs no row refers to, as one merge of ordered index scans (no probe per blob). */
+  unreferenced: string;
+} {
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     .pluck()
@@ -129,18 +178,38 @@ export function blobReferences(db: Database): (expr: string) => string {
     for (const fk of fks) if (fk.parent === 'blobs') refs.push({ table, column: fk.col });
   }
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  return (expr) =>
-    refs.length === 0
-      ? '0'
-      : `(${refs.map((r) => `EXISTS (SELECT 1 FROM ${quote(r.table)} WHERE ${quote(r.column)} = ${expr})`).join(' OR ')})`;
+  return {
+    exists: (expr) =>
+      refs.length === 0
+        ? '0'
+        : `(${refs.map((r) => `EXISTS (SELECT 1 FROM ${quote(r.table)} WHERE ${quote(r.column)} = ${expr})`).join(' OR ')})`,
+    unreferenced: [
+      'SELECT sha256 FROM blobs',
+      ...refs.map(
+        (r) => `SELECT ${quote(r.column)} FROM ${quote(r.table)} WHERE ${quote(r.column)} IS NOT NULL`,
+      ),
+    ]
+      .join(' EXCEPT ')
+      .concat(' ORDER BY 1'),
+  };
+}
+
+/** Candidates found referenced in this run are dropped, so the next run tests fewer. */
+function pruneUnreferencedCandidates(db: Database, exists: (expr: string) => string): void {
+  if (!hasTable(db, 'blob_unref_candidates')) return;
+  db.exec(
+    `DELETE FROM blob_unref_candidates WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = blob_unref_candidates.sha256)
+       OR ${exists('blob_unref_candidates.sha256')}`,
+  );
 }
 
 /** What a category could not check in this run, with counts. */
 function categoryNotes(db: Database, id: CheckId): Text[] {
   const notes: Text[] = [];
-  if (id === 'image-wrong') {
+  // The workstation's columns and fixity tables; another schema says what it lacks via notChecked.
+  if (id === 'image-wrong' && hasTable(db, 'fixity_results')) {
     const noDpi = db
-      .prepare('SELECT count(*) FROM pages WHERE deleted_at IS NULL AND (dpi_x IS NULL OR dpi_y IS NULL)')
+      .prepare('SELECT count(*) FROM pages WHERE deleted_at IS NULL AND (dpi_x IS NULL OR dpi_y IS NULL)') // partial index
       .pluck()
       .get() as number;
     if (noDpi > 0)
@@ -151,8 +220,10 @@ function categoryNotes(db: Database, id: CheckId): Text[] {
         ),
       );
     const unchecked = db
+      // Counted from the smaller side: blobs minus the re-hashed ones that still exist.
       .prepare(
-        'SELECT count(*) FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM fixity_results f WHERE f.sha256 = b.sha256)',
+        `SELECT (SELECT count(*) FROM blobs)
+              - (SELECT count(*) FROM fixity_results f WHERE EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = f.sha256))`,
       )
       .pluck()
       .get() as number;
@@ -167,21 +238,18 @@ function categoryNotes(db: Database, id: CheckId): Text[] {
   return notes;
 }
 
-function prepareInputs(db: Database, options: CheckOptions): void {
+function prepareInputs(db: Database, options: CheckOptions, timed: <T>(step: string, f: () => T) => T): void {
   db.exec(`
     DROP TABLE IF EXISTS temp.check_root;
-    DROP TABLE IF EXISTS temp.check_inventory;
     DROP TABLE IF EXISTS temp.check_roster;
-    DROP TABLE IF EXISTS temp.check_blob_diff;
     CREATE TEMP TABLE check_root (id INTEGER PRIMARY KEY, root INTEGER NOT NULL);
-    CREATE TEMP TABLE check_inventory (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TEMP TABLE check_roster (code TEXT PRIMARY KEY, status TEXT NOT NULL);
-    CREATE TEMP TABLE check_blob_diff (sha256 TEXT PRIMARY KEY, state TEXT NOT NULL, size INTEGER, actual_size INTEGER) WITHOUT ROWID;
     CREATE INDEX temp.check_root_root ON check_root(root);
   `);
   // Each record with the record it is merged into, following chains (注册号 → USCC); depth-bounded
   // so that a corrupted cycle cannot run forever.
-  db.exec(`
+  timed('inputs: merge roots', () =>
+    db.exec(`
     INSERT OR IGNORE INTO temp.check_root (id, root)
     WITH RECURSIVE r(id, root, depth) AS (
       SELECT e.id, e.id, 0 FROM enterprises e
@@ -190,7 +258,8 @@ function prepareInputs(db: Database, options: CheckOptions): void {
       SELECT m.from_enterprise_id, r.root, r.depth + 1 FROM enterprise_merges m JOIN r ON m.into_enterprise_id = r.id
       WHERE m.undone_at IS NULL AND r.depth < 64)
     SELECT id, root FROM r;
-  `);
+  `),
+  );
   if (options.roster) {
     const putCode = db.prepare('INSERT OR REPLACE INTO temp.check_roster (code, status) VALUES (?, ?)');
     const roster = options.roster;
@@ -198,23 +267,11 @@ function prepareInputs(db: Database, options: CheckOptions): void {
       for (const e of roster) putCode.run(e.code, e.status);
     })();
   }
-  // Storage and catalogue compared once for the three image categories (see workstation-sql.ts).
-  // Only these need storage listed, which is the slow part at scale.
+  // Storage and catalogue compared once for the three image categories (listing.ts). Only these need
+  // storage listed, which is the slow part at scale.
   const images: readonly CheckId[] = ['image-missing', 'image-redundant', 'image-wrong'];
   if (!(options.only ?? CHECK_IDS).some((id) => images.includes(id))) return;
-  const putBlob = db.prepare('INSERT OR REPLACE INTO temp.check_inventory (sha256, size) VALUES (?, ?)');
-  db.transaction(() => {
-    for (const b of options.inventory()) putBlob.run(b.sha256, b.size);
-  })();
-  db.exec(`
-    INSERT INTO temp.check_blob_diff (sha256, state, size, actual_size)
-      SELECT b.sha256, CASE WHEN i.sha256 IS NULL THEN 'absent' ELSE 'size' END, b.size, i.size
-      FROM blobs b LEFT JOIN temp.check_inventory i ON i.sha256 = b.sha256
-      WHERE i.sha256 IS NULL OR i.size <> b.size;
-    INSERT INTO temp.check_blob_diff (sha256, state, size, actual_size)
-      SELECT i.sha256, 'orphan', NULL, i.size FROM temp.check_inventory i
-      WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = i.sha256);
-  `);
+  timed('inputs: storage listing', () => syncListing(db, options.inventory, options.fullListing ?? false));
 }
 
 function recordRun(db: Database, started: Date, report: CheckReport): void {
