@@ -2,6 +2,7 @@
 // browser mode and answers the main process's calls over process.parentPort.
 import { openDataDir } from '../workstation/data-dir';
 import { createEngine } from '../workstation/engine/engine';
+import { storeConnectionFromEnv } from '../workstation/transfer/engine-worker';
 import type { EngineMessage, EngineRequest } from './engine-protocol';
 
 interface ParentPort {
@@ -22,6 +23,8 @@ const data = openDataDir(dataDir);
 const engine = createEngine({
   db: data.db,
   dataDir: data.dir,
+  // Uploads run when the store and this workstation's credential are configured (as for `npm start`).
+  store: storeConnectionFromEnv(),
   log: (message, error) => {
     port.postMessage({
       kind: 'fatal',

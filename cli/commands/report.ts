@@ -1,10 +1,10 @@
-import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import { monthlyStats, type MonthlyStats } from '../../db/stats/monthly';
 import { openDataDir } from '../../workstation/data-dir';
+import { statsWorkbook } from '../../workstation/stats/workbook';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
 
@@ -44,18 +44,5 @@ export async function reportMonthlyCommand(
 }
 
 export async function writeStatsWorkbook(stats: MonthlyStats, file: string): Promise<void> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Dangan 档案';
-  for (const t of stats.topics) {
-    const sheet = wb.addWorksheet(t.title.slice(0, 31));
-    sheet.columns = t.columns.map((c) => ({
-      header: c.header,
-      key: c.key,
-      width: Math.max(12, c.header.length * 3),
-    }));
-    for (const r of t.rows) sheet.addRow(r);
-    if (t.note) sheet.addRow({ [t.columns[0]?.key ?? 'a']: t.note });
-    sheet.getRow(1).font = { bold: true };
-  }
-  await wb.xlsx.writeFile(file);
+  fs.writeFileSync(file, await statsWorkbook(stats));
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { openDataDir } from '../../workstation/data-dir';
 import { createEngine } from '../../workstation/engine/engine';
+import { storeConnectionFromEnv } from '../../workstation/transfer/engine-worker';
 import { startServer } from '../../workstation/engine/server';
 import { electronBinary, tryInstallElectron } from '../electron-binary';
 import { EXIT } from '../exit-codes';
@@ -90,22 +91,35 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
       io.out('正在构建界面… / building the UI…');
       await buildUi();
     }
+    const store = storeConnectionFromEnv();
     const engine = createEngine({
       db: data.db,
       dataDir: data.dir,
+      store,
       log: (message, error) => {
         io.err(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       },
     });
+    if (engine.recoveredJobs > 0) {
+      io.out(
+        `已恢复 ${engine.recoveredJobs} 个中断的任务 / ${engine.recoveredJobs} interrupted job(s) returned to the queue`,
+      );
+    }
     const server = await startServer({
       engine,
       uiRoot: UI_OUT_DIR,
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
+    io.out(
+      store === null
+        ? '未配置档案库（$DANGAN_STORE_URL 等），上传队列只排队不上传 / no store configured ($DANGAN_STORE_URL …): the outbox queues without uploading'
+        : `上传到档案库 / uploading to the store: ${store.url}`,
+    );
     io.out(`在浏览器中打开 / open in a browser: ${server.url}`);
     io.out('按 Ctrl+C 退出 / press Ctrl+C to stop');
     await (options.until ?? signals());
     await server.close();
+    await engine.close(); // background work (page processing, uploads) stops before the database closes
     io.out('已停止 / stopped');
     return EXIT.ok;
   } finally {

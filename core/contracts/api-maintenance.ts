@@ -1,4 +1,159 @@
-import type { Endpoint } from './endpoint';
+import { z } from 'zod';
+import { CHECK_IDS } from '../checks/categories';
+import { TextSchema } from './envelope';
+import { endpoint, id, none, short, type Endpoint } from './endpoint';
+
+/** 系统维护 is the technicians' (运维人员) screen; administrators may do the same. */
+const MAINTAINERS = ['technician', 'admin'] as const;
+
+export const CheckIdSchema = z.enum(CHECK_IDS);
+export type CheckIdName = z.infer<typeof CheckIdSchema>;
+const SeveritySchema = z.enum(['error', 'warning', 'info']);
+const folder = z.string().trim().min(1).max(1000);
+
+export const CheckCategorySchema = z.object({
+  id: CheckIdSchema,
+  name: z.string(),
+  nameEn: z.string(),
+  severity: SeveritySchema,
+  description: TextSchema,
+  fix: TextSchema,
+  /** `dangan fix` (and this screen) can correct some of its findings automatically, with undo. */
+  autoFix: z.boolean(),
+});
+export type CheckCategoryView = z.infer<typeof CheckCategorySchema>;
+
+export const FindingSchema = z.object({
+  kind: z.string(),
+  severity: SeveritySchema,
+  entityType: z.string(),
+  entityId: z.string(),
+  message: TextSchema,
+  fix: TextSchema,
+  autoFix: z.boolean(),
+});
+export type FindingView = z.infer<typeof FindingSchema>;
+
+export const CheckResultSchema = z.object({
+  at: z.string(),
+  durationMs: z.number().int(),
+  categories: z.array(
+    z.object({
+      id: CheckIdSchema,
+      name: z.string(),
+      nameEn: z.string(),
+      severity: SeveritySchema,
+      count: z.number().int(),
+      /** At most `FINDINGS_SHOWN` of them; `count` is the total. */
+      findings: z.array(FindingSchema),
+      notes: z.array(TextSchema),
+    }),
+  ),
+  fixity: z
+    .object({ checked: z.number().int(), problems: z.number().int(), cycleCompleted: z.boolean() })
+    .nullable(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+export const FINDINGS_SHOWN = 500;
+
+const Json = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const FixPreviewSchema = z.object({
+  category: CheckIdSchema,
+  changes: z.array(
+    z.object({
+      table: z.string(),
+      id: z.number().int(),
+      action: z.enum(['update', 'delete']),
+      columns: z.array(z.object({ column: z.string(), before: Json, after: Json })),
+      description: TextSchema,
+    }),
+  ),
+  skipped: z.array(z.object({ table: z.string(), id: z.number().int(), reason: TextSchema })),
+  /** Names exactly these changes: apply refuses when the plan is no longer the one previewed. */
+  planDigest: z.string(),
+});
+export type FixPreview = z.infer<typeof FixPreviewSchema>;
+
+export const AppliedFixSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  username: z.string().nullable(),
+  category: z.string(),
+  changes: z.number().int(),
+  reason: z.string().nullable(),
+  undone: z.object({ seq: z.number().int(), at: z.string(), username: z.string().nullable() }).nullable(),
+});
+export type AppliedFixView = z.infer<typeof AppliedFixSchema>;
+
+const AuditVerifySchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  /** The first record that does not fit, when not ok. */
+  seq: z.number().int().nullable(),
+  problem: z.enum(['hash-mismatch', 'chain-broken', 'sequence-gap']).nullable(),
+});
+
+export const MaintainReportSchema = z.object({
+  ok: z.boolean(),
+  integrity: z.array(z.string()),
+  foreignKeys: z.number().int(),
+  audit: AuditVerifySchema,
+  vacuum: z.enum(['none', 'incremental', 'full']),
+  freePagesBefore: z.number().int(),
+  freePagesAfter: z.number().int(),
+  removed: z.record(z.string(), z.number().int()),
+});
+
+export const BackupReportSchema = z.object({
+  dir: z.string(),
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+  tables: z.number().int(),
+  rows: z.number().int(),
+  blobs: z.object({ total: z.number().int(), copied: z.number().int(), sampled: z.number().int() }),
+  removed: z.array(z.string()),
+  /** Always true: a backup that fails verification is an error, never a result. */
+  verified: z.literal(true),
+});
+export type BackupReport = z.infer<typeof BackupReportSchema>;
+
+const FixInput = {
+  category: CheckIdSchema,
+  /** page-count: why the counted number replaces the declared one (kept on the volume). */
+  reason: short(500).optional(),
+};
 
 /** 系统维护: database check, backup, audit verification, data checks and guided fixes. */
-export const MAINTENANCE_API = {} as const satisfies Record<string, Endpoint>;
+export const MAINTENANCE_API = {
+  'maintenance.categories': endpoint(MAINTAINERS, none, z.array(CheckCategorySchema)),
+  /** integrity_check, foreign_key_check, the audit chain, retention clean-up, ANALYZE, vacuum, checkpoint. */
+  'maintenance.maintain': endpoint(MAINTAINERS, none, MaintainReportSchema),
+  'maintenance.verifyAudit': endpoint(MAINTAINERS, none, AuditVerifySchema),
+  /** An online, verified backup into a folder on this computer (full path). */
+  'maintenance.backup': endpoint(
+    MAINTAINERS,
+    z.strictObject({ to: folder, keep: z.number().int().min(1).max(365).optional() }),
+    BackupReportSchema,
+  ),
+  'maintenance.runChecks': endpoint(
+    MAINTAINERS,
+    z.strictObject({
+      only: z.array(CheckIdSchema).min(1).max(CHECK_IDS.length).optional(),
+      /** The registration system's roster (JSON or CSV) on this computer, for 分局已删的企业. */
+      rosterPath: folder.optional(),
+    }),
+    CheckResultSchema,
+  ),
+  'maintenance.fixPreview': endpoint(MAINTAINERS, z.strictObject(FixInput), FixPreviewSchema),
+  'maintenance.fixApply': endpoint(
+    MAINTAINERS,
+    z.strictObject({ ...FixInput, planDigest: z.string().regex(/^[0-9a-f]{64}$/) }),
+    z.object({ seq: z.number().int().nullable(), changes: z.number().int() }),
+  ),
+  'maintenance.fixHistory': endpoint(MAINTAINERS, none, z.array(AppliedFixSchema)),
+  'maintenance.fixUndo': endpoint(
+    MAINTAINERS,
+    z.strictObject({ seq: id }),
+    z.object({ undoes: z.number().int(), rows: z.number().int(), seq: z.number().int() }),
+  ),
+} as const satisfies Record<string, Endpoint>;

@@ -9,6 +9,48 @@ export const EVENTS = {
   'pages.changed': z.object({ volumeId: z.number().int(), count: z.number().int() }),
   /** The engine (re)started: clients refetch what they show. */
   'engine.ready': z.object({ startedAt: z.string() }),
+  /** A long 系统维护 task moved on: `done` of `total` steps, the current one named. */
+  'maintenance.progress': z.object({
+    task: z.enum(['checks', 'backup', 'maintain', 'audit']),
+    done: z.number().int(),
+    total: z.number().int(),
+    step: z.object({ zh: z.string(), en: z.string() }),
+  }),
+  /** An outbox entry changed: the transfer worker started, moved on, finished or failed it. */
+  'outbox.changed': z.object({
+    id: z.number().int(),
+    volumeId: z.number().int(),
+    state: z.enum(['queued', 'sending', 'committed', 'failed', 'cancelled']),
+    bytesDone: z.number().int(),
+    bytesTotal: z.number().int().nullable(),
+  }),
+  /** 扫描: a page of a scan run is durably stored (acknowledged). */
+  'scan.page': z.object({
+    scanId: z.string(),
+    volumeId: z.number().int(),
+    pageId: z.number().int(),
+    seq: z.number().int(),
+    pages: z.number().int(),
+  }),
+  /** 扫描: a run ended: ran out, was cancelled or stopped on a device error (category + Chinese text). */
+  'scan.ended': z.object({
+    scanId: z.string(),
+    volumeId: z.number().int(),
+    pages: z.number().int(),
+    error: z
+      .object({
+        category: z.string(),
+        message: z.object({ zh: z.string(), en: z.string() }),
+        detail: z.string().nullable(),
+      })
+      .nullable(),
+  }),
+  /** 扫描: a page's processing (deskew, crop, thumbnail, flags) finished or failed for good. */
+  'page.processed': z.object({
+    volumeId: z.number().int(),
+    pageId: z.number().int(),
+    state: z.enum(['done', 'failed']),
+  }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -29,6 +29,19 @@ describe('backup', () => {
     ]);
   });
 
+  it('succeeds over a catalogue with damaged or missing images, copying only intact ones', async () => {
+    const cat = faultyCatalogue(); // one page file removed, blobs corrupted in place
+    expect(cat.corrupted.length).toBeGreaterThan(0);
+    const to = tempDir();
+    const r = await backupDataDir(cat.db, cat.blobs, to, { blobSample: 'all' });
+    for (const sha of cat.corrupted) {
+      expect(fs.existsSync(path.join(to, 'blobs', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha))).toBe(
+        false,
+      );
+    }
+    expect(r.manifest.blobs.copied).toBeLessThan(r.manifest.blobs.total);
+  });
+
   it('is not reported when the copy fails verification, and leaves no partial backup behind', async () => {
     const cat = faultyCatalogue({ faults: false, clean: 1 });
     const to = tempDir();

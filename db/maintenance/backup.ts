@@ -127,6 +127,9 @@ export async function backupDataDir(
         size: number;
       }[];
       let copied = 0;
+      // Missing or corrupt at the source: not copied, so not looked for in the copy either (the data
+      // checks report them); otherwise one damaged image would make every backup fail.
+      const unreadable = new Set<string>();
       for (const b of digests) {
         const target = blobPath(blobRoot, b.sha256);
         if (sizeOf(target) === b.size) continue;
@@ -134,7 +137,8 @@ export async function backupDataDir(
         try {
           bytes = blobs.read(b.sha256); // refuses corrupt bytes: a backup never copies damage
         } catch {
-          continue; // missing or corrupt at the source: the data checks report it
+          unreadable.add(b.sha256);
+          continue;
         }
         mkdirDurably(path.dirname(target));
         writeFileDurably(target, bytes);
@@ -142,7 +146,7 @@ export async function backupDataDir(
       }
       const sample = pick(digests, options.blobSample ?? 50);
       for (const b of sample) {
-        if (!blobs.has(b.sha256)) continue; // not in the source either
+        if (unreadable.has(b.sha256) || !blobs.has(b.sha256)) continue; // not in the source either
         let bytes: Buffer;
         try {
           bytes = fs.readFileSync(blobPath(blobRoot, b.sha256));

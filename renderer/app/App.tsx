@@ -7,6 +7,7 @@ import { EngineClient } from '../api/client';
 import { I18nProvider, makeI18n, saveLocale, savedLocale } from '../i18n/i18n';
 import { LabelsScreen } from '../screens/Labels';
 import { OutboxScreen } from '../screens/Outbox';
+import { RoleGate } from './RoleGate';
 import { ScanScreen } from '../screens/Scan';
 import { CatalogueScreen } from '../screens/Catalogue';
 import { VerifyScreen } from '../screens/Verify';
@@ -167,13 +168,19 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
     ) : path === '/labels' ? (
       <LabelsScreen />
     ) : path === '/outbox' ? (
-      <OutboxScreen />
+      <RoleGate channel="outbox.list" zh="上传队列" en="Upload queue">
+        <OutboxScreen />
+      </RoleGate>
     ) : path === '/scan' ? (
-      <ScanScreen />
+      <RoleGate channel="scan.devices" zh="扫描" en="Scanning">
+        <ScanScreen />
+      </RoleGate>
     ) : path === '/catalogue' ? (
       <CatalogueScreen />
     ) : path === '/verify' ? (
-      <VerifyScreen />
+      <RoleGate channel="qa.queue" zh="图文校核" en="Verification">
+        <VerifyScreen />
+      </RoleGate>
     ) : path === '/stats' ? (
       <StatsScreen />
     ) : path === '/maintenance' ? (

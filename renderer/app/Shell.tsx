@@ -1,4 +1,4 @@
-import { Button, Dropdown, Layout, Menu, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
 import {
   AppstoreOutlined,
   AuditOutlined,
@@ -25,26 +25,23 @@ export interface Route {
   /** Alt+<key> opens it. */
   readonly key: string;
   readonly admin?: boolean;
-  /** Not available yet: the engine behind it has not landed. */
-  readonly pending?: boolean;
 }
 
 export const ROUTES: readonly Route[] = [
   { path: '/', zh: '工作台', en: 'Workbench', icon: <AppstoreOutlined />, key: '1' },
   { path: '/register', zh: '企业/案卷登记', en: 'Registration', icon: <FormOutlined />, key: '2' },
-  { path: '/scan', zh: '扫描', en: 'Scanning', icon: <ScanOutlined />, key: '3', pending: true },
+  { path: '/scan', zh: '扫描', en: 'Scanning', icon: <ScanOutlined />, key: '3' },
   {
     path: '/catalogue',
     zh: '著录标引',
     en: 'Cataloguing',
     icon: <FileSearchOutlined />,
     key: '4',
-    pending: true,
   },
-  { path: '/verify', zh: '图文校核', en: 'Verification', icon: <AuditOutlined />, key: '5', pending: true },
+  { path: '/verify', zh: '图文校核', en: 'Verification', icon: <AuditOutlined />, key: '5' },
   { path: '/labels', zh: '标签打印', en: 'Labels', icon: <PrinterOutlined />, key: '6' },
   { path: '/outbox', zh: '上传队列', en: 'Upload queue', icon: <CloudUploadOutlined />, key: '7' },
-  { path: '/stats', zh: '统计', en: 'Statistics', icon: <BarChartOutlined />, key: '8', pending: true },
+  { path: '/stats', zh: '统计', en: 'Statistics', icon: <BarChartOutlined />, key: '8' },
   { path: '/users', zh: '用户管理', en: 'Users', icon: <TeamOutlined />, key: '9', admin: true },
   {
     path: '/maintenance',
@@ -52,7 +49,6 @@ export const ROUTES: readonly Route[] = [
     en: 'Maintenance',
     icon: <SettingOutlined />,
     key: '0',
-    pending: true,
   },
 ];
 
@@ -77,7 +73,7 @@ export function Shell({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const route = routes.find((r) => r.key === e.key && !r.pending);
+      const route = routes.find((r) => r.key === e.key);
       if (route) {
         e.preventDefault();
         navigate(route.path);
@@ -109,18 +105,7 @@ export function Shell({
           items={routes.map((r) => ({
             key: r.path,
             icon: r.icon,
-            disabled: r.pending === true,
-            label: r.pending ? (
-              <Tooltip
-                title={t(
-                  '即将推出：该功能的引擎已完成，界面正在接入',
-                  'Coming soon: the engine behind it is done and its screen is being connected',
-                )}
-                placement="right"
-              >
-                <span className="pending-label">{t(r.zh, r.en)}</span>
-              </Tooltip>
-            ) : (
+            label: (
               <span>
                 {t(r.zh, r.en)} <kbd className="shortcut">Alt+{r.key}</kbd>
               </span>

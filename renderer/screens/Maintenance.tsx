@@ -1,10 +1,85 @@
-import { Result } from 'antd';
+import { Alert, Spin, Tabs, Typography, Space } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import type { AppliedFixView, CheckCategoryView } from '../../core/contracts/api-maintenance';
+import { useApp } from '../app/context';
+import { errorText } from '../app/errors';
 import { useI18n } from '../i18n/i18n';
+import { ChecksPanel } from './maintenance/ChecksPanel';
+import { DatabasePanel } from './maintenance/DatabasePanel';
+import { FixHistory } from './maintenance/FixHistory';
 
-/** 系统维护: placeholder until its screen lands (the route stays marked pending in Shell.tsx). */
+/**
+ * 系统维护 (technicians, administrators): the monthly data checks with automatic fixes (previewed,
+ * audited, undoable) and guided manual fixes; database check and maintenance, audit-chain
+ * verification and verified backups.
+ */
 export function MaintenanceScreen() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { client, user } = useApp();
+  const allowed = user.roles.includes('technician') || user.roles.includes('admin');
+  const [categories, setCategories] = useState<CheckCategoryView[] | null>(null);
+  const [fixes, setFixes] = useState<AppliedFixView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadFixes = useCallback(async () => {
+    try {
+      setFixes(await client.call('maintenance.fixHistory', {}));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    }
+  }, [client, i18n]);
+
+  useEffect(() => {
+    if (!allowed) return;
+    void (async () => {
+      try {
+        setCategories(await client.call('maintenance.categories', {}));
+        await loadFixes();
+      } catch (e) {
+        setError(errorText(e, i18n));
+      }
+    })();
+  }, [client, i18n, loadFixes, allowed]);
+
   return (
-    <Result status="info" title={t('系统维护', 'Maintenance')} subTitle={t('即将推出', 'Coming soon')} />
+    <Space orientation="vertical" size="large" className="screen" style={{ width: '100%' }}>
+      <Typography.Title level={3} data-testid="screen-title">
+        {t('系统维护', 'Maintenance')}
+      </Typography.Title>
+      {!allowed && (
+        <Alert
+          type="info"
+          showIcon
+          title={t(
+            '系统维护由运维人员或管理员进行；如需检查数据，请联系运维人员',
+            'Maintenance is for technicians and administrators; ask a technician',
+          )}
+        />
+      )}
+      {error && <Alert type="error" showIcon title={error} />}
+      {allowed && categories === null && !error && <Spin />}
+      {allowed && categories !== null && (
+        <Tabs
+          items={[
+            {
+              key: 'checks',
+              label: t('数据检错与改错', 'Data checks and fixes'),
+              children: <ChecksPanel categories={categories} onFixed={() => void loadFixes()} />,
+            },
+            {
+              key: 'fixes',
+              label: t(`已执行的修正（${fixes.length}）`, `Applied fixes (${fixes.length})`),
+              children: <FixHistory fixes={fixes} categories={categories} reload={loadFixes} />,
+            },
+            {
+              key: 'database',
+              label: t('数据库与备份', 'Database and backup'),
+              children: <DatabasePanel />,
+            },
+          ]}
+        />
+      )}
+    </Space>
   );
 }

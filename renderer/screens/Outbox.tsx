@@ -41,7 +41,8 @@ function percent(r: OutboxRow): number {
 }
 
 function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  // Small volumes in KB: "0.0 MB / 0.0 MB" says nothing.
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** 上传队列: volumes waiting for, in, or done with transfer to the archive store; retry, cancel, export. */
@@ -75,6 +76,25 @@ export function OutboxScreen() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // The engine's uploader reports each step: progress is updated in place, a finished or failed entry
+  // (its error, its attempts) is fetched again.
+  useEffect(
+    () =>
+      client.subscribe((e) => {
+        if (e.name === 'engine.ready') void load();
+        if (e.name !== 'outbox.changed') return;
+        const p = e.payload;
+        if (p.state === 'sending') {
+          setRows((old) =>
+            old.map((r) =>
+              r.id === p.id ? { ...r, state: p.state, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal } : r,
+            ),
+          );
+        } else void load();
+      }),
+    [client, load],
+  );
 
   const moving = rows.some((r) => r.state === 'queued' || r.state === 'sending');
   useEffect(() => {

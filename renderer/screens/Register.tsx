@@ -9,7 +9,6 @@ import {
   Form,
   Input,
   InputNumber,
-  List,
   Row,
   Select,
   Space,
@@ -342,25 +341,30 @@ export function RegisterScreen() {
               data-testid="enterprise-search"
             />
             {codeStatus}
-            <List
-              className="results"
-              dataSource={results}
-              locale={{
-                emptyText: query.trim() === '' ? ' ' : t('没有找到，可新建企业', 'Not found: create it'),
-              }}
-              renderItem={(e) => (
-                <List.Item
-                  className={selected?.enterprise.id === e.id ? 'result selected' : 'result'}
-                  onClick={() => void select(e.id)}
-                >
-                  <List.Item.Meta
-                    title={e.name}
-                    description={<Typography.Text code>{e.uscc ?? e.regNo}</Typography.Text>}
-                  />
-                  <Tag>{bureauName(reference, e.bureauCode, i18n)}</Tag>
-                </List.Item>
+            {/* A plain list: antd 6 deprecates List, and its virtual successor is more than ten rows need. */}
+            <ul className="results" data-testid="enterprise-results">
+              {results.length === 0 && query.trim() !== '' && (
+                <li className="results-empty">{t('没有找到，可新建企业', 'Not found: create it')}</li>
               )}
-            />
+              {results.map((e) => (
+                <li
+                  key={e.id}
+                  className={selected?.enterprise.id === e.id ? 'result selected' : 'result'}
+                  role="button"
+                  tabIndex={0}
+                  onClick={() => void select(e.id)}
+                  onKeyDown={(k) => {
+                    if (k.key === 'Enter') void select(e.id);
+                  }}
+                >
+                  <div>
+                    <div className="result-name">{e.name}</div>
+                    <Typography.Text code>{e.uscc ?? e.regNo}</Typography.Text>
+                  </div>
+                  <Tag>{bureauName(reference, e.bureauCode, i18n)}</Tag>
+                </li>
+              ))}
+            </ul>
             <Button
               icon={<PlusOutlined />}
               onClick={() => void searchNow(false)}

@@ -1,8 +1,293 @@
-import { Result } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Select, Space, Spin, Statistic, Typography } from 'antd';
+import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { MonthlyStatsView } from '../../core/contracts/api-stats';
+import { useApp } from '../app/context';
+import { errorText } from '../app/errors';
+import { EChart } from '../charts/EChart';
 import { useI18n } from '../i18n/i18n';
+import {
+  byStateOption,
+  byTypeOption,
+  checkTrendOption,
+  dailyPagesOption,
+  qaOption,
+  reasonsOption,
+  topic,
+  transfersOption,
+} from './stats/chart-options';
 
-/** 统计: placeholder until its screen lands (the route stays marked pending in Shell.tsx). */
-export function StatsScreen() {
+/** The current month and the 23 before it, `YYYY-MM`, counted in China Standard Time as the figures are. */
+function recentMonths(): string[] {
+  const cst = new Date(Date.now() + 8 * 3_600_000);
+  const index = cst.getUTCFullYear() * 12 + cst.getUTCMonth();
+  return Array.from({ length: 24 }, (_, i) => {
+    const k = index - i;
+    return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+  });
+}
+
+function ChartCard({
+  title,
+  empty,
+  children,
+  testId,
+}: {
+  title: string;
+  empty: boolean;
+  children: ReactNode;
+  testId: string;
+}) {
   const { t } = useI18n();
-  return <Result status="info" title={t('统计', 'Statistics')} subTitle={t('即将推出', 'Coming soon')} />;
+  return (
+    <Card size="small" title={title} data-testid={testId}>
+      {empty ? (
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('本月没有数据', 'No data this month')}
+          style={{ height: 268, paddingTop: 72, margin: 0 }}
+        />
+      ) : (
+        children
+      )}
+    </Card>
+  );
+}
+
+/**
+ * 统计: the month's figures of `dangan report monthly` as charts — pages per day and operator, volumes
+ * by state, QA pass rate, rejection reasons, transfers, the trend of check findings — for one bureau
+ * or all, and the same workbook to download.
+ */
+export function StatsScreen() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { client, reference, user } = useApp();
+  const allowed = user.roles.some((r) => r === 'qa' || r === 'technician' || r === 'admin');
+  const months = useMemo(recentMonths, []);
+  const [month, setMonth] = useState(months[0] ?? '2026-01');
+  const [bureau, setBureau] = useState<string>('');
+  const [stats, setStats] = useState<MonthlyStatsView | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [download, setDownload] = useState<{ url: string; fileName: string } | null>(null);
+
+  const input = useMemo(() => (bureau === '' ? { month } : { month, bureau }), [month, bureau]);
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      setStats(await client.call('stats.monthly', input));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setLoading(false);
+    }
+  }, [client, i18n, input]);
+
+  useEffect(() => {
+    if (allowed) void load();
+  }, [load, allowed]);
+  useEffect(
+    () => () => {
+      if (download) URL.revokeObjectURL(download.url);
+    },
+    [download],
+  );
+
+  const exportWorkbook = async () => {
+    setExporting(true);
+    setError(null);
+    try {
+      const r = await client.call('stats.workbook', input);
+      const bytes = Uint8Array.from(atob(r.xlsxBase64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(
+        new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+      );
+      setDownload({ url, fileName: r.fileName });
+      // Start the download at once; the link stays for a second try.
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = r.fileName;
+      a.click();
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const bureauOptions = [
+    { value: '', label: t('全部登记机关', 'All bureaus') },
+    ...reference.bureaus
+      .filter((b) => stats === null || stats.bureaus.includes(b.code) || b.code === bureau)
+      .map((b) => ({ value: b.code, label: t(b.name, b.nameEn) })),
+  ];
+  const totalPages = stats?.daily.reduce((n, d) => n + d.pages, 0) ?? 0;
+  const byType = stats ? (topic(stats, 'by-type')?.rows ?? []) : [];
+  const volumes = byType.reduce((n, r) => n + Number(r['volumes'] ?? 0), 0);
+  const qaRows = stats ? (topic(stats, 'qa')?.rows ?? []) : [];
+  const reviews = qaRows.reduce((n, r) => n + Number(r['reviews'] ?? 0), 0);
+  const passed = qaRows.reduce((n, r) => n + Number(r['passed'] ?? 0), 0);
+  const rows = (id: Parameters<typeof topic>[1]) => (stats ? (topic(stats, id)?.rows.length ?? 0) : 0);
+
+  return (
+    <Space orientation="vertical" size="large" className="screen" style={{ width: '100%' }}>
+      <Typography.Title level={3} data-testid="screen-title">
+        {t('统计', 'Statistics')}
+      </Typography.Title>
+      <Card size="small">
+        <Space wrap>
+          <Typography.Text>{t('月份', 'Month')}</Typography.Text>
+          <Select
+            value={month}
+            onChange={setMonth}
+            style={{ width: 140 }}
+            options={months.map((m) => ({
+              value: m,
+              label: t(`${m.slice(0, 4)}年${Number(m.slice(5))}月`, m),
+            }))}
+            data-testid="stats-month"
+          />
+          <Typography.Text>{t('登记机关', 'Bureau')}</Typography.Text>
+          <Select
+            value={bureau}
+            onChange={setBureau}
+            style={{ width: 220 }}
+            options={bureauOptions}
+            data-testid="stats-bureau"
+          />
+          <Button icon={<ReloadOutlined />} onClick={() => void load()} loading={loading}>
+            {t('刷新', 'Refresh')}
+          </Button>
+          <Button
+            type="primary"
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => void exportWorkbook()}
+            data-testid="stats-export"
+          >
+            {t('导出 Excel（与月报相同）', 'Export Excel (the monthly report)')}
+          </Button>
+          {download && (
+            <a href={download.url} download={download.fileName} data-testid="stats-download">
+              {download.fileName}
+            </a>
+          )}
+        </Space>
+        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
+          {t(
+            '按北京时间统计；退回原因与检错趋势不分登记机关。',
+            'Counted in Beijing time; rejection reasons and the check trend are for all bureaus.',
+          )}
+        </Typography.Paragraph>
+      </Card>
+      {error && <Alert type="error" showIcon title={error} data-testid="stats-error" />}
+      {!allowed ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t(
+            '统计供质检员、运维人员和管理员查看；今日工作量见“工作台”',
+            'Statistics are for QA, technicians and administrators; your own counts are on the Workbench',
+          )}
+        />
+      ) : stats === null ? (
+        <Spin />
+      ) : (
+        <Spin spinning={loading}>
+          <Row gutter={[16, 16]}>
+            <Col span={6}>
+              <Card size="small">
+                <Statistic title={t('本月扫描页数', 'Pages this month')} value={totalPages} />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card size="small">
+                <Statistic title={t('本月数字化案卷', 'Volumes digitized')} value={volumes} />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card size="small">
+                <Statistic
+                  title={t('质检通过率', 'QA pass rate')}
+                  value={reviews === 0 ? '—' : ((passed / reviews) * 100).toFixed(1)}
+                  suffix={reviews === 0 ? undefined : '%'}
+                />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card size="small">
+                <Statistic title={t('质检次数', 'QA reviews')} value={reviews} />
+              </Card>
+            </Col>
+            <Col span={24}>
+              <ChartCard
+                title={t('每日扫描页数（按扫描员）', 'Pages per day by operator')}
+                empty={stats.daily.length === 0}
+                testId="chart-daily"
+              >
+                <EChart option={dailyPagesOption(stats, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('案卷状态分布（当前）', 'Volumes by state (now)')}
+                empty={stats.byState.length === 0}
+                testId="chart-state"
+              >
+                <EChart option={byStateOption(stats, reference, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('按案卷类型的数字化量', 'Digitized by volume type')}
+                empty={byType.length === 0}
+                testId="chart-type"
+              >
+                <EChart option={byTypeOption(stats, reference, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('质检通过率', 'QA pass rate')}
+                empty={qaRows.length === 0}
+                testId="chart-qa"
+              >
+                <EChart option={qaOption(stats, reference, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('退回原因', 'Rejection reasons')}
+                empty={rows('qa-reasons') === 0}
+                testId="chart-reasons"
+              >
+                <EChart option={reasonsOption(stats, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('移交', 'Transfers')}
+                empty={rows('transfers') === 0}
+                testId="chart-transfers"
+              >
+                <EChart option={transfersOption(stats, reference, i18n)} />
+              </ChartCard>
+            </Col>
+            <Col span={12}>
+              <ChartCard
+                title={t('检错结果趋势（近 12 个月）', 'Check findings, last 12 months')}
+                empty={rows('check-trend') === 0}
+                testId="chart-trend"
+              >
+                <EChart option={checkTrendOption(stats, i18n)} />
+              </ChartCard>
+            </Col>
+          </Row>
+        </Spin>
+      )}
+    </Space>
+  );
 }

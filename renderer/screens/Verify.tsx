@@ -1,10 +1,576 @@
-import { Result } from 'antd';
+import { Alert, Button, Descriptions, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  CheckCircleFilled,
+  CheckOutlined,
+  CloseCircleFilled,
+  ExclamationOutlined,
+  MinusCircleOutlined,
+  QuestionCircleOutlined,
+} from '@ant-design/icons';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Output, Text } from '../../core/contracts';
+import type { PageTextView, ReviewView } from '../../core/contracts/api-verification';
+import { useApp } from '../app/context';
+import { errorText } from '../app/errors';
+import { localTime, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
+import { RejectionNotice } from './catalogue/RejectionNotice';
+import { ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
+import { MachineChecks } from './verify/MachineChecks';
+import { OcrText } from './verify/OcrText';
+import { PageWithBoxes } from './verify/PageWithBoxes';
+import { ProblemModal } from './verify/ProblemModal';
+import './scan/scan.css';
+import './catalogue/catalogue.css';
+import './verify/verify.css';
 
-/** 图文校核: placeholder until its screen lands (the route stays marked pending in Shell.tsx). */
+type QueueRow = Output<'qa.queue'>[number];
+type Target = ReviewView['targets'][number];
+
+const SHORTCUTS: readonly Shortcut[] = [
+  { keys: ['J', '↓'], zh: '下一项', en: 'Next item' },
+  { keys: ['K', '↑'], zh: '上一项', en: 'Previous item' },
+  { keys: ['→', '←'], zh: '本件的下一页 / 上一页', en: 'Next / previous page of the document' },
+  { keys: ['P'], zh: '通过当前项，转到下一项', en: 'Pass this item, go to the next' },
+  { keys: ['X'], zh: '记录问题（原因 + 说明）', en: 'Record a problem (reason + note)' },
+  { keys: ['Ctrl+Enter'], zh: '完成校核', en: 'Finish the review' },
+  { keys: ['?'], zh: '显示快捷键', en: 'Show the shortcuts' },
+];
+
+/** Full-page OCR still running: the view is asked again this often. */
+const POLL_MS = 3000;
+
+/** 图文校核: the QA queue; a review with the image beside the catalogue, OCR text and machine checks. */
 export function VerifyScreen() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { client, reference } = useApp();
+  const [queue, setQueue] = useState<QueueRow[]>([]);
+  const [review, setReview] = useState<ReviewView | null>(null);
+  const [index, setIndex] = useState(0);
+  const [pageInDoc, setPageInDoc] = useState(0);
+  const [texts, setTexts] = useState<ReadonlyMap<number, PageTextView>>(new Map());
+  const [loadingText, setLoadingText] = useState(false);
+  const [thumbKeys, setThumbKeys] = useState<ReadonlyMap<number, string | null>>(new Map());
+  const [problemOpen, setProblemOpen] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ text: Text; ok: boolean } | null>(null);
+  // Where the keyboard goes back to after a dialog.
+  const home = useRef<HTMLDivElement>(null);
+  const toHome = () => {
+    setTimeout(() => {
+      home.current?.focus();
+    }, 0);
+  };
+
+  const loadQueue = useCallback(async () => {
+    try {
+      setQueue(await client.call('qa.queue', {}));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    }
+  }, [client, i18n]);
+
+  useEffect(() => {
+    void loadQueue();
+    return client.subscribe((e) => {
+      if (e.name === 'volume.changed' || e.name === 'engine.ready') void loadQueue();
+    });
+  }, [client, loadQueue]);
+
+  const act = async (key: string, work: () => Promise<void>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const open = (volumeId: number) =>
+    act(`open-${volumeId}`, async () => {
+      const r = await client.call('qa.start', { volumeId });
+      setReview(r);
+      setOutcome(null);
+      setTexts(new Map());
+      const first = r.targets.findIndex((x) => x.decision === null);
+      setIndex(first >= 0 ? first : 0);
+      setPageInDoc(0);
+      toHome();
+      client.call('pages.list', { volumeId }).then(
+        (p) => {
+          setThumbKeys(new Map(p.pages.map((x) => [x.id, x.thumbKey])));
+        },
+        () => undefined,
+      );
+    });
+
+  // Whole pages are still being read: follow until the code and name checks have their text.
+  const pending = review?.ocrPending ?? 0;
+  const volumeId = review?.volume.id ?? null;
+  useEffect(() => {
+    if (volumeId === null || pending === 0) return;
+    const timer = setTimeout(() => {
+      client.call('qa.start', { volumeId }).then(
+        (r) => {
+          setReview(r);
+          setTexts(new Map());
+        },
+        () => undefined,
+      );
+    }, POLL_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [client, volumeId, pending, review]);
+
+  const target: Target | undefined = review?.targets[index];
+  const doc =
+    review && target
+      ? target.kind === 'document'
+        ? review.documents[target.seq - 1]
+        : review.documents.find((d) => d.firstPage <= target.seq && target.seq <= d.lastPage)
+      : undefined;
+  const docNo = review && doc ? review.documents.indexOf(doc) + 1 : null;
+  const seq =
+    target === undefined
+      ? null
+      : target.kind === 'page'
+        ? target.seq
+        : doc === undefined
+          ? null
+          : Math.min(doc.lastPage, doc.firstPage + pageInDoc);
+  const page = review?.pages.find((p) => p.seq === seq);
+  const text = seq === null ? null : (texts.get(seq) ?? null);
+
+  useEffect(() => {
+    if (volumeId === null || seq === null || texts.has(seq)) return;
+    let live = true;
+    setLoadingText(true);
+    client.call('qa.pageText', { volumeId, seq }).then(
+      (p) => {
+        if (live) setTexts((m) => new Map(m).set(seq, p));
+        setLoadingText(false);
+      },
+      () => {
+        setLoadingText(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, volumeId, seq, texts]);
+
+  const decide = (pass: boolean, reason?: string, note?: string) =>
+    act('decide', async () => {
+      if (!review || !target) return;
+      const r = await client.call('qa.decide', {
+        reviewId: review.reviewId,
+        target: { kind: target.kind, seq: target.seq },
+        pass,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(note !== undefined && note !== '' ? { note } : {}),
+      });
+      setReview(r);
+      setProblemOpen(false);
+      toHome();
+      // On to the next item not yet decided.
+      const next = r.targets.findIndex((x, i) => i > index && x.decision === null);
+      if (next >= 0) {
+        setIndex(next);
+        setPageInDoc(0);
+      }
+    });
+
+  const finish = () =>
+    act('finish', async () => {
+      if (!review) return;
+      const r = await client.call('qa.finish', { reviewId: review.reviewId });
+      setOutcome(
+        r.outcome === 'verified'
+          ? {
+              ok: true,
+              text: { zh: `${review.volume.archiveNo} 校核通过`, en: `${review.volume.archiveNo} verified` },
+            }
+          : {
+              ok: false,
+              text: {
+                zh: `${review.volume.archiveNo} 已退回扫描员（${r.problems.length} 个问题）`,
+                en: `${review.volume.archiveNo} rejected back to the operator (${r.problems.length} problem(s))`,
+              },
+            },
+      );
+      setReview(null);
+      await loadQueue();
+    });
+
+  const keys = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  keys.current = (e: KeyboardEvent) => {
+    if (!review) return;
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      if (busy === null) void finish();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || typingInField(e) || problemOpen) return;
+    const n = review.targets.length;
+    const k = e.key;
+    if (k === 'j' || k === 'J' || k === 'ArrowDown') {
+      e.preventDefault();
+      setIndex((i) => Math.min(n - 1, i + 1));
+      setPageInDoc(0);
+    } else if (k === 'k' || k === 'K' || k === 'ArrowUp') {
+      e.preventDefault();
+      setIndex((i) => Math.max(0, i - 1));
+      setPageInDoc(0);
+    } else if (k === 'ArrowRight' && doc && target?.kind === 'document') {
+      e.preventDefault();
+      setPageInDoc((p) => Math.min(doc.lastPage - doc.firstPage, p + 1));
+    } else if (k === 'ArrowLeft' && target?.kind === 'document') {
+      e.preventDefault();
+      setPageInDoc((p) => Math.max(0, p - 1));
+    } else if ((k === 'p' || k === 'P') && busy === null) {
+      e.preventDefault();
+      void decide(true);
+    } else if (k === 'x' || k === 'X') {
+      e.preventDefault();
+      setProblemOpen(true);
+    } else if (k === '?') {
+      setHelp(true);
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      keys.current(e);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  const typeName = useCallback(
+    (code: string) => {
+      const x = reference.documentTypes.find((y) => y.code === code);
+      return x ? t(x.name, x.nameEn) : code;
+    },
+    [reference, t],
+  );
+  const where = (x: Target) =>
+    x.kind === 'document'
+      ? t(`第 ${x.seq} 件`, `Document ${x.seq}`)
+      : t(`抽检第 ${x.seq} 页`, `Sample page ${x.seq}`);
+  const decidedCount = useMemo(
+    () => review?.targets.filter((x) => x.decision !== null).length ?? 0,
+    [review],
+  );
+  const problems = review?.targets.filter((x) => x.decision?.verdict === 'problem').length ?? 0;
+
   return (
-    <Result status="info" title={t('图文校核', 'Verification')} subTitle={t('即将推出', 'Coming soon')} />
+    <Space orientation="vertical" size="middle" className="screen verify-screen">
+      <div className="catalogue-top">
+        <Typography.Title level={3} data-testid="screen-title">
+          {t('图文校核', 'Verification')}
+        </Typography.Title>
+        {review && (
+          <>
+            <Typography.Text strong data-testid="review-volume">
+              {review.volume.archiveNo}
+            </Typography.Text>
+            <Typography.Text>{review.enterprise.name}</Typography.Text>
+            <Typography.Text code>{review.enterprise.uscc ?? review.enterprise.regNo ?? '—'}</Typography.Text>
+          </>
+        )}
+        <span className="catalogue-spacer" />
+        {review && (
+          <Space>
+            <Typography.Text type="secondary" data-testid="review-progress">
+              {t(
+                `已校核 ${decidedCount}/${review.targets.length} 项，问题 ${problems} 个`,
+                `${decidedCount}/${review.targets.length} decided, ${problems} problem(s)`,
+              )}
+            </Typography.Text>
+            <Button
+              onClick={() => {
+                setReview(null);
+              }}
+            >
+              {t('返回队列', 'Back to the queue')}
+            </Button>
+            <Button
+              type="primary"
+              danger={problems > 0}
+              icon={<CheckOutlined />}
+              loading={busy === 'finish'}
+              onClick={() => void finish()}
+              data-testid="review-finish"
+            >
+              {problems > 0 ? t('退回扫描员', 'Reject to operator') : t('校核通过', 'Pass the volume')}{' '}
+              <kbd>Ctrl+↵</kbd>
+            </Button>
+          </Space>
+        )}
+        <Button
+          icon={<QuestionCircleOutlined />}
+          onClick={() => {
+            setHelp(true);
+          }}
+        >
+          <kbd>?</kbd>
+        </Button>
+      </div>
+      {error && <Alert type="error" showIcon title={error} data-testid="verify-error" />}
+      {outcome && (
+        <Alert
+          type={outcome.ok ? 'success' : 'warning'}
+          showIcon
+          title={i18n.tx(outcome.text)}
+          data-testid="verify-outcome"
+        />
+      )}
+
+      {!review && (
+        <Table<QueueRow>
+          size="small"
+          rowKey="id"
+          dataSource={queue}
+          pagination={false}
+          data-testid="qa-queue"
+          locale={{
+            emptyText: (
+              <Empty
+                description={t(
+                  '没有等待校核的案卷（您扫描或著录的案卷不会出现在这里）',
+                  'No volume waiting for you (volumes you scanned or catalogued are not shown)',
+                )}
+              />
+            ),
+          }}
+          columns={[
+            { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a', width: 220 },
+            { title: t('企业', 'Enterprise'), dataIndex: 'enterpriseName', key: 'e' },
+            {
+              title: t('类型', 'Type'),
+              dataIndex: 'volumeType',
+              key: 't',
+              width: 110,
+              render: (c: string) => volumeTypeName(reference, c, i18n),
+            },
+            {
+              title: t('退回次数', 'Rejections'),
+              dataIndex: 'rejections',
+              key: 'r',
+              width: 90,
+              render: (n: number) => (n > 0 ? <Tag color="orange">{n}</Tag> : '—'),
+            },
+            {
+              title: t('提交时间', 'Submitted'),
+              dataIndex: 'updatedAt',
+              key: 'u',
+              width: 150,
+              render: (s: string) => localTime(s),
+            },
+            {
+              title: '',
+              key: 'x',
+              width: 120,
+              render: (_: unknown, v: QueueRow) => (
+                <Button
+                  type="primary"
+                  size="small"
+                  loading={busy === `open-${v.id}`}
+                  onClick={() => void open(v.id)}
+                  data-testid={`review-open-${v.id}`}
+                >
+                  {t('开始校核', 'Review')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+
+      {review && (
+        <>
+          {review.history[0] && (
+            <RejectionNotice rejection={review.history[0]} documents={review.documents} forReviewer />
+          )}
+          <div className="verify-summary">
+            <span>
+              {t(
+                `抽检规则：机检 ${review.rule.machinePercent}%，人工抽检 ≥ ${review.rule.manualPagePercent}% 页面，目录与图像对应 ${review.rule.cataloguePercent}%`,
+                `Sampling: machine ${review.rule.machinePercent}%, manual ≥ ${review.rule.manualPagePercent}% of pages, catalogue-to-image ${review.rule.cataloguePercent}%`,
+              )}
+            </span>
+            {pending > 0 && (
+              <Tag color="processing" data-testid="ocr-pending">
+                {t(`全文识别中：${pending} 页待识别`, `Reading pages: ${pending} to go`)}
+              </Tag>
+            )}
+            <Tag color={review.machine.passed ? 'success' : 'error'} data-testid="machine-summary">
+              {review.machine.passed
+                ? t('机检通过', 'Machine checks passed')
+                : t('机检未通过', 'Machine checks failed')}
+            </Tag>
+          </div>
+          <div className="verify-workspace" ref={home} tabIndex={-1}>
+            <div className="verify-targets" data-testid="review-targets">
+              {review.targets.map((x, i) => (
+                <button
+                  type="button"
+                  key={`${x.kind}-${x.seq}`}
+                  className={`target${i === index ? ' current' : ''}`}
+                  data-testid="review-target"
+                  data-kind={x.kind}
+                  data-seq={x.seq}
+                  data-verdict={x.decision?.verdict ?? 'open'}
+                  onClick={() => {
+                    setIndex(i);
+                    setPageInDoc(0);
+                  }}
+                >
+                  {x.decision === null ? (
+                    <MinusCircleOutlined className="verdict-open" />
+                  ) : x.decision.verdict === 'pass' ? (
+                    <CheckCircleFilled className="verdict-pass" />
+                  ) : (
+                    <CloseCircleFilled className="verdict-problem" />
+                  )}
+                  <span className="target-where">{where(x)}</span>
+                  {x.kind === 'document' && (
+                    <span className="target-type">
+                      {typeName(review.documents[x.seq - 1]?.typeCode ?? '')}
+                    </span>
+                  )}
+                  {x.decision?.verdict === 'problem' && (
+                    <span className="target-reason">
+                      {i18n.tx(
+                        review.reasons.find((r) => r.code === x.decision?.reasonCode)?.name ?? {
+                          zh: '',
+                          en: '',
+                        },
+                      )}
+                    </span>
+                  )}
+                </button>
+              ))}
+            </div>
+            <div className="verify-image">
+              <div className="viewer-caption" data-testid="verify-caption">
+                {seq !== null && t(`第 ${seq} 页`, `Page ${seq}`)}
+                {page?.pageNo !== null &&
+                  page !== undefined &&
+                  t(`（页号 ${page.pageNo}）`, ` (no. ${page.pageNo})`)}
+                {target?.kind === 'document' && doc && (
+                  <span className="viewer-heading">
+                    {t(
+                      `本件第 ${pageInDoc + 1}/${doc.lastPage - doc.firstPage + 1} 页（← → 翻页）`,
+                      `page ${pageInDoc + 1}/${doc.lastPage - doc.firstPage + 1} of the document (← →)`,
+                    )}
+                  </span>
+                )}
+              </div>
+              {page ? (
+                <PageWithBoxes pageId={page.id} version={thumbKeys.get(page.id) ?? null} text={text} />
+              ) : (
+                <Empty />
+              )}
+            </div>
+            <div className="verify-side">
+              <Descriptions
+                size="small"
+                column={1}
+                bordered
+                title={
+                  docNo === null
+                    ? t('不属于任何一件', 'In no document')
+                    : t(`著录：第 ${docNo} 件`, `Catalogue: document ${docNo}`)
+                }
+                data-testid="verify-catalogue"
+              >
+                {doc && (
+                  <>
+                    <Descriptions.Item label={t('类型', 'Type')}>{typeName(doc.typeCode)}</Descriptions.Item>
+                    <Descriptions.Item label={t('题名', 'Title')}>{doc.title}</Descriptions.Item>
+                    <Descriptions.Item label={t('日期', 'Date')}>{doc.docDate ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label={t('责任者', 'Responsible')}>
+                      {doc.responsible ?? '—'}
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t('页码', 'Pages')}>
+                      {doc.firstPage}–{doc.lastPage}
+                    </Descriptions.Item>
+                  </>
+                )}
+              </Descriptions>
+              <Space className="decide-buttons">
+                <Tooltip title={t('通过（P）', 'Pass (P)')}>
+                  <Button
+                    icon={<CheckOutlined />}
+                    onClick={() => void decide(true)}
+                    loading={busy === 'decide'}
+                    data-testid="decide-pass"
+                  >
+                    {t('通过', 'Pass')} <kbd>P</kbd>
+                  </Button>
+                </Tooltip>
+                <Tooltip title={t('记录问题（X）', 'Problem (X)')}>
+                  <Button
+                    danger
+                    icon={<ExclamationOutlined />}
+                    onClick={() => {
+                      setProblemOpen(true);
+                    }}
+                    data-testid="decide-problem"
+                  >
+                    {t('有问题', 'Problem')} <kbd>X</kbd>
+                  </Button>
+                </Tooltip>
+              </Space>
+              {target?.decision?.verdict === 'problem' && (
+                <Alert
+                  type="error"
+                  showIcon
+                  title={i18n.tx(
+                    review.reasons.find((r) => r.code === target.decision?.reasonCode)?.name ?? {
+                      zh: '',
+                      en: '',
+                    },
+                  )}
+                  description={target.decision.note ?? undefined}
+                />
+              )}
+              <Typography.Title level={5}>{t('识别文字', 'OCR text')}</Typography.Title>
+              <OcrText text={text} loading={loadingText} />
+              <Typography.Title level={5}>{t('机检结果', 'Machine checks')}</Typography.Title>
+              <MachineChecks checks={review.machine.checks} />
+            </div>
+          </div>
+        </>
+      )}
+      <ProblemModal
+        open={problemOpen}
+        where={target ? where(target) : ''}
+        reasons={review?.reasons ?? []}
+        initial={target?.decision ? { reason: target.decision.reasonCode, note: target.decision.note } : null}
+        onOk={(reason, note) => void decide(false, reason, note)}
+        onClose={() => {
+          setProblemOpen(false);
+          toHome();
+        }}
+      />
+      <ShortcutHelp
+        open={help}
+        onClose={() => {
+          setHelp(false);
+          toHome();
+        }}
+        shortcuts={SHORTCUTS}
+      />
+    </Space>
   );
 }

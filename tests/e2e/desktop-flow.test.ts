@@ -103,14 +103,26 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('greyed-out menu items say why', async () => {
-    // Anywhere on the row, not only on the words.
-    const item = page.locator('.ant-menu-item-disabled').filter({ hasText: '扫描' });
-    const box = await item.boundingBox();
-    await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) - 20, (box?.y ?? 0) + (box?.height ?? 0) / 2);
-    await page.getByRole('tooltip').filter({ hasText: '即将推出' }).waitFor();
-    await shot('03a-menu-coming-soon');
-    await page.mouse.move(600, 400);
+  it('Alt+digit opens every screen of the menu, each under its own title', async () => {
+    const screens: readonly [string, string][] = [
+      ['2', '企业/案卷登记'],
+      ['3', '扫描'],
+      ['4', '著录标引'],
+      ['5', '图文校核'],
+      ['6', '标签打印'],
+      ['7', '上传队列'],
+      ['8', '统计'],
+      ['9', '用户管理'],
+      ['0', '系统维护'],
+      ['1', '工作台'],
+    ];
+    for (const [key, title] of screens) {
+      await page.keyboard.press(`Alt+${key}`);
+      await page.getByTestId('screen-title').filter({ hasText: title }).waitFor();
+      await expect.poll(() => page.locator('.ant-menu-item-selected').textContent()).toContain(title);
+      expect(await page.locator('.ant-menu-item-disabled').count()).toBe(0);
+    }
+    expect(consoleErrors).toEqual([]);
   });
 
   it('the administrator registers an enterprise, and is told how to register volumes', async () => {

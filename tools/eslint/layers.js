@@ -13,10 +13,10 @@ const UI_PACKAGES = [
   'antd',
   '@ant-design/icons',
   'echarts',
-  'echarts-for-react',
   'zod',
   'dayjs',
   '@tanstack/react-virtual',
+  'react-zoom-pan-pinch',
 ];
 
 /** @type {Record<string, Layer>} */

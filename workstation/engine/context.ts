@@ -2,12 +2,17 @@ import type { Handlers } from '../../core/contracts';
 import type { Role } from '../../core/roles';
 import { DomainError } from '../../core/errors';
 import { text } from '../../core/text';
+import type { BlobStore } from '../../db/blob-store';
+import type { Db } from '../../db/open';
 import type { Repos, User } from '../../db/repos';
 import type { Actor } from '../../db/repos/actor';
 import type { DesktopQueries } from '../../db/repos/desktop-queries';
 import type { EventBus } from './event-bus';
 import type { ProvinceConfig } from '../../core/bureaus';
 import type { VolumeRegistration } from '../registration/register-volume';
+import type { OcrZone, PageOcrRepo } from '../../db/repos/page-ocr';
+import type { OcrRunner } from '../ocr/ocr-runner';
+import type { CaptureService } from './capture-service';
 
 /** What every handler can reach: the repositories, the event bus and the engine's settings. */
 export interface EngineServices {
@@ -21,6 +26,19 @@ export interface EngineServices {
   readonly version: string;
   readonly dataDir: string;
   readonly now: () => Date;
+  /** 扫描: the capture pipeline, scanners and scan runs (created on first use; see capture-service.ts). */
+  readonly capture: () => CaptureService;
+  /** The database itself, for the engines that work on it whole (checks, fixes, maintenance, statistics). */
+  readonly db: Db;
+  /** The data folder's blob store (blobs/). */
+  readonly blobs: BlobStore;
+  /** OCR of page text (著录标引 suggestions, 图文校核 checks): readings, and the background runner. */
+  readonly ocr: {
+    readonly repo: PageOcrRepo;
+    readonly runner: OcrRunner;
+    /** Queues the volume's unread content pages for these zones; returns how many jobs were queued. */
+    readonly enqueue: (volumeId: number, zones: readonly OcrZone[]) => number;
+  };
 }
 
 /** One call: who is calling (null on public endpoints) and with which session token. */

@@ -21,6 +21,17 @@ import { statsHandlers } from './handlers/stats';
 import { maintenanceHandlers } from './handlers/maintenance';
 import { VolumeRegistration } from '../registration/register-volume';
 import type { StoreLookup } from '../registration/store-lookup';
+import {
+  startTransferWorker,
+  type EngineTransfer,
+  type TransferWorkerOptions,
+} from '../transfer/engine-worker';
+import type { StoreConnection } from '../transfer/store-client';
+import { PageOcrRepo } from '../../db/repos/page-ocr';
+import { OcrRunner, type PoolHandle } from '../ocr/ocr-runner';
+import { OCR_JOB_KINDS, OcrService } from '../ocr/ocr-service';
+import { TesseractPool, type Recognizer } from '../ocr/tesseract-pool';
+import { CaptureService, type CaptureOptions } from './capture-service';
 
 export interface EngineOptions {
   readonly db: Db;
@@ -33,13 +44,32 @@ export interface EngineOptions {
   readonly log?: (message: string, error: unknown) => void;
   /** Where the duplicate-digitization guard asks the archive store; null: this workstation only. */
   readonly storeLookup?: StoreLookup | null;
+  /** The archive store and this workstation's credential: when given, queued volumes upload in the background. */
+  readonly store?: StoreConnection | null;
+  readonly transferWorker?: TransferWorkerOptions;
+  /** OCR workers (default: tesseract.js, one per core, started when there is text to read). */
+  readonly ocr?: { readonly createPool?: () => Promise<PoolHandle>; readonly idleMs?: number };
+  /** Scanner drivers and processing threads of the capture pipeline (see capture-service.ts). */
+  readonly capture?: CaptureOptions;
 }
+
+/** The recognizer behind an OcrService used only to queue jobs. */
+const NOT_RUNNING: Recognizer = {
+  engine: 'none',
+  recognize: () => Promise.reject(new Error('queue-only OcrService cannot read pages')),
+};
 
 export interface Engine {
   readonly dispatch: Dispatch;
   readonly events: EventBus;
   readonly repos: Repos;
   readonly startedAt: string;
+  /** Jobs a dead earlier process left running, returned to the queue (or failed, attempts used up) at start. */
+  readonly recoveredJobs: number;
+  /** The background uploader of the outbox; null without a store connection. */
+  readonly transfer: EngineTransfer | null;
+  /** Stops background work (the uploader finishes its current step); the database stays open. */
+  close(): Promise<void>;
 }
 
 /**
@@ -58,9 +88,25 @@ export function createEngine(options: EngineOptions): Engine {
     enterprises: { province, ...options.repos?.enterprises },
     volumes: { province, archiveNumberPattern: province.archiveNumberPattern, ...options.repos?.volumes },
   });
+  // The engine is the database's only writer: a job still marked running when it starts (OCR, page
+  // processing) belonged to a process that was killed or crashed, and is retried.
+  const recoveredJobs = repos.jobs.recoverStale(now());
   const events = new EventBus();
+  const log =
+    options.log ??
+    ((message: string, error: unknown) => {
+      console.error(message, error);
+    });
+  const blobs = new BlobStore(path.join(options.dataDir, 'blobs'));
+  const ocrRepo = new PageOcrRepo(options.db, now);
+  const ocrService = (r: Recognizer) => new OcrService(repos, ocrRepo, blobs, r);
+  let capture: CaptureService | null = null;
   const services: EngineServices = {
     repos,
+    capture: () => {
+      capture ??= new CaptureService(services, options.capture);
+      return capture;
+    },
     queries: new DesktopQueries(options.db),
     registration: new VolumeRegistration(repos, options.storeLookup ?? null),
     events,
@@ -70,7 +116,24 @@ export function createEngine(options: EngineOptions): Engine {
     version: options.version ?? '0.1.0',
     dataDir: options.dataDir,
     now,
+    db: options.db,
+    blobs,
+    ocr: {
+      repo: ocrRepo,
+      runner: new OcrRunner({
+        createPool: options.ocr?.createPool ?? (() => TesseractPool.create()),
+        service: ocrService,
+        log,
+        ...(options.ocr?.idleMs !== undefined ? { idleMs: options.ocr.idleMs } : {}),
+      }),
+      // enqueueVolume never recognizes: the recognizer is only used by drain().
+      enqueue: (volumeId, zones) => ocrService(NOT_RUNNING).enqueueVolume(volumeId, { zones }),
+    },
   };
+  // OCR left unfinished by a previous run (recovered above, or queued and never read) is taken up too.
+  if (repos.jobs.pendingOf(Object.values(OCR_JOB_KINDS)) > 0) services.ocr.runner.kick();
+  // Pages a previous run captured but did not process are taken up with the engine's start.
+  if (CaptureService.hasWaitingPages(options.db)) services.capture();
   const handlers: EngineHandlers = {
     ...authHandlers(services),
     ...userHandlers(services),
@@ -80,7 +143,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...outboxHandlers(services, {
       transfers: new TransfersRepo(options.db, now),
       // The data folder's blob store (workstation/data-dir.ts keeps it in blobs/).
-      blobs: new BlobStore(path.join(options.dataDir, 'blobs')),
+      blobs,
     }),
     ...captureHandlers(services),
     ...cataloguingHandlers(services),
@@ -88,10 +151,25 @@ export function createEngine(options: EngineOptions): Engine {
     ...statsHandlers(services),
     ...maintenanceHandlers(services),
   };
-  const log =
-    options.log ??
-    ((message: string, error: unknown) => {
-      console.error(message, error);
-    });
-  return { dispatch: createDispatch(handlers, repos, log), events, repos, startedAt: now().toISOString() };
+  const transfer =
+    options.store === undefined || options.store === null
+      ? null
+      : startTransferWorker(
+          { repos, db: options.db, blobs, now, events, log },
+          options.store,
+          options.transferWorker,
+        );
+  return {
+    transfer,
+    close: async () => {
+      await transfer?.stop();
+      await capture?.close();
+      await services.ocr.runner.close();
+    },
+    dispatch: createDispatch(handlers, repos, log),
+    events,
+    repos,
+    startedAt: now().toISOString(),
+    recoveredJobs,
+  };
 }

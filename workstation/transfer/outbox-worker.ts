@@ -1,6 +1,6 @@
 import { isDomainError } from '../../core/errors';
 import type { BlobStore } from '../../db/blob-store';
-import type { Repos } from '../../db/repos';
+import type { OutboxEntry, Repos } from '../../db/repos';
 import type { TransfersRepo } from '../../db/repos/transfers';
 import { uploadVolume, type StoreConnection, type UploadOptions } from './store-client';
 
@@ -10,6 +10,8 @@ export interface OutboxWorkerOptions {
   readonly maxBackoffMs?: number;
   readonly upload?: Omit<UploadOptions, 'resume' | 'onProgress'>;
   readonly random?: () => number;
+  /** Told after each change of an entry (sending, progress, committed, failed), for live screens. */
+  readonly onChange?: (entry: OutboxEntry) => void;
 }
 
 export interface OutboxRunResult {
@@ -63,6 +65,15 @@ export class OutboxWorker {
     await this.running;
   }
 
+  private changed(id: number): void {
+    if (!this.options.onChange) return;
+    try {
+      this.options.onChange(this.deps.repos.outbox.get(id));
+    } catch {
+      // A listener's failure must not fail the upload.
+    }
+  }
+
   private backoffMs(attempts: number): number {
     const base = this.options.baseBackoffMs ?? 2000;
     const max = this.options.maxBackoffMs ?? 10 * 60 * 1000;
@@ -80,6 +91,7 @@ export class OutboxWorker {
       let entry = repos.outbox.get(id);
       if (entry.state === 'failed') entry = repos.outbox.retry(id);
       entry = repos.outbox.markSending(id);
+      this.changed(id);
       try {
         const r = await uploadVolume(this.deps, this.conn, entry.volumeId, {
           ...this.options.upload,
@@ -91,11 +103,13 @@ export class OutboxWorker {
           },
           onProgress: (done, total) => {
             repos.outbox.progress(id, done, total);
+            this.changed(id);
           },
         });
         repos.outbox.commit(id, r.receipt);
         transfers.clearUploads(id);
         transfers.retryAfter(id, null);
+        this.changed(id);
         result.committed.push(entry.volumeId);
       } catch (e) {
         const message = isDomainError(e)
@@ -108,6 +122,7 @@ export class OutboxWorker {
           id,
           new Date(this.deps.now().getTime() + this.backoffMs(repos.outbox.get(id).attempts)),
         );
+        this.changed(id);
         result.failed.push({ volumeId: entry.volumeId, error: message });
       }
     }

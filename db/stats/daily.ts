@@ -1,0 +1,54 @@
+import type { Db } from '../open';
+
+/**
+ * Figures the 统计 screen shows beside the monthly topics (db/stats/monthly.ts): pages per day and
+ * operator, volumes by state, and the bureaus that have data. Operators are named as the monthly
+ * figures name them (the batch's operator, else the volume's creator).
+ */
+
+export interface DailyPages {
+  readonly day: string;
+  readonly operator: string;
+  readonly pages: number;
+}
+
+/** Pages captured in [from, to) per local day (UTC + offset hours) and operator. */
+export function pagesPerDay(
+  db: Db,
+  range: { from: string; to: string },
+  options: { bureau?: string | null; utcOffsetHours?: number } = {},
+): DailyPages[] {
+  return db
+    .prepare(
+      `SELECT strftime('%Y-%m-%d', p.captured_at, @offset) AS day,
+              coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）') AS operator,
+              count(*) AS pages
+       FROM pages p JOIN volumes v ON v.id = p.volume_id
+       LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
+       LEFT JOIN users cu ON cu.id = v.created_by
+       WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
+         AND (@bureau IS NULL OR v.bureau_code = @bureau)
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all({
+      from: range.from,
+      to: range.to,
+      bureau: options.bureau ?? null,
+      offset: `${options.utcOffsetHours ?? 8} hours`,
+    }) as DailyPages[];
+}
+
+/** Volumes by their current state (withdrawn ones included: they are part of the picture). */
+export function volumesByState(db: Db, bureau: string | null = null): { state: string; volumes: number }[] {
+  return db
+    .prepare(
+      `SELECT state, count(*) AS volumes FROM volumes WHERE (@bureau IS NULL OR bureau_code = @bureau)
+       GROUP BY state ORDER BY state`,
+    )
+    .all({ bureau }) as { state: string; volumes: number }[];
+}
+
+/** The bureaus that own volumes here, for the bureau choice. */
+export function bureausWithVolumes(db: Db): string[] {
+  return db.prepare('SELECT DISTINCT bureau_code FROM volumes ORDER BY 1').pluck().all() as string[];
+}

@@ -1,0 +1,53 @@
+import { Modal } from 'antd';
+import { useI18n } from '../../i18n/i18n';
+
+export interface Shortcut {
+  readonly keys: readonly string[];
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** ?: the keyboard shortcuts of a screen, as a two-column table. */
+export function ShortcutHelp({
+  open,
+  onClose,
+  shortcuts,
+}: {
+  readonly open: boolean;
+  readonly onClose: () => void;
+  readonly shortcuts: readonly Shortcut[];
+}) {
+  const { t } = useI18n();
+  return (
+    <Modal
+      open={open}
+      onCancel={onClose}
+      footer={null}
+      title={t('快捷键', 'Keyboard shortcuts')}
+      width={520}
+      data-testid="shortcut-help"
+    >
+      <table className="shortcut-table">
+        <tbody>
+          {shortcuts.map((s) => (
+            <tr key={s.zh}>
+              <td>
+                {s.keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </td>
+              <td>{t(s.zh, s.en)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
+  );
+}
+
+/** Is the key event meant for a text field (then screen shortcuts stay out of its way)? */
+export function typingInField(e: KeyboardEvent): boolean {
+  const target = e.target as HTMLElement | null;
+  const field = target?.closest('input, textarea, select, [contenteditable="true"], .ant-select, .ant-modal');
+  return (field ?? null) !== null;
+}

@@ -1,0 +1,305 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP, type Channel, type Envelope, type Input, type Output } from '../../core/contracts';
+import { demoEnterprise } from '../../native/demo/enterprise';
+import { seededRandom } from '../../native/demo/random';
+import { ROOT, startWorkstation, type Started } from './workstation-process';
+
+/**
+ * 著录标引 and 图文校核 end to end, in browser mode against a real engine and SQLite file, in Debian's
+ * Chromium: demo pages are scanned into a volume with `dangan scan --device demo`; the operator
+ * catalogues them with the keyboard and a suggestion from the real OCR; a QA user marks a problem and
+ * the volume goes back; the operator sees why and fixes it; QA passes it. Screenshots to tmp/e2e/.
+ */
+const SHOTS = path.join(ROOT, 'tmp', 'e2e');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ADMIN_PW = 'Zhao#2026pw';
+const OP_PW = 'Scan#2026op';
+const QA_PW = 'Check#2026qa';
+/** Few pages: OCR reads ~1.3 s a page here. The demo file starts 申请书 (2 pages), 章程 (3). */
+const PAGES = 4;
+/** The enterprise the demo scanner prints on the first file with seed 1. */
+const DEMO = demoEnterprise(seededRandom(1));
+
+let ws: Started;
+let context: BrowserContext;
+let page: Page;
+let volumeId = 0;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-cv-'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-cv-'));
+const run = promisify(execFile);
+
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** One engine call over the browser-mode HTTP API (as the UI makes it). */
+async function api<C extends Channel>(
+  channel: C,
+  input: Input<C>,
+  session: string | null,
+): Promise<Output<C>> {
+  const res = await fetch(`${ws.origin}${HTTP.api}${channel}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ws.token}`,
+      ...(session === null ? {} : { [HTTP.sessionHeader]: session }),
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as Envelope<Output<C>>;
+  if (!body.ok) throw new Error(`${channel}: ${body.error.code} ${body.error.message.en}`);
+  return body.value;
+}
+
+async function signIn(username: string, password: string): Promise<void> {
+  await page.goto(ws.url);
+  const menu = page.getByTestId('user-menu');
+  if (await menu.isVisible().catch(() => false)) {
+    await menu.hover();
+    await page.getByText('退出登录').click();
+  }
+  await page.getByTestId('login-title').waitFor();
+  await page.getByLabel('用户名').fill(username);
+  await page.locator('input#password').fill(password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByTestId('user-menu').hover();
+  await page.getByText('退出登录').click();
+  await page.getByTestId('login-title').waitFor();
+}
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the browser', () => {
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
+    // People and a scanned volume, through the engine's API and the CLI (no UI scanning needed).
+    const admin = await api(
+      'setup.createAdmin',
+      { username: 'admin', displayName: '赵管理', password: ADMIN_PW },
+      null,
+    );
+    await api(
+      'users.create',
+      { username: 'wang', displayName: '王扫描', password: OP_PW, roles: ['operator'] },
+      admin.token,
+    );
+    await api(
+      'users.create',
+      { username: 'li', displayName: '李质检', password: QA_PW, roles: ['qa'] },
+      admin.token,
+    );
+    const op = await api('auth.login', { username: 'wang', password: OP_PW }, null);
+    const division = DEMO.uscc.slice(2, 8);
+    const enterprise = await api(
+      'enterprises.create',
+      { uscc: DEMO.uscc, name: DEMO.name, bureauCode: division },
+      op.token,
+    );
+    const volume = await api(
+      'volumes.create',
+      {
+        enterpriseId: enterprise.id,
+        volumeType: 'SL',
+        year: 2026,
+        bureauCode: division,
+        registrationDate: '20260301',
+        declaredPages: PAGES,
+      },
+      op.token,
+    );
+    volumeId = volume.id;
+    await api('volumes.transition', { id: volumeId, to: 'scanning', expectedState: 'registered' }, op.token);
+    await run(
+      'node',
+      [
+        'bin/dangan.js',
+        'scan',
+        '--device',
+        'demo',
+        '--volume',
+        String(volumeId),
+        '--pages',
+        String(PAGES),
+        '--seed',
+        '1',
+        '--data',
+        dataDir,
+      ],
+      { cwd: ROOT, timeout: 120_000 },
+    );
+    await api('volumes.transition', { id: volumeId, to: 'scanned', expectedState: 'scanning' }, op.token);
+
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await context.close();
+    await ws.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }, 180_000);
+
+  it('the operator catalogues the volume with the keyboard and a suggestion', async () => {
+    await signIn('wang', OP_PW);
+    await page.keyboard.press('Alt+4');
+    await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
+    await page.getByTestId('catalogue-volume').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: DEMO.name }).click();
+    await expect.poll(() => page.getByTestId('strip-tile').count()).toBe(PAGES);
+    // The engine reads the title zones (real tesseract) and proposes documents.
+    await expect
+      .poll(() => page.getByTestId('ocr-status').textContent(), { timeout: 90_000, interval: 1000 })
+      .toContain('标题已识别');
+    await expect.poll(() => page.getByTestId('doc-suggestion').count()).toBeGreaterThan(0);
+    await page.mouse.move(700, 850);
+    await shot('cv-01-catalogue-suggestions');
+    await page.getByTestId('shortcut-button').click();
+    await page.getByTestId('shortcut-help').getByText('接受全部建议').waitFor();
+    await shot('cv-02-catalogue-shortcuts');
+    await page.keyboard.press('Escape');
+
+    // Page 1: Enter takes the suggestion there (申请书 from the title OCR).
+    await page.keyboard.press('Enter');
+    const rows = page.getByTestId('doc-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getByTestId('doc-type').textContent()).toContain('申请书');
+    // Page 3: B starts a document; T picks its type by typing; E edits its title.
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('b');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.keyboard.press('t');
+    await page.getByTestId('type-filter').fill('章程');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.nth(1).getByTestId('doc-type').textContent()).toContain('章程');
+    await page.keyboard.press('e');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('doc-1-title');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('公司章程（草稿）');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.nth(0).getByTestId('doc-range').textContent()).toBe('第 1–2 页');
+    await expect.poll(() => rows.nth(1).getByTestId('doc-range').textContent()).toBe(`第 3–${PAGES} 页`);
+    // The rules run live: dates come from the registration date, every page is in a document.
+    await expect.poll(() => page.getByTestId('rule-issues').textContent()).toContain('著录规则检查通过');
+    await shot('cv-03-catalogue-drafted');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已保存 2 件');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已提交图文校核');
+    expect(await page.getByTestId('catalogue-state').textContent()).toBe('已著录');
+    await shot('cv-04-catalogue-finished');
+    await signOut();
+  }, 180_000);
+
+  it('QA reviews it beside the image and OCR text, marks a problem, and the volume goes back', async () => {
+    await signIn('li', QA_PW);
+    await page.keyboard.press('Alt+5');
+    await page.getByTestId('screen-title').filter({ hasText: '图文校核' }).waitFor();
+    await page.getByTestId(`review-open-${volumeId}`).click();
+    await page.getByTestId('review-targets').waitFor();
+    // Whole pages are read for the code and name checks: wait for them.
+    await expect
+      .poll(() => page.getByTestId('ocr-pending').count(), { timeout: 90_000, interval: 1000 })
+      .toBe(0);
+    const targets = page.getByTestId('review-target');
+    expect(await targets.count()).toBe(3); // 2 documents + ⌈5 % of 4⌉ sampled page
+    expect(await page.getByTestId('machine-summary').textContent()).toBe('机检通过');
+    // Document 1, the application form: its text is shown (tesseract reads little of the demo's
+    // table, so the code check only warns), and it passes.
+    await page.getByTestId('ocr-text').waitFor();
+    await page.keyboard.press('p');
+    await expect.poll(() => targets.nth(0).getAttribute('data-verdict')).toBe('pass');
+    // Document 2, the articles: their heading carries the enterprise's name, marked in the text and
+    // outlined on the image.
+    await expect.poll(() => page.getByTestId('found-name').textContent()).toBe('已找到企业名称');
+    expect(await page.locator('.ocr-match-name').count()).toBeGreaterThan(0);
+    expect(await page.locator('.ocr-box-name').count()).toBeGreaterThan(0);
+    await page.mouse.move(700, 880);
+    await shot('cv-05-verify-review');
+    await page.keyboard.press('x');
+    const modal = page.getByTestId('problem-modal');
+    await page.locator('.ant-select-item-option').filter({ hasText: '题名错误' }).click();
+    await page.getByTestId('problem-note').fill('题名应为“公司章程”，不含“草稿”');
+    await shot('cv-06-verify-problem');
+    await page.getByRole('button', { name: '记录问题', exact: true }).click();
+    await modal.waitFor({ state: 'hidden' });
+    await expect.poll(() => targets.nth(1).getAttribute('data-verdict')).toBe('problem');
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(() => page.getByTestId('verify-outcome').textContent())
+      .toContain('已退回扫描员（1 个问题）');
+    await shot('cv-07-verify-rejected');
+    await signOut();
+  }, 180_000);
+
+  it('the operator sees the reasons, fixes the title and resubmits', async () => {
+    await signIn('wang', OP_PW);
+    await page.getByText('已退回').first().waitFor(); // the workbench's queue and attention items
+    await shot('cv-08-workbench-rejected');
+    await page.goto(`${ws.origin}/catalogue?volume=${volumeId}`);
+    await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
+    const rejection = page.getByTestId('rejection');
+    await expect.poll(() => rejection.textContent()).toContain('题名错误');
+    expect(await rejection.textContent()).toContain('不含“草稿”');
+    await rejection.getByRole('button', { name: '第 2 件' }).click(); // goes to the document's first page
+    await page.mouse.move(700, 880);
+    await shot('cv-09-catalogue-rejected');
+    await page.getByTestId('locale-switch').click();
+    await expect.poll(() => rejection.textContent()).toContain('Wrong title');
+    await shot('cv-09b-catalogue-rejected-english');
+    await page.getByTestId('locale-switch').click();
+    await page.locator('.catalogue-workspace').focus();
+    await page.keyboard.press('e');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('doc-1-title');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('公司章程');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已提交图文校核');
+    await signOut();
+  }, 180_000);
+
+  it('QA passes it', async () => {
+    await signIn('li', QA_PW);
+    await page.keyboard.press('Alt+5');
+    await page.getByTestId(`review-open-${volumeId}`).click();
+    await page.getByTestId('review-targets').waitFor();
+    // The earlier rejection is shown with the review.
+    await expect.poll(() => page.getByTestId('rejection').textContent()).toContain('题名错误');
+    const targets = page.getByTestId('review-target');
+    for (let i = 0; i < (await targets.count()); i++) {
+      await page.keyboard.press('p');
+      await expect.poll(() => targets.nth(i).getAttribute('data-verdict')).toBe('pass');
+    }
+    await shot('cv-10-verify-all-passed');
+    await page.getByTestId('review-finish').click();
+    await expect.poll(() => page.getByTestId('verify-outcome').textContent()).toContain('校核通过');
+    const op = await api('auth.login', { username: 'wang', password: OP_PW }, null);
+    expect((await api('catalogue.get', { volumeId }, op.token)).volume.state).toBe('verified');
+  }, 180_000);
+});

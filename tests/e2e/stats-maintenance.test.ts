@@ -1,0 +1,317 @@
+import ExcelJS from 'exceljs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { HTTP } from '../../core/contracts';
+import { TransfersRepo } from '../../db/repos/transfers';
+import { buildStoreApp } from '../../store/server';
+import { openStoreData, type StoreData } from '../../store/store-data';
+import { QaReviewsRepo } from '../../db/repos/qa-reviews';
+import { faultyCatalogue } from '../support/faulty-catalogue';
+import { QA } from '../support/repos';
+import { ROOT, startWorkstation, type Started } from './workstation-process';
+
+/**
+ * 统计 and 系统维护 end to end: a data folder seeded with known faults and a month of work, served by the
+ * real `dangan start --browser`, driven in Debian's Chromium. Screenshots go to tmp/e2e/.
+ */
+const SHOTS = path.join(ROOT, 'tmp', 'e2e');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ADMIN_PW = 'Zhao#2026pw';
+const TECH_PW = 'Ops#2026Maint';
+
+let ws: Started | undefined;
+/** A real archive store on 127.0.0.1 that the workstation's uploader sends to. */
+let store: { data: StoreData; close: () => Promise<void> } | undefined;
+const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-store-'));
+let context: BrowserContext | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+// Not tempDir(): that one is removed after each test, and this flow spans several.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-maint-'));
+const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-backup-'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-'));
+
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(300); // antd transitions and chart animations settle
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Pixels of a chart's canvas that are not blank (transparent or white). */
+function inkedPixels(testId: string): Promise<number> {
+  return page.evaluate((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"] canvas`);
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx || canvas.width === 0) return 0;
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0, data[i + 3] ?? 0];
+      if (a > 0 && (r < 240 || g < 240 || b < 240)) n++;
+    }
+    return n;
+  }, testId);
+}
+
+async function api(channel: string, body: unknown, session: string): Promise<unknown> {
+  if (!ws) throw new Error('not started');
+  const res = await fetch(`${ws.origin}${HTTP.api}${channel}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ws.token}`,
+      [HTTP.sessionHeader]: session,
+    },
+    body: JSON.stringify(body),
+  });
+  const envelope = (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string } };
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.code ?? res.status}`);
+  return envelope.value;
+}
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mode', () => {
+  afterAll(async () => {
+    await context?.close();
+    await ws?.stop();
+    await store?.close();
+    for (const d of [dataDir, backupDir, profile, storeDir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('serves a data folder with known faults and a month of work', async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const cat = faultyCatalogue({ realTime: true });
+    // QA: six reviews this month, two sent back for skew and a missing page.
+    const reviews = new QaReviewsRepo(cat.db, cat.clock.now);
+    const volumes = cat.db.prepare('SELECT id FROM volumes ORDER BY id LIMIT 6').pluck().all() as number[];
+    volumes.forEach((volumeId, i) => {
+      const r = reviews.start(volumeId, {}, [1], QA);
+      const problem = i % 3 === 0;
+      reviews.decide(
+        {
+          reviewId: r.id,
+          targetKind: 'page',
+          targetSeq: 1,
+          verdict: problem ? 'problem' : 'pass',
+          reasonCode: problem ? (i === 0 ? 'image-skewed' : 'page-missing') : null,
+          note: null,
+        },
+        QA,
+      );
+      reviews.finish(r.id, problem ? 'rejected' : 'passed');
+    });
+    // Transfers committed this month, and check runs of earlier months (the trend).
+    const now = cat.clock.now();
+    for (const volumeId of volumes.slice(1, 4)) {
+      cat.db
+        .prepare(
+          "INSERT INTO outbox (volume_id, kind, state, bytes_done, bytes_total, created_at, updated_at) VALUES (?, 'upload', 'committed', 5000, 5000, ?, ?)",
+        )
+        .run(volumeId, now.toISOString(), now.toISOString());
+    }
+    for (const [monthsAgo, findings, errors] of [
+      [3, 40, 12],
+      [2, 31, 9],
+      [1, 22, 6],
+    ] as const) {
+      const at = new Date(now.getTime() - monthsAgo * 30 * 86_400_000).toISOString();
+      cat.db
+        .prepare(
+          'INSERT INTO check_runs (started_at, finished_at, categories, counts, errors) VALUES (?, ?, \'["page-count"]\', ?, ?)',
+        )
+        .run(at, at, JSON.stringify({ 'page-count': findings }), errors);
+    }
+    // One clean volume passed QA, ready to upload; the workstation trusts the store's receipt key.
+    cat.db.prepare("UPDATE volumes SET state = 'verified' WHERE id = 1").run();
+    const storeData = openStoreData(storeDir);
+    const app = buildStoreApp(storeData);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    store = {
+      data: storeData,
+      close: async () => {
+        await app.close();
+        storeData.close();
+      },
+    };
+    new TransfersRepo(cat.db, cat.clock.now).trustStoreKey(
+      storeData.key.keyId,
+      storeData.key.publicKey,
+      'e2e',
+    );
+    const secret = randomBytes(32).toString('base64url');
+    const client = storeData.repo.addClient('350200', 'e2e', secret);
+    const storeEnv = {
+      DANGAN_STORE_URL: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      DANGAN_STORE_CLIENT_ID: client.clientId,
+      DANGAN_STORE_SECRET: secret,
+    };
+    cat.db.pragma('wal_checkpoint(TRUNCATE)');
+    cat.db.close();
+    fs.copyFileSync(path.join(cat.dir, 'dangan.db'), path.join(dataDir, 'dangan.db'));
+    fs.cpSync(path.join(cat.dir, 'blobs'), path.join(dataDir, 'blobs'), { recursive: true });
+
+    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], storeEnv);
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+      viewport: { width: 1366, height: 900 },
+      locale: 'zh-CN',
+      acceptDownloads: true,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.goto(ws.url);
+    await page.getByTestId('setup-title').waitFor();
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('姓名').fill('赵管理');
+    await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
+    await page.getByLabel('确认密码').fill(ADMIN_PW);
+    await page.getByRole('button', { name: '创建管理员并登录' }).click();
+    await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+    const admin = await page.evaluate(() => sessionStorage.getItem('dangan.session'));
+    await api(
+      'users.create',
+      { username: 'chen', displayName: '陈运维', password: TECH_PW, roles: ['technician'] },
+      admin ?? '',
+    );
+  }, 180_000);
+
+  it('统计 draws every chart from the seeded month and exports the monthly workbook', async () => {
+    await page.keyboard.press('Alt+8');
+    await page.getByTestId('screen-title').filter({ hasText: '统计' }).waitFor();
+    for (const chart of [
+      'chart-daily',
+      'chart-state',
+      'chart-type',
+      'chart-qa',
+      'chart-reasons',
+      'chart-transfers',
+    ]) {
+      await expect.poll(() => inkedPixels(chart), { timeout: 10_000 }).toBeGreaterThan(500);
+    }
+    await expect.poll(() => inkedPixels('chart-trend'), { timeout: 10_000 }).toBeGreaterThan(500);
+    await shot('30-stats');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('stats-export').click(),
+    ]);
+    const file = path.join(dataDir, 'export.xlsx');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^综合统计-\d{4}-\d{2}\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      '按案卷类型的数字化量',
+      '按扫描员的数字化量',
+      '质检通过率',
+      '退回原因',
+      '移交',
+      '检错结果趋势',
+    ]);
+    expect(wb.getWorksheet('质检通过率')?.getRow(2).getCell(2).value).toBe(6); // six reviews
+
+    // Another bureau: nothing there, said so instead of an empty chart.
+    await page.getByTestId('stats-bureau').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '全部登记机关' }).waitFor();
+    await page.keyboard.press('Escape');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a technician runs the data checks, previews a safe fix, applies it and undoes it', async () => {
+    await page.getByTestId('user-menu').hover();
+    await page.getByText('退出登录').click();
+    await page.getByTestId('login-title').waitFor();
+    await page.getByLabel('用户名').fill('chen');
+    await page.locator('input#password').fill(TECH_PW);
+    await page.keyboard.press('Enter');
+    // Signed in, on whichever screen the app returns to.
+    await page.getByTestId('user-menu').filter({ hasText: '陈运维' }).waitFor();
+    await page.keyboard.press('Alt+0');
+    await page.getByTestId('screen-title').filter({ hasText: '系统维护' }).waitFor();
+
+    await page.getByTestId('run-checks').click();
+    await page.getByTestId('check-results').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('check-results').textContent()).toContain('错误');
+    // The planted orphans, one finding per kind, with Chinese descriptions and fixes.
+    const redundant = page.getByTestId('category-redundant-data');
+    await redundant.click();
+    await page.getByTestId('fix-preview-redundant-data').waitFor();
+    await shot('31-maintenance-checks');
+
+    // A category without an automatic fix shows the guided steps and where to do them.
+    await page.getByTestId('category-multi-opening').click();
+    await page.getByTestId('guide-multi-opening').waitFor();
+    expect(await page.getByTestId('guide-multi-opening').textContent()).toContain('企业/案卷登记');
+    await shot('32-maintenance-guide');
+
+    await page.getByTestId('fix-preview-redundant-data').click();
+    await page.getByTestId('fix-preview').waitFor();
+    expect(await page.getByTestId('fix-preview').textContent()).toMatch(/删除/);
+    await shot('33-maintenance-fix-preview');
+    await page.getByTestId('fix-apply').click();
+    await expect.poll(() => page.getByTestId('checks-notice').textContent()).toContain('已执行自动修正');
+    const seq = Number(
+      /审计记录 (\d+)/.exec((await page.getByTestId('checks-notice').textContent()) ?? '')?.[1],
+    );
+    expect(seq).toBeGreaterThan(0);
+
+    await page.getByRole('tab', { name: /已执行的修正/ }).click();
+    await page.getByTestId(`undo-${seq}`).click();
+    await page.getByRole('button', { name: '撤销', exact: true }).click();
+    await expect.poll(() => page.getByTestId('undo-notice').textContent()).toContain(`已撤销修正 ${seq}`);
+    await expect.poll(() => page.getByTestId('fix-history').textContent()).toContain('撤销（chen）');
+    await shot('34-maintenance-undo');
+  }, 120_000);
+
+  it('database check, audit verification and a verified backup', async () => {
+    await page.getByRole('tab', { name: '数据库与备份' }).click();
+    await page.getByTestId('run-audit').click();
+    await expect.poll(() => page.getByTestId('audit-result').textContent()).toContain('审计链完好');
+    await page.getByTestId('run-maintain').click();
+    await expect.poll(() => page.getByTestId('maintain-result').textContent()).toContain('完整性');
+    await page.getByTestId('backup-folder').fill(backupDir);
+    await page.getByTestId('run-backup').click();
+    const outcome = page.locator('[data-testid="backup-result"], [data-testid="db-error"]');
+    await outcome.waitFor({ timeout: 90_000 });
+    await shot('35-maintenance-database');
+    expect(await outcome.textContent()).toContain('备份已完成并通过校验');
+    const made = fs.readdirSync(backupDir).filter((d) => d.startsWith('dangan-'));
+    expect(made).toHaveLength(1);
+    expect(fs.existsSync(path.join(backupDir, made[0] ?? '', 'manifest.json'))).toBe(true);
+
+    expect(consoleErrors.join('\n')).toBe('');
+
+    // A relative folder is refused with what to do (the browser logs the engine's 400 answer).
+    await page.getByTestId('backup-folder').fill('backups');
+    await page.getByTestId('run-backup').click();
+    await expect.poll(() => page.getByTestId('db-error').textContent()).toContain('完整路径');
+  }, 120_000);
+
+  it('the 上传队列 shows a queued volume upload to the store live, to 已入库', async () => {
+    await page.keyboard.press('Alt+7');
+    await page.getByTestId('screen-title').filter({ hasText: '上传队列' }).waitFor();
+    await page.getByTestId('outbox-volumes').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '350200-2026-SL-000001' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('outbox-enqueue').click();
+    const row = page.locator('tr').filter({ hasText: '350200-2026-SL-000001' });
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toContain('已入库');
+    expect(await row.textContent()).toContain('100%');
+    expect(store?.data.repo.counts()).toMatchObject({ volumes: 1 });
+    await shot('36-outbox-uploaded');
+  }, 120_000);
+});

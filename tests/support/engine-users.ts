@@ -1,0 +1,76 @@
+import type { Channel, Envelope, Input, Output } from '../../core/contracts';
+import type { Db } from '../../db/open';
+import { createEngine, type Engine, type EngineOptions } from '../../workstation/engine/engine';
+
+const ADMIN_PW = 'Zhao#2026pw';
+const PW = 'Worker#2026pw';
+
+export interface EngineWithUsers {
+  readonly engine: Engine;
+  /** Sessions of an admin and one user per other role. */
+  readonly as: {
+    readonly admin: string;
+    readonly operator: string;
+    readonly qa: string;
+    readonly technician: string;
+  };
+  call<C extends Channel>(channel: C, input: Input<C>, session: string): Promise<Envelope<Output<C>>>;
+  ok<C extends Channel>(channel: C, input: Input<C>, session: string): Promise<Output<C>>;
+  /** The error of a call that must fail. */
+  fails<C extends Channel>(
+    channel: C,
+    input: Input<C>,
+    session: string,
+  ): Promise<{ code: string; message: { zh: string; en: string } }>;
+}
+
+/** A real engine over `db` with a first-run administrator and an operator, a QA inspector and a technician. */
+export async function engineWithUsers(
+  options: { db: Db; dataDir: string } & Omit<EngineOptions, 'db' | 'dataDir'>,
+): Promise<EngineWithUsers> {
+  // Internal errors are kept, so that a failing call names its cause.
+  const logged: string[] = [];
+  const engine = createEngine({
+    log: (message, error) =>
+      logged.push(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    ...options,
+  });
+  const call = async <C extends Channel>(channel: C, input: Input<C>, session: string) =>
+    (await engine.dispatch(channel, input, session)) as Envelope<Output<C>>;
+  const ok = async <C extends Channel>(channel: C, input: Input<C>, session: string) => {
+    const r = await call(channel, input, session);
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message.en}\n${logged.join('\n')}`);
+    return r.value;
+  };
+  const fails = async <C extends Channel>(channel: C, input: Input<C>, session: string) => {
+    const r = await call(channel, input, session);
+    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
+    return r.error;
+  };
+  const admin = (await engine.dispatch(
+    'setup.createAdmin',
+    { username: 'admin', displayName: '管理员', password: ADMIN_PW },
+    null,
+  )) as Envelope<Output<'setup.createAdmin'>>;
+  if (!admin.ok) throw new Error(`setup: ${admin.error.code}`);
+  const sessions: Record<string, string> = { admin: admin.value.token };
+  for (const role of ['operator', 'technician', 'qa'] as const) {
+    await ok(
+      'users.create',
+      { username: role, displayName: role, password: PW, roles: [role] },
+      admin.value.token,
+    );
+    const s = (await engine.dispatch('auth.login', { username: role, password: PW }, null)) as Envelope<
+      Output<'auth.login'>
+    >;
+    if (!s.ok) throw new Error(`${role} login`);
+    sessions[role] = s.value.token;
+  }
+  const as = {
+    admin: admin.value.token,
+    operator: sessions['operator'] ?? '',
+    qa: sessions['qa'] ?? '',
+    technician: sessions['technician'] ?? '',
+  };
+  return { engine, as, call, ok, fails };
+}

@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import type { ScanRunView } from '../../core/contracts/api-capture';
+import { DomainError, isDomainError } from '../../core/errors';
+import type { ScannerDriver, ScanJob, ScanSession } from '../../core/scanning/driver';
+import { text } from '../../core/text';
+import type { BlobStore } from '../../db/blob-store';
+import { CaptureRepo } from '../../db/repos/capture';
+import type { Actor } from '../../db/repos';
+import type { Db } from '../../db/open';
+import { DemoDriver } from '../../native/demo/demo-driver';
+import { allDrivers, discoverAll, driverFor, type Discovery } from '../../native/registry';
+import { PageOperations } from '../capture/page-ops';
+import { CapturePipeline, type CapturedImage } from '../capture/pipeline';
+import { checkScanTarget, runScan } from '../capture/scan';
+import type { EngineServices } from './context';
+
+export interface CaptureOptions {
+  /** Scanner drivers; default: `$DANGAN_SCANNERS` (e.g. `demo` or `demo,sane`), else all of them. */
+  readonly drivers?: readonly ScannerDriver[];
+  /** Processing threads (default: the cores; 0 = capture only). */
+  readonly threads?: number;
+  /** How long a device search may take (default 15 s). */
+  readonly discoveryTimeoutMs?: number;
+}
+
+/** Drivers named in `$DANGAN_SCANNERS` (demo, sane, escl); the demo scanner is always among them. */
+export function driversFromEnv(value: string | undefined): ScannerDriver[] {
+  if (value === undefined || value.trim() === '') return allDrivers();
+  const names = new Set(value.split(',').map((s) => s.trim()));
+  const drivers = allDrivers({
+    ...(names.has('sane') ? {} : { sane: false }),
+    ...(names.has('escl') ? {} : { escl: false }),
+  });
+  return drivers.some((d) => d.kind === 'demo') ? drivers : [...drivers, new DemoDriver()];
+}
+
+interface Run {
+  view: ScanRunView;
+  readonly session: ScanSession;
+  readonly done: Promise<void>;
+}
+
+/** Ended runs are listed this long (a reloaded screen still sees how its last run ended). */
+const KEEP_ENDED_MS = 60 * 60 * 1000;
+const THUMB_WIDTH = 256;
+
+/**
+ * The engine's capture side: one pipeline (created with the engine when pages wait for processing,
+ * otherwise on first use, and closed with the engine), the scanner drivers, the scan runs in progress
+ * and the page operations. Events go out on the engine's bus as pages are stored and processed.
+ */
+export class CaptureService {
+  readonly drivers: readonly ScannerDriver[];
+  readonly blobs: BlobStore;
+  readonly repo: CaptureRepo;
+  private pipelineInstance: CapturePipeline | null = null;
+  private opsInstance: PageOperations | null = null;
+  private readonly runs = new Map<string, Run>();
+  private discovery: Promise<Discovery> | null = null;
+  private closed = false;
+
+  private readonly db: Db;
+
+  constructor(
+    private readonly s: EngineServices,
+    private readonly options: CaptureOptions = {},
+  ) {
+    this.db = s.db;
+    this.drivers = options.drivers ?? driversFromEnv(process.env['DANGAN_SCANNERS']);
+    this.blobs = s.blobs;
+    this.repo = new CaptureRepo(s.db);
+    // Pages a previous run captured but did not process are taken up at once.
+    if (this.repo.counts().pending > 0) this.pipeline();
+  }
+
+  /** Are there captured pages waiting for processing (left by an earlier run)? */
+  static hasWaitingPages(db: Db): boolean {
+    return new CaptureRepo(db).counts().pending > 0;
+  }
+
+  /** The pipeline, started on first use. */
+  pipeline(): CapturePipeline {
+    if (this.closed) {
+      throw new DomainError('engine.closing', text('程序正在退出', 'The engine is shutting down'));
+    }
+    if (this.pipelineInstance === null) {
+      const p = new CapturePipeline(this.db, this.s.repos, this.blobs, {
+        ...(this.options.threads !== undefined ? { threads: this.options.threads } : {}),
+        onProcessed: (pageId) => {
+          this.processed(pageId, 'done');
+        },
+        onFailed: (pageId) => {
+          this.processed(pageId, 'failed');
+        },
+      });
+      p.start();
+      this.pipelineInstance = p;
+    }
+    return this.pipelineInstance;
+  }
+
+  ops(): PageOperations {
+    this.opsInstance ??= new PageOperations(this.db, this.s.repos, this.blobs, this.pipeline());
+    return this.opsInstance;
+  }
+
+  devices(refresh: boolean): Promise<Discovery> {
+    if (refresh || this.discovery === null) {
+      const search = discoverAll(this.drivers, { timeoutMs: this.options.discoveryTimeoutMs ?? 15_000 });
+      this.discovery = search;
+      // A failed search is not kept: the next call asks again.
+      search.catch(() => {
+        if (this.discovery === search) this.discovery = null;
+      });
+    }
+    return this.discovery;
+  }
+
+  driver(deviceId: string): ScannerDriver {
+    return driverFor(this.drivers, deviceId);
+  }
+
+  /** Starts a scan run into a volume; it goes on after this returns. */
+  start(volumeId: number, deviceId: string, job: ScanJob, actor: Actor): ScanRunView {
+    const busy = [...this.runs.values()].find(
+      (r) => r.view.state === 'running' && (r.view.volumeId === volumeId || r.view.deviceId === deviceId),
+    );
+    if (busy) {
+      throw new DomainError(
+        'scan.busy',
+        busy.view.volumeId === volumeId
+          ? text(
+              '该案卷正在扫描中，请等待或取消当前扫描',
+              'This volume is being scanned; wait or cancel that scan',
+            )
+          : text('该扫描仪正在使用中，请等待或取消当前扫描', 'This scanner is busy; wait or cancel its scan'),
+        { scanId: busy.view.scanId },
+      );
+    }
+    const driver = this.driver(deviceId);
+    // A volume that cannot take pages (verified, queued…) is refused before the scanner moves.
+    checkScanTarget(this.s.repos, volumeId, actor);
+    const pipeline = this.pipeline();
+    const batch = this.s.repos.batches.open({
+      device: deviceId,
+      profile: {
+        source: job.source,
+        dpi: job.dpi,
+        mode: job.mode,
+        ...(job.maxPages ? { pages: job.maxPages } : {}),
+      },
+      operatorId: actor.userId,
+    });
+    const session = driver.scan(deviceId, job);
+    const scanId = randomUUID();
+    const view: ScanRunView = {
+      scanId,
+      volumeId,
+      deviceId,
+      state: 'running',
+      pages: 0,
+      expected: job.maxPages ?? null,
+      startedAt: this.s.now().toISOString(),
+      endedAt: null,
+      error: null,
+    };
+    let stateSeen = this.s.repos.volumes.get(volumeId).state;
+    const done = runScan(pipeline, session, volumeId, {
+      batchId: batch.id,
+      // runScan keeps the lifecycle: the first page moves a registered or scanned volume to 扫描中.
+      repos: this.s.repos,
+      actor,
+      onPage: (page) => {
+        const run = this.runs.get(scanId);
+        if (!run) return;
+        const state = this.s.repos.volumes.get(volumeId).state;
+        if (state !== stateSeen) {
+          stateSeen = state;
+          this.s.events.emit('volume.changed', { volumeId, state });
+        }
+        run.view = { ...run.view, pages: run.view.pages + 1 };
+        this.s.events.emit('scan.page', {
+          scanId,
+          volumeId,
+          pageId: page.id,
+          seq: page.seq,
+          pages: run.view.pages,
+        });
+      },
+    }).then(
+      (report) => {
+        const error = report.error
+          ? {
+              category: report.error.category,
+              message: report.error.message,
+              detail: report.error.detail ?? null,
+            }
+          : null;
+        this.finish(scanId, batch.id, report.pages.length, error);
+      },
+      (e: unknown) => {
+        session.cancel();
+        if (isDomainError(e)) {
+          // The volume stopped taking pages mid-run (its state changed): said in the engine's words.
+          this.finish(scanId, batch.id, null, { category: 'unknown', message: e.text, detail: e.code });
+          return;
+        }
+        // Storing a page failed (disk full, database refused): the pages before it are safe.
+        const detail = e instanceof Error ? e.message : String(e);
+        const message = text(
+          `保存页面失败，扫描已停止；已保存的页面不受影响。（${detail}）`,
+          `Storing a page failed and the scan stopped; pages already saved are safe. (${detail})`,
+        );
+        this.finish(scanId, batch.id, null, { category: 'io', message, detail });
+      },
+    );
+    this.runs.set(scanId, { view, session, done });
+    this.prune();
+    return view;
+  }
+
+  cancel(scanId: string): ScanRunView {
+    const run = this.runs.get(scanId);
+    if (!run) {
+      throw new DomainError('scan.not-found', text('没有这次扫描', 'No such scan run'), { scanId });
+    }
+    if (run.view.state === 'running') run.session.cancel();
+    return run.view;
+  }
+
+  /** Waits for a run to end (tests, shutdown). */
+  async settled(scanId: string): Promise<ScanRunView> {
+    const run = this.runs.get(scanId);
+    if (!run) throw new Error(`no run ${scanId}`);
+    await run.done;
+    return this.runs.get(scanId)?.view ?? run.view;
+  }
+
+  list(volumeId?: number): ScanRunView[] {
+    this.prune();
+    return [...this.runs.values()]
+      .map((r) => r.view)
+      .filter((v) => volumeId === undefined || v.volumeId === volumeId)
+      .reverse();
+  }
+
+  /** Takes exactly one sheet from a device, for rescan, replace and insert. */
+  async scanOne(deviceId: string, job: Omit<ScanJob, 'maxPages'>): Promise<CapturedImage> {
+    if ([...this.runs.values()].some((r) => r.view.state === 'running' && r.view.deviceId === deviceId)) {
+      throw new DomainError('scan.busy', text('该扫描仪正在使用中', 'This scanner is busy'));
+    }
+    const session = this.driver(deviceId).scan(deviceId, { ...job, maxPages: 1 });
+    let image: CapturedImage | null = null;
+    for await (const event of session) {
+      if (event.type === 'page' && image === null) {
+        image = {
+          bytes: event.bytes,
+          mediaType: event.mediaType,
+          dpi: event.dpi,
+          mode: event.mode,
+          ...(event.width !== undefined ? { width: event.width } : {}),
+          ...(event.height !== undefined ? { height: event.height } : {}),
+        };
+        session.cancel();
+      } else if (event.type === 'error' && image === null) {
+        throw new DomainError(`scan.${event.category}`, event.message, {
+          category: event.category,
+          detail: event.detail ?? null,
+        });
+      }
+    }
+    if (image === null) {
+      throw new DomainError(
+        'scan.no-page',
+        text(
+          '扫描仪没有送出页面，请放入纸张后重试',
+          'The scanner gave no page; load the sheet and try again',
+        ),
+      );
+    }
+    return image;
+  }
+
+  /** A new 256 px thumbnail after the master changed (a rotation, or its undo). */
+  async refreshThumbnail(pageId: number): Promise<void> {
+    const proc = this.repo.processing(pageId);
+    if (!proc?.masterSha256) return;
+    const bytes = await sharp(this.blobs.read(proc.masterSha256))
+      .resize({ width: THUMB_WIDTH })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const put = this.blobs.put(bytes);
+    this.db.transaction(() => {
+      this.s.repos.pages.addBlob({
+        sha256: put.sha256,
+        sm3: put.sm3,
+        size: put.size,
+        mediaType: 'image/jpeg',
+      });
+      this.repo.setMaster(pageId, proc.masterSha256 ?? '', put.sha256);
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const run of this.runs.values()) if (run.view.state === 'running') run.session.cancel();
+    await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    await this.pipelineInstance?.close();
+  }
+
+  private finish(scanId: string, batchId: number, pages: number | null, error: ScanRunView['error']): void {
+    const run = this.runs.get(scanId);
+    if (!run) return;
+    const ok = error === null || error.category === 'no-paper';
+    try {
+      if (ok) this.s.repos.batches.close(batchId);
+      else this.s.repos.batches.abort(batchId);
+    } catch {
+      // The batch's end is bookkeeping; the pages are what matter and are stored.
+    }
+    run.view = {
+      ...run.view,
+      pages: pages ?? run.view.pages,
+      state: error === null ? 'finished' : 'stopped',
+      endedAt: this.s.now().toISOString(),
+      error,
+    };
+    const { volumeId } = run.view;
+    this.s.events.emit('scan.ended', { scanId, volumeId, pages: run.view.pages, error });
+    this.s.events.emit('pages.changed', { volumeId, count: this.s.repos.pages.list(volumeId).length });
+  }
+
+  private processed(pageId: number, state: 'done' | 'failed'): void {
+    try {
+      const { volumeId } = this.s.repos.pages.get(pageId);
+      this.s.events.emit('page.processed', { volumeId, pageId, state });
+    } catch {
+      // The page went away meanwhile (a test's database closed): nothing to tell.
+    }
+  }
+
+  private prune(): void {
+    const cutoff = this.s.now().getTime() - KEEP_ENDED_MS;
+    for (const [id, run] of this.runs) {
+      if (run.view.endedAt !== null && Date.parse(run.view.endedAt) < cutoff) this.runs.delete(id);
+    }
+  }
+}
