@@ -1,88 +1,47 @@
 import sharp from 'sharp';
 import { onTestFinished } from 'vitest';
-import type { Channel, Envelope, Input, Output } from '../../core/contracts';
 import type { OcrWordBox } from '../../db/repos/page-ocr';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
-import { createEngine, type EngineOptions } from '../../workstation/engine/engine';
+import type { EngineOptions } from '../../workstation/engine/engine';
+import { engineWithUsers } from './engine-users';
 import { OPERATOR } from './repos';
 import { tempDir } from './temp-dir';
 import { openTestWorkstation, type TestWorkstation } from './transfer-fixtures';
 
-const ADMIN_PW = 'Zhao#2026pw';
-export const USER_PW = 'Worker#2026pw';
+export { USER_PW } from './engine-users';
 
 /**
- * An engine over a real workstation data folder with signed-in users: admin, operator, qa and `both`
- * (operator and QA, for separation-of-duties cases). `ok` / `fails` call a channel through the
- * dispatcher as the UI does.
+ * An engine over a real workstation data folder with signed-in users: admin, operator, qa, technician
+ * and `both` (operator and QA, for separation-of-duties cases). `ok` / `fails` call a channel through
+ * the dispatcher as the UI does.
  */
 export async function engineFixture(options: Pick<EngineOptions, 'ocr'> = {}) {
   const dir = tempDir();
   const ws = openTestWorkstation(dir);
-  const engine = createEngine({
-    db: ws.data.db,
-    dataDir: dir,
-    now: ws.clock.now,
-    log: () => undefined,
-    // Without `ocr`, no tesseract is started: OCR jobs stay queued (tests that read pass `ocr: {}`).
-    ocr: options.ocr ?? { createPool: () => Promise.reject(new Error('OCR is not started in this test')) },
-  });
+  const t = await engineWithUsers(
+    {
+      db: ws.data.db,
+      dataDir: dir,
+      now: ws.clock.now,
+      // Without `ocr`, no tesseract is started: OCR jobs stay queued (tests that read pass `ocr: {}`).
+      ocr: options.ocr ?? { createPool: () => Promise.reject(new Error('OCR is not started in this test')) },
+    },
+    { both: ['operator', 'qa'] },
+  );
   // Background work (OCR started by a finished catalogue) stops with the test.
-  onTestFinished(() => engine.close());
-  async function call<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    return (await engine.dispatch(channel, input, session)) as Envelope<Output<C>>;
-  }
-  async function ok<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message.en}`);
-    return r.value;
-  }
-  async function fails<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
-    return r.error;
-  }
-  const admin = (await engine.dispatch(
-    'setup.createAdmin',
-    { username: 'admin', displayName: '管理员', password: ADMIN_PW },
-    null,
-  )) as Envelope<Output<'setup.createAdmin'>>;
-  if (!admin.ok) throw new Error('setup');
-  const sessions: Record<string, string> = { admin: admin.value.token };
-  const users = {
-    operator: ['operator'],
-    qa: ['qa'],
-    both: ['operator', 'qa'],
-  } as const;
-  for (const [name, roles] of Object.entries(users)) {
-    await ok(
-      'users.create',
-      { username: name, displayName: name, password: USER_PW, roles: [...roles] },
-      admin.value.token,
-    );
-    const s = (await engine.dispatch('auth.login', { username: name, password: USER_PW }, null)) as Envelope<
-      Output<'auth.login'>
-    >;
-    if (!s.ok) throw new Error(`${name} login`);
-    sessions[name] = s.value.token;
-  }
-  const session = (name: string) => {
-    const s = sessions[name];
-    if (s === undefined) throw new Error(`no session ${name}`);
-    return s;
-  };
+  onTestFinished(() => t.engine.close());
   return {
     dir,
     ws,
-    engine,
+    engine: t.engine,
     ocr: new PageOcrRepo(ws.data.db, ws.clock.now),
-    call,
-    ok,
-    fails,
-    admin: session('admin'),
-    op: session('operator'),
-    qa: session('qa'),
-    both: session('both'),
+    call: t.call,
+    ok: t.ok,
+    fails: t.fails,
+    admin: t.as.admin,
+    op: t.as.operator,
+    qa: t.as.qa,
+    both: t.session('both'),
   };
 }
 

@@ -1,9 +1,11 @@
-import type { Channel, Envelope, Input, Output } from '../../core/contracts';
+import type { ApiErrorBody, Channel, Envelope, Input, Output } from '../../core/contracts';
+import type { Role } from '../../core/roles';
 import type { Db } from '../../db/open';
 import { createEngine, type Engine, type EngineOptions } from '../../workstation/engine/engine';
 
 const ADMIN_PW = 'Zhao#2026pw';
-const PW = 'Worker#2026pw';
+export const USER_PW = 'Worker#2026pw';
+const PW = USER_PW;
 
 export interface EngineWithUsers {
   readonly engine: Engine;
@@ -14,19 +16,23 @@ export interface EngineWithUsers {
     readonly qa: string;
     readonly technician: string;
   };
-  call<C extends Channel>(channel: C, input: Input<C>, session: string): Promise<Envelope<Output<C>>>;
-  ok<C extends Channel>(channel: C, input: Input<C>, session: string): Promise<Output<C>>;
-  /** The error of a call that must fail. */
-  fails<C extends Channel>(
+  /** The session of any user created, including `extraUsers`. */
+  readonly session: (name: string) => string;
+  readonly call: <C extends Channel>(
     channel: C,
     input: Input<C>,
     session: string,
-  ): Promise<{ code: string; message: { zh: string; en: string } }>;
+  ) => Promise<Envelope<Output<C>>>;
+  readonly ok: <C extends Channel>(channel: C, input: Input<C>, session: string) => Promise<Output<C>>;
+  /** The error of a call that must fail. */
+  readonly fails: <C extends Channel>(channel: C, input: Input<C>, session: string) => Promise<ApiErrorBody>;
 }
 
 /** A real engine over `db` with a first-run administrator and an operator, a QA inspector and a technician. */
 export async function engineWithUsers(
   options: { db: Db; dataDir: string } & Omit<EngineOptions, 'db' | 'dataDir'>,
+  /** More users by name with their roles (e.g. one holding operator and QA, for separation of duties). */
+  extraUsers: Readonly<Record<string, readonly Role[]>> = {},
 ): Promise<EngineWithUsers> {
   // Internal errors are kept, so that a failing call names its cause.
   const logged: string[] = [];
@@ -54,23 +60,34 @@ export async function engineWithUsers(
   )) as Envelope<Output<'setup.createAdmin'>>;
   if (!admin.ok) throw new Error(`setup: ${admin.error.code}`);
   const sessions: Record<string, string> = { admin: admin.value.token };
-  for (const role of ['operator', 'technician', 'qa'] as const) {
+  const users: Record<string, readonly Role[]> = {
+    operator: ['operator'],
+    technician: ['technician'],
+    qa: ['qa'],
+    ...extraUsers,
+  };
+  for (const [name, roles] of Object.entries(users)) {
     await ok(
       'users.create',
-      { username: role, displayName: role, password: PW, roles: [role] },
+      { username: name, displayName: name, password: PW, roles: [...roles] },
       admin.value.token,
     );
-    const s = (await engine.dispatch('auth.login', { username: role, password: PW }, null)) as Envelope<
+    const s = (await engine.dispatch('auth.login', { username: name, password: PW }, null)) as Envelope<
       Output<'auth.login'>
     >;
-    if (!s.ok) throw new Error(`${role} login`);
-    sessions[role] = s.value.token;
+    if (!s.ok) throw new Error(`${name} login`);
+    sessions[name] = s.value.token;
   }
+  const session = (name: string) => {
+    const found = sessions[name];
+    if (found === undefined) throw new Error(`no session ${name}`);
+    return found;
+  };
   const as = {
     admin: admin.value.token,
-    operator: sessions['operator'] ?? '',
-    qa: sessions['qa'] ?? '',
-    technician: sessions['technician'] ?? '',
+    operator: session('operator'),
+    qa: session('qa'),
+    technician: session('technician'),
   };
-  return { engine, as, call, ok, fails };
+  return { engine, as, session, call, ok, fails };
 }

@@ -1,63 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Channel, Envelope, Input, Output } from '../../../core/contracts';
 import { seedVolume } from '../../../tests/support/repos';
 import { tempDir } from '../../../tests/support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../../../tests/support/transfer-fixtures';
-import { createEngine } from '../engine';
+import { engineWithUsers } from '../../../tests/support/engine-users';
 import { describeError } from './outbox';
-
-const ADMIN_PW = 'Zhao#2026pw';
-const PW = 'Worker#2026pw';
 
 /** An engine over a real workstation data folder, with an admin, an operator, a technician and a QA user. */
 async function setup() {
   const dir = tempDir();
   const ws = openTestWorkstation(dir);
-  const engine = createEngine({ db: ws.data.db, dataDir: dir, now: ws.clock.now, log: () => undefined });
-  async function call<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    return (await engine.dispatch(channel, input, session)) as Envelope<Output<C>>;
-  }
-  async function ok<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message.en}`);
-    return r.value;
-  }
-  async function fails<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
-    return r.error;
-  }
-  const admin = (await engine.dispatch(
-    'setup.createAdmin',
-    { username: 'admin', displayName: '管理员', password: ADMIN_PW },
-    null,
-  )) as Envelope<Output<'setup.createAdmin'>>;
-  if (!admin.ok) throw new Error('setup');
-  const sessions: Record<string, string> = { admin: admin.value.token };
-  for (const role of ['operator', 'technician', 'qa'] as const) {
-    await ok(
-      'users.create',
-      { username: role, displayName: role, password: PW, roles: [role] },
-      sessions.admin!,
-    );
-    const s = (await engine.dispatch('auth.login', { username: role, password: PW }, null)) as Envelope<
-      Output<'auth.login'>
-    >;
-    if (!s.ok) throw new Error(`${role} login`);
-    sessions[role] = s.value.token;
-  }
+  const t = await engineWithUsers({ db: ws.data.db, dataDir: dir, now: ws.clock.now });
   return {
     ws,
-    engine,
-    call,
-    ok,
-    fails,
-    op: sessions.operator!,
-    tech: sessions.technician!,
-    qa: sessions.qa!,
-    admin: sessions.admin!,
+    engine: t.engine,
+    call: t.call,
+    ok: t.ok,
+    fails: t.fails,
+    op: t.as.operator,
+    tech: t.as.technician,
+    qa: t.as.qa,
+    admin: t.as.admin,
   };
 }
 
