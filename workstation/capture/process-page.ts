@@ -44,6 +44,11 @@ export interface ProcessOutput {
   readonly lowDpi: boolean;
   /** EXIF orientation turned upright, in degrees. */
   readonly orientation: 0 | 90 | 180 | 270;
+  /**
+   * Did the image say which way is up? Only an EXIF turn does; a scanner cannot know how the sheet lay,
+   * so other pages are left to the text-based check (workstation/ocr/orientation.ts) in the background.
+   */
+  readonly orientationDecided: boolean;
   readonly skewDeg: number;
   readonly deskewed: boolean;
   /** Crop box in the deskewed image, pixels; null when the page had no border to remove. */
@@ -248,6 +253,7 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
     dpi,
     lowDpi: dpi < MIN_DPI,
     orientation,
+    orientationDecided: orientation !== 0,
     skewDeg,
     deskewed,
     crop,

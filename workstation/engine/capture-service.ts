@@ -6,13 +6,14 @@ import type { ScannerDriver, ScanJob, ScanSession } from '../../core/scanning/dr
 import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import { CaptureRepo } from '../../db/repos/capture';
-import type { Actor } from '../../db/repos';
+import { SYSTEM_ACTOR, type Actor } from '../../db/repos';
 import type { Db } from '../../db/open';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor, type Discovery } from '../../native/registry';
 import { PageOperations } from '../capture/page-ops';
 import { CapturePipeline, type CapturedImage } from '../capture/pipeline';
 import { checkScanTarget, runScan } from '../capture/scan';
+import { enqueueOrientation, ORIENTATION_JOB } from '../ocr/orientation';
 import type { EngineServices } from './context';
 
 export interface CaptureOptions {
@@ -87,8 +88,9 @@ export class CaptureService {
     if (this.pipelineInstance === null) {
       const p = new CapturePipeline(this.db, this.s.repos, this.blobs, {
         ...(this.options.threads !== undefined ? { threads: this.options.threads } : {}),
-        onProcessed: (pageId) => {
+        onProcessed: (pageId, out) => {
           this.processed(pageId, 'done');
+          if (!out.orientationDecided) this.checkOrientation(pageId);
         },
         onFailed: (pageId) => {
           this.processed(pageId, 'failed');
@@ -302,6 +304,18 @@ export class CaptureService {
     })();
   }
 
+  /**
+   * Turns a page the text-based orientation check found turned: the operator's own rotate operation
+   * (recorded, undoable), by the system; a new thumbnail, and the 扫描 screen told to refresh it.
+   */
+  async turnUpright(pageId: number, degrees: 90 | 180 | 270): Promise<void> {
+    const op = await this.ops().rotate(pageId, degrees, SYSTEM_ACTOR);
+    await this.refreshThumbnail(pageId);
+    const { volumeId } = op;
+    this.s.events.emit('page.processed', { volumeId, pageId, state: 'done' });
+    this.s.events.emit('pages.changed', { volumeId, count: this.s.repos.pages.list(volumeId).length });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -330,6 +344,7 @@ export class CaptureService {
     const { volumeId } = run.view;
     this.s.events.emit('scan.ended', { scanId, volumeId, pages: run.view.pages, error });
     this.s.events.emit('pages.changed', { volumeId, count: this.s.repos.pages.list(volumeId).length });
+    this.wakeOcr();
   }
 
   private processed(pageId: number, state: 'done' | 'failed'): void {
@@ -339,6 +354,29 @@ export class CaptureService {
     } catch {
       // The page went away meanwhile (a test's database closed): nothing to tell.
     }
+  }
+
+  /**
+   * Queues the text-based orientation check of a page the image could not settle (blank and separator
+   * pages are skipped) and wakes the OCR runner if capture is quiet.
+   */
+  private checkOrientation(pageId: number): void {
+    try {
+      enqueueOrientation(this.s.repos, [pageId]);
+      this.wakeOcr();
+    } catch {
+      // The page stays as processed; only the check is missed (the database closing under a test).
+    }
+  }
+
+  /**
+   * Starts the OCR runner on queued orientation checks once no scan is running and no page waits for
+   * processing: tesseract never competes with pages still arriving.
+   */
+  private wakeOcr(): void {
+    if ([...this.runs.values()].some((r) => r.view.state === 'running')) return;
+    if (this.repo.pending(1).length > 0) return;
+    if (this.s.repos.jobs.pendingOf([ORIENTATION_JOB]) > 0) this.s.ocr.runner.kick();
   }
 
   private prune(): void {

@@ -11,6 +11,12 @@ export interface OcrRunnerOptions {
   /** Starts the recognizer (tesseract.js workers) when there is work; it is stopped again when idle. */
   readonly createPool: () => Promise<PoolHandle>;
   readonly service: (recognizer: Recognizer) => OcrService;
+  /**
+   * Work done with the same recognizer before each drain of OCR jobs: the orientation check, so that a
+   * page read upside down is turned before its title zone is read. It stops between items once
+   * `stopping()` (the runner is closing: shutdown does not wait for a queue of checks).
+   */
+  readonly before?: (recognizer: Recognizer, stopping: () => boolean) => Promise<unknown>;
   /** Idle time before the workers are stopped (they hold ~100 MB each and keep the process alive). */
   readonly idleMs?: number;
   readonly log?: (message: string, error: unknown) => void;
@@ -84,6 +90,7 @@ export class OcrRunner {
       const service = this.options.service(this.pool);
       do {
         this.again = false;
+        await this.options.before?.(this.pool, () => this.closed);
         await service.drain({ concurrency: this.pool.size, workerId: `engine-ocr-${process.pid}` });
       } while (this.moreRequested());
     } catch (e) {

@@ -144,13 +144,42 @@ export class OcrService {
  */
 export const TITLE_ZONE_WIDTH = 1240;
 
+/**
+ * Share of the page's width and height whitened at its edges before reading: a deskewed master's dark
+ * corner wedges and a scanner's edge shadow read as lines of garbage characters, and tesseract then
+ * loses the real title beside them (measured on a demo page deskewed 0.6°: "em 吴" instead of its title).
+ * Whitened, not cut off, so word boxes keep the zone's coordinates.
+ */
+export const EDGE_SHARE = 0.03;
+
 /** Greyscale PNG of the whole page, or of its title zone (the top share of the page, scaled down to ~150 dpi). */
 export async function prepare(bytes: Buffer, zone: OcrZone): Promise<Buffer> {
   const image = sharp(bytes, { failOn: 'error' });
-  if (zone === 'full') return image.greyscale().png({ compressionLevel: 1 }).toBuffer();
   const meta = await image.metadata();
-  const height = Math.max(1, Math.round(meta.height * TITLE_ZONE_SHARE));
-  const top = image.extract({ left: 0, top: 0, width: meta.width, height });
-  const scaled = meta.width > TITLE_ZONE_WIDTH * 1.2 ? top.resize({ width: TITLE_ZONE_WIDTH }) : top;
-  return scaled.greyscale().png({ compressionLevel: 1 }).toBuffer();
+  const edge = Math.round(Math.min(meta.width, meta.height) * EDGE_SHARE);
+  let region = image;
+  if (zone === 'title') {
+    const height = Math.max(1, Math.round(meta.height * TITLE_ZONE_SHARE));
+    const top = image.extract({ left: 0, top: 0, width: meta.width, height });
+    region = meta.width > TITLE_ZONE_WIDTH * 1.2 ? top.resize({ width: TITLE_ZONE_WIDTH }) : top;
+  }
+  const grey = await region.greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = grey.info;
+  const k = width / meta.width;
+  whitenEdges(grey.data, width, height, Math.round(edge * k), zone === 'full');
+  return sharp(grey.data, { raw: { width, height, channels: 1 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+/** Paints `edge` pixels white along the left, right and top (and bottom when asked) of a grey image. */
+function whitenEdges(data: Buffer, width: number, height: number, edge: number, bottom: boolean): void {
+  if (edge <= 0) return;
+  const e = Math.min(edge, Math.floor(width / 2), Math.floor(height / 2));
+  data.fill(255, 0, e * width);
+  if (bottom) data.fill(255, (height - e) * width, height * width);
+  for (let y = 0; y < height; y++) {
+    data.fill(255, y * width, y * width + e);
+    data.fill(255, y * width + width - e, (y + 1) * width);
+  }
 }

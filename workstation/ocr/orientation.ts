@@ -14,8 +14,10 @@ import type { Recognizer } from './tesseract-pool';
 export const ORIENTATION_JOB = 'ocr.orientation';
 /** After title zones (10), before full pages (50). */
 export const ORIENTATION_PRIORITY = 30;
-/** The band read: the top of the page, where a title sits; smaller than OCR's title zone (fewer lines). */
-export const ORIENTATION_BAND_SHARE = 0.15;
+/** The band read: the top of the page, where a title sits (OCR's title zone: the 15 % tried first cut demo titles in half). */
+export const ORIENTATION_BAND_SHARE = 0.22;
+/** Share of the width and height left out at the page's edges. */
+const BAND_EDGE_SHARE = 0.03;
 /** Confidence that settles it at once: an upright page (the usual case) costs one read. */
 const SURE = 85;
 /** Below this nothing reads well enough to decide (a photo, a blank back, handwriting). */
@@ -36,8 +38,12 @@ export interface OrientationVerdict {
 async function band(image: Buffer, degrees: Turn): Promise<Buffer> {
   const turned = await sharp(image, { failOn: 'error' }).rotate(degrees).greyscale().toBuffer();
   const meta = await sharp(turned).metadata();
-  const height = Math.max(1, Math.round(meta.height * ORIENTATION_BAND_SHARE));
-  const top = sharp(turned).extract({ left: 0, top: 0, width: meta.width, height });
+  // The page's very edge is left out: a deskewed master's corners and a scanner's shadow read as garbage
+  // characters that pull the band's confidence down.
+  const edgeX = Math.round(meta.width * BAND_EDGE_SHARE);
+  const edgeY = Math.round(meta.height * BAND_EDGE_SHARE);
+  const height = Math.max(1, Math.round(meta.height * ORIENTATION_BAND_SHARE) - edgeY);
+  const top = sharp(turned).extract({ left: edgeX, top: edgeY, width: meta.width - 2 * edgeX, height });
   const scaled = meta.width > TITLE_ZONE_WIDTH * 1.2 ? top.resize({ width: TITLE_ZONE_WIDTH }) : top;
   return scaled.png({ compressionLevel: 1 }).toBuffer();
 }
@@ -66,6 +72,30 @@ export async function textOrientation(
   return { degrees: decided ? best[0] : null, confidence };
 }
 
+/**
+ * Queues orientation jobs for the pages; blank, separator and deleted pages are skipped (they carry no
+ * text to go by). Needs no recognizer: capture queues, the OCR runner reads.
+ */
+export function enqueueOrientation(
+  repos: Repos,
+  pageIds: readonly number[],
+  options: { readonly sideways?: boolean } = {},
+): number {
+  let queued = 0;
+  for (const pageId of pageIds) {
+    const page = repos.pages.get(pageId);
+    if (page.isBlank || page.isSeparator || page.deletedAt !== null) continue;
+    repos.jobs.enqueue({
+      kind: ORIENTATION_JOB,
+      payload: { pageId, sideways: options.sideways !== false },
+      priority: ORIENTATION_PRIORITY,
+      maxAttempts: 3,
+    });
+    queued++;
+  }
+  return queued;
+}
+
 export interface OrientationRun {
   readonly pageId: number;
   readonly verdict: OrientationVerdict | null;
@@ -84,31 +114,28 @@ export class OrientationService {
     private readonly blobs: BlobStore,
     private readonly recognizer: Recognizer,
     private readonly rotate: (pageId: number, degrees: 90 | 180 | 270) => Promise<void>,
+    /** Pages still to be checked (false: the job is done without a read, e.g. its volume is catalogued). */
+    private readonly wanted: (pageId: number) => boolean = () => true,
   ) {}
 
   /** Queues the pages (blank and separator pages are skipped: they carry no text to go by). */
   enqueue(pageIds: readonly number[], options: { readonly sideways?: boolean } = {}): number {
-    let queued = 0;
-    for (const pageId of pageIds) {
-      const page = this.repos.pages.get(pageId);
-      if (page.isBlank || page.isSeparator || page.deletedAt !== null) continue;
-      this.repos.jobs.enqueue({
-        kind: ORIENTATION_JOB,
-        payload: { pageId, sideways: options.sideways !== false },
-        priority: ORIENTATION_PRIORITY,
-        maxAttempts: 3,
-      });
-      queued++;
-    }
-    return queued;
+    return enqueueOrientation(this.repos, pageIds, options);
   }
 
-  /** Runs ready orientation jobs one after another until none is ready. */
-  async drain(workerId = `orientation-${process.pid}`): Promise<OrientationRun[]> {
+  /**
+   * Runs ready orientation jobs one after another until none is ready, or `stopping()` says to stop
+   * (the rest stay queued).
+   */
+  async drain(
+    workerId = `orientation-${process.pid}`,
+    stopping: () => boolean = () => false,
+  ): Promise<OrientationRun[]> {
     const runs: OrientationRun[] = [];
-    for (let job = this.repos.jobs.claim(workerId, [ORIENTATION_JOB]); job !== null; ) {
+    while (!stopping()) {
+      const job = this.repos.jobs.claim(workerId, [ORIENTATION_JOB]);
+      if (job === null) break;
       runs.push(await this.run(job, workerId));
-      job = this.repos.jobs.claim(workerId, [ORIENTATION_JOB]);
     }
     return runs;
   }
@@ -118,7 +145,7 @@ export class OrientationService {
     const pageId = typeof payload.pageId === 'number' ? payload.pageId : -1;
     try {
       const page = this.repos.pages.get(pageId);
-      if (page.deletedAt !== null) {
+      if (page.deletedAt !== null || !this.wanted(pageId)) {
         this.repos.jobs.complete(job.id, workerId);
         return { pageId, verdict: null, turned: false };
       }
