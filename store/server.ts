@@ -58,6 +58,7 @@ class HttpFailure extends Error {
  * replay with the same key and body gets the first response, the same key with another body 422.
  *
  *   GET  /v1/key                         receipt-signing public key (no auth)
+ *   GET  /v1/whoami                      the credential's client id and bureau
  *   POST /v1/transfers                   offer a bag's files → { transferId, missing }
  *   *    /v1/uploads[/id]                tus 1.0 resumable upload of a pack of missing blobs (metadata
  *                                        `transfer`, `blobs` = their digests in order); each PATCH may carry
@@ -246,6 +247,11 @@ export function buildStoreApp(
   });
 
   app.get('/v1/health', () => ({ ok: true }));
+  // Which credential this is: the workstation's 测试连接 checks it and its bureau.
+  app.get('/v1/whoami', (req) => {
+    const client = requireClient(req);
+    return { clientId: client.clientId, bureauCode: client.bureauCode };
+  });
   app.get('/v1/key', () => ({
     keyId: store.key.keyId,
     publicKey: store.key.publicKey,

@@ -111,9 +111,11 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
     io.out(
-      store === null
-        ? '未配置档案库（$DANGAN_STORE_URL 等），上传队列只排队不上传 / no store configured ($DANGAN_STORE_URL …): the outbox queues without uploading'
-        : `上传到档案库 / uploading to the store: ${store.url}`,
+      store !== null
+        ? `上传到档案库（环境变量）/ uploading to the store ($DANGAN_STORE_URL): ${store.url}`
+        : engine.transfer !== null
+          ? '上传到系统维护中设置的档案库 / uploading to the store set in 系统维护'
+          : '未配置档案库（系统维护 → 档案库连接，或 $DANGAN_STORE_URL 等），上传队列只排队不上传 / no store configured (系统维护 or $DANGAN_STORE_URL …): the outbox queues without uploading',
     );
     io.out(`在浏览器中打开 / open in a browser: ${server.url}`);
     io.out('按 Ctrl+C 退出 / press Ctrl+C to stop');

@@ -123,6 +123,44 @@ const FixInput = {
   reason: short(500).optional(),
 };
 
+/** The archive store connection as the screen sees it: never the secret, only whether one is set. */
+export const StoreConnectionViewSchema = z.object({
+  /** What 系统维护 has saved (null: nothing saved). */
+  saved: z
+    .object({
+      url: z.string(),
+      clientId: z.string(),
+      secretSet: z.boolean(),
+      bureauCode: z.string(),
+    })
+    .nullable(),
+  /** Where the uploader's connection comes from now: the environment wins over the saved one. */
+  source: z.enum(['env', 'settings', 'none']),
+  /** The address in use (the environment's when it wins). */
+  activeUrl: z.string().nullable(),
+  /** Whether the uploader is running. */
+  uploading: z.boolean(),
+});
+export type StoreConnectionView = z.infer<typeof StoreConnectionViewSchema>;
+
+export const StoreTestResultSchema = z.object({
+  ok: z.boolean(),
+  problem: z.enum(['unreachable', 'not-a-store', 'credential', 'bureau']).nullable(),
+  message: TextSchema,
+  credentialBureau: z.string().nullable(),
+  keyId: z.string().nullable(),
+  keyTrusted: z.boolean(),
+});
+export type StoreTestResultView = z.infer<typeof StoreTestResultSchema>;
+
+const StoreInput = {
+  url: z.string().trim().min(1).max(500),
+  clientId: z.string().trim().min(1).max(100),
+  /** Omitted: keep (or test with) the saved secret. */
+  secret: z.string().trim().min(1).max(500).optional(),
+  bureauCode: z.string().regex(/^\d{6}$/),
+};
+
 /** 系统维护: database check, backup, audit verification, data checks and guided fixes. */
 export const MAINTENANCE_API = {
   'maintenance.categories': endpoint(MAINTAINERS, none, z.array(CheckCategorySchema)),
@@ -151,6 +189,19 @@ export const MAINTENANCE_API = {
     z.object({ seq: z.number().int().nullable(), changes: z.number().int() }),
   ),
   'maintenance.fixHistory': endpoint(MAINTAINERS, none, z.array(AppliedFixSchema)),
+  'maintenance.storeGet': endpoint(MAINTAINERS, none, StoreConnectionViewSchema),
+  /** 测试连接: an authenticated request to the store with these values (nothing is saved). */
+  'maintenance.storeTest': endpoint(MAINTAINERS, z.strictObject(StoreInput), StoreTestResultSchema),
+  /** Saves the connection and restarts the uploader with it (unless the environment sets one). */
+  'maintenance.storeSave': endpoint(
+    MAINTAINERS,
+    z.strictObject({
+      ...StoreInput,
+      /** Trust the store's receipt key with this id (as shown by 测试连接). */
+      trustKeyId: short(200).optional(),
+    }),
+    StoreConnectionViewSchema,
+  ),
   'maintenance.fixUndo': endpoint(
     MAINTAINERS,
     z.strictObject({ seq: id }),

@@ -96,10 +96,32 @@ export const ReferenceSchema = z.object({
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
 
+/** Why QA sent a volume back (its last review's problems), shown in the operator's queue. */
+export const QueueRejectionSchema = z.object({
+  reviewer: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  problems: z.array(
+    z.object({
+      targetKind: z.enum(['page', 'document']),
+      targetSeq: z.number().int(),
+      reasonCode: z.string(),
+      reason: TextSchema,
+      note: z.string().nullable(),
+    }),
+  ),
+});
+
+export type QueueRejection = z.infer<typeof QueueRejectionSchema>;
+
 export const DashboardSchema = z.object({
   /** Volumes waiting for one of my roles, grouped by state (states with none are left out). */
   queue: z.array(
-    z.object({ state: VolumeStateSchema, count: z.number().int(), volumes: z.array(VolumeRowSchema) }),
+    z.object({
+      state: VolumeStateSchema,
+      count: z.number().int(),
+      /** A rejected volume carries QA's reasons. */
+      volumes: z.array(VolumeRowSchema.extend({ rejection: QueueRejectionSchema.nullable().optional() })),
+    }),
   ),
   today: z.object({
     volumesRegistered: z.number().int(),

@@ -26,6 +26,16 @@ describe('SettingsRepo', () => {
     });
   });
 
+  it('keeps redacted fields (a secret) out of the audit record but stores them', () => {
+    const { repos } = openTestRepos();
+    const value = { url: 'http://store', secret: 'top-secret-value' };
+    repos.settings.set('store.connection', value, ADMIN, { redact: ['secret'] });
+    expect(repos.settings.get('store.connection', z.unknown(), null)).toEqual(value);
+    const last = [...repos.audit.records()].at(-1);
+    expect(last?.details).toEqual({ value: { url: 'http://store', secret: '(redacted)' } });
+    expect(JSON.stringify(last)).not.toContain('top-secret-value');
+  });
+
   it('does not hide a stored value that no longer fits the schema', () => {
     const { repos } = openTestRepos();
     repos.settings.set('scan.default', { dpi: 100, color: 'color' });

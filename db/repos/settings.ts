@@ -57,9 +57,21 @@ export class SettingsRepo {
     return parsed.data;
   }
 
-  set(key: string, value: Json, actor: Actor = SYSTEM_ACTOR): void {
+  /** `redact`: top-level fields of an object value (a secret) left out of the audit record. */
+  set(
+    key: string,
+    value: Json,
+    actor: Actor = SYSTEM_ACTOR,
+    options: { redact?: readonly string[] } = {},
+  ): void {
     checkKey(key);
     const json = canonicalJson(value);
+    const audited =
+      options.redact && typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, options.redact?.includes(k) ? '(redacted)' : v]),
+          )
+        : value;
     this.db.transaction(() => {
       this.write.run({ key, value: json, now: this.now().toISOString() });
       this.audit.append({
@@ -68,7 +80,7 @@ export class SettingsRepo {
         objectType: 'setting',
         objectId: key,
         outcome: 'ok',
-        details: { value },
+        details: { value: audited },
       });
     })();
   }

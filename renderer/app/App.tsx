@@ -143,7 +143,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
 
   const navigate = useCallback((to: string) => {
     window.history.pushState(null, '', to);
-    setPath(to);
+    setPath(window.location.pathname); // `to` may carry a query (/catalogue?volume=7): routes match the path
   }, []);
 
   if (phase.kind === 'loading') return <Spin size="large" className="boot-spin" />;

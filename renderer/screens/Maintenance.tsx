@@ -7,11 +7,12 @@ import { useI18n } from '../i18n/i18n';
 import { ChecksPanel } from './maintenance/ChecksPanel';
 import { DatabasePanel } from './maintenance/DatabasePanel';
 import { FixHistory } from './maintenance/FixHistory';
+import { StorePanel } from './maintenance/StorePanel';
 
 /**
  * 系统维护 (technicians, administrators): the monthly data checks with automatic fixes (previewed,
  * audited, undoable) and guided manual fixes; database check and maintenance, audit-chain
- * verification and verified backups.
+ * verification and verified backups; the archive store connection of the uploader.
  */
 export function MaintenanceScreen() {
   const i18n = useI18n();
@@ -76,6 +77,11 @@ export function MaintenanceScreen() {
               key: 'database',
               label: t('数据库与备份', 'Database and backup'),
               children: <DatabasePanel />,
+            },
+            {
+              key: 'store',
+              label: t('档案库连接', 'Archive store'),
+              children: <StorePanel />,
             },
           ]}
         />

@@ -1,17 +1,43 @@
-import { Alert, Card, Col, Empty, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useState } from 'react';
-import type { Dashboard, VolumeRow } from '../../core/contracts';
+import type { Dashboard } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { STATE_COLORS, localTime, stateName, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { VolumeDrawer } from '../app/VolumeDrawer';
 
+type QueueRow = Dashboard['queue'][number]['volumes'][number];
+
+/** QA's reasons for sending a volume back: where (page / document), why (Chinese name), the note. */
+function RejectionReasons({ row }: { row: QueueRow }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const problems = row.rejection?.problems ?? [];
+  if (problems.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Space orientation="vertical" size={2} data-testid={`rejection-${row.id}`}>
+      {problems.map((p, i) => (
+        <span key={i}>
+          <Tag>
+            {p.targetKind === 'page'
+              ? t(`第 ${p.targetSeq} 页`, `Page ${p.targetSeq}`)
+              : t(`第 ${p.targetSeq} 件`, `Document ${p.targetSeq}`)}
+          </Tag>
+          <Typography.Text strong>{i18n.tx(p.reason)}</Typography.Text>
+          {p.note !== null && p.note !== '' && <Typography.Text>：{p.note}</Typography.Text>}
+        </span>
+      ))}
+    </Space>
+  );
+}
+
 /** 工作台: my queue by state, today's counts, what needs attention. Refreshes when a volume changes. */
 export function WorkbenchScreen() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { client, reference, user } = useApp();
+  const { client, reference, user, navigate } = useApp();
   const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
@@ -55,6 +81,35 @@ export function WorkbenchScreen() {
       key: 'updatedAt',
       width: 160,
       render: (iso: string) => localTime(iso),
+    },
+  ];
+
+  // A rejected volume says why and opens 著录标引 at it, where the operator reworks it.
+  const rejectedColumns = [
+    ...columns.filter((c) => c.key !== 'enterpriseCode' && c.key !== 'volumeType'),
+    {
+      title: t('退回原因', 'Why QA sent it back'),
+      key: 'rejection',
+      render: (_: unknown, row: QueueRow) => <RejectionReasons row={row} />,
+    },
+    {
+      title: '',
+      key: 'rework',
+      width: 110,
+      render: (_: unknown, row: QueueRow) => (
+        <Button
+          type="primary"
+          size="small"
+          icon={<EditOutlined />}
+          data-testid={`rework-${row.id}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            navigate(`/catalogue?volume=${row.id}`);
+          }}
+        >
+          {t('去返工', 'Rework')}
+        </Button>
+      ),
     },
   ];
 
@@ -118,7 +173,7 @@ export function WorkbenchScreen() {
                 </span>
               ),
               children: (
-                <Table<VolumeRow>
+                <Table<QueueRow>
                   size="small"
                   rowKey="id"
                   rowClassName="clickable"
@@ -127,7 +182,7 @@ export function WorkbenchScreen() {
                       setOpen(row.id);
                     },
                   })}
-                  columns={columns}
+                  columns={q.state === 'rejected' ? rejectedColumns : columns}
                   dataSource={q.volumes}
                   pagination={false}
                 />

@@ -13,6 +13,7 @@ import type { VolumeRegistration } from '../registration/register-volume';
 import type { OcrZone, PageOcrRepo } from '../../db/repos/page-ocr';
 import type { OcrRunner } from '../ocr/ocr-runner';
 import type { CaptureService } from './capture-service';
+import type { StoreConnection } from '../transfer/store-client';
 
 /** What every handler can reach: the repositories, the event bus and the engine's settings. */
 export interface EngineServices {
@@ -33,12 +34,23 @@ export interface EngineServices {
   /** The data folder's blob store (blobs/). */
   readonly blobs: BlobStore;
   /** OCR of page text (著录标引 suggestions, 图文校核 checks): readings, and the background runner. */
+  readonly store: StoreService;
   readonly ocr: {
     readonly repo: PageOcrRepo;
     readonly runner: OcrRunner;
     /** Queues the volume's unread content pages for these zones; returns how many jobs were queued. */
     readonly enqueue: (volumeId: number, zones: readonly OcrZone[]) => number;
   };
+}
+
+/** The uploader's archive store connection (系统维护 sets it; the environment wins). */
+export interface StoreService {
+  /** The connection the launch gave (from $DANGAN_STORE_URL …): when set, the saved one is not used. */
+  readonly fromEnv: StoreConnection | null;
+  /** The address the uploader uses now; null when it is not running. */
+  activeUrl(): string | null;
+  /** Stops the uploader and starts it again with the current connection (the environment's or the saved one). */
+  restart(): Promise<void>;
 }
 
 /** One call: who is calling (null on public endpoints) and with which session token. */

@@ -27,10 +27,14 @@ import {
   type TransferWorkerOptions,
 } from '../transfer/engine-worker';
 import type { StoreConnection } from '../transfer/store-client';
+import { readStoredConnection } from '../transfer/store-settings';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { OcrRunner, type PoolHandle } from '../ocr/ocr-runner';
 import { OCR_JOB_KINDS, OcrService } from '../ocr/ocr-service';
 import { TesseractPool, type Recognizer } from '../ocr/tesseract-pool';
+import { ORIENTATION_JOB } from '../ocr/orientation';
+import { orientationStep } from '../ocr/orientation-step';
+import { CaptureRepo } from '../../db/repos/capture';
 import { CaptureService, type CaptureOptions } from './capture-service';
 
 export interface EngineOptions {
@@ -101,7 +105,41 @@ export function createEngine(options: EngineOptions): Engine {
   const ocrRepo = new PageOcrRepo(options.db, now);
   const ocrService = (r: Recognizer) => new OcrService(repos, ocrRepo, blobs, r);
   let capture: CaptureService | null = null;
+  // The uploader runs on the launch's connection (the environment) or else the one saved in 系统维护.
+  let transfer: EngineTransfer | null = null;
+  const connection = (): StoreConnection | null => {
+    if (options.store !== undefined && options.store !== null) return options.store;
+    try {
+      const saved = readStoredConnection(repos.settings);
+      return saved === null ? null : { url: saved.url, clientId: saved.clientId, secret: saved.secret };
+    } catch (e) {
+      log('store connection setting', e);
+      return null;
+    }
+  };
+  const startUploader = () => {
+    const conn = connection();
+    transfer =
+      conn === null
+        ? null
+        : startTransferWorker(
+            { repos, db: options.db, blobs, now, events, log },
+            conn,
+            options.transferWorker,
+          );
+    activeUrl = conn?.url ?? null;
+  };
+  let activeUrl: string | null = null;
+  let closed = false;
   const services: EngineServices = {
+    store: {
+      fromEnv: options.store ?? null,
+      activeUrl: () => activeUrl,
+      restart: async () => {
+        await transfer?.stop();
+        if (!closed) startUploader();
+      },
+    },
     repos,
     capture: () => {
       capture ??= new CaptureService(services, options.capture);
@@ -123,6 +161,15 @@ export function createEngine(options: EngineOptions): Engine {
       runner: new OcrRunner({
         createPool: options.ocr?.createPool ?? (() => TesseractPool.create()),
         service: ocrService,
+        // Pages the capture could not orient are checked (and turned) before their titles are read.
+        before: orientationStep({
+          repos,
+          capture: new CaptureRepo(options.db),
+          blobs,
+          ocr: ocrRepo,
+          turn: (pageId, degrees) => services.capture().turnUpright(pageId, degrees),
+          reread: (volumeId, zones) => ocrService(NOT_RUNNING).enqueueVolume(volumeId, { zones }),
+        }),
         log,
         ...(options.ocr?.idleMs !== undefined ? { idleMs: options.ocr.idleMs } : {}),
       }),
@@ -131,7 +178,8 @@ export function createEngine(options: EngineOptions): Engine {
     },
   };
   // OCR left unfinished by a previous run (recovered above, or queued and never read) is taken up too.
-  if (repos.jobs.pendingOf(Object.values(OCR_JOB_KINDS)) > 0) services.ocr.runner.kick();
+  if (repos.jobs.pendingOf([...Object.values(OCR_JOB_KINDS), ORIENTATION_JOB]) > 0)
+    services.ocr.runner.kick();
   // Pages a previous run captured but did not process are taken up with the engine's start.
   if (CaptureService.hasWaitingPages(options.db)) services.capture();
   const handlers: EngineHandlers = {
@@ -151,17 +199,13 @@ export function createEngine(options: EngineOptions): Engine {
     ...statsHandlers(services),
     ...maintenanceHandlers(services),
   };
-  const transfer =
-    options.store === undefined || options.store === null
-      ? null
-      : startTransferWorker(
-          { repos, db: options.db, blobs, now, events, log },
-          options.store,
-          options.transferWorker,
-        );
+  startUploader();
   return {
-    transfer,
+    get transfer() {
+      return transfer;
+    },
     close: async () => {
+      closed = true;
       await transfer?.stop();
       await capture?.close();
       await services.ocr.runner.close();

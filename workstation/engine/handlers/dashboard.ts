@@ -2,8 +2,11 @@ import { allowedTransitions, VOLUME_STATES, type VolumeState } from '../../../co
 import type { Role } from '../../../core/roles';
 import { text } from '../../../core/text';
 import type { Dashboard } from '../../../core/contracts';
+import type { QueueRejection } from '../../../core/contracts/models';
+import { QaReviewsRepo } from '../../../db/repos/qa-reviews';
 import { caller, type EngineHandlers, type EngineServices } from '../context';
 import { volumeView } from '../views';
+import { lastRejection } from './cataloguing';
 
 const QUEUE_PREVIEW = 20;
 const STALE_SCAN_HOURS = 24;
@@ -20,9 +23,27 @@ export function startOfDay(now: Date): Date {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate());
 }
 
+/** QA's reasons for sending the volume back, without who decided each (the review's reviewer says it). */
+function queueRejection(reviews: QaReviewsRepo, volumeId: number): QueueRejection | null {
+  const r = lastRejection(reviews, volumeId);
+  if (r === null) return null;
+  return {
+    reviewer: r.reviewer,
+    finishedAt: r.finishedAt,
+    problems: r.problems.map((p) => ({
+      targetKind: p.targetKind,
+      targetSeq: p.targetSeq,
+      reasonCode: p.reasonCode,
+      reason: p.reason,
+      note: p.note,
+    })),
+  };
+}
+
 /** 工作台: my queue by state, today's counts, what needs attention. */
 export function dashboardHandlers(s: EngineServices): Pick<EngineHandlers, 'dashboard.get'> {
   const { repos, queries } = s;
+  const reviews = new QaReviewsRepo(s.db, s.now);
   return {
     'dashboard.get': (_input, ctx) => {
       const user = caller(ctx);
@@ -40,6 +61,7 @@ export function dashboardHandlers(s: EngineServices): Pick<EngineHandlers, 'dash
             ...volumeView(v),
             enterpriseName: names.get(v.id)?.enterpriseName ?? '',
             enterpriseCode: names.get(v.id)?.enterpriseCode ?? null,
+            ...(state === 'rejected' ? { rejection: queueRejection(reviews, v.id) } : {}),
           })),
         });
       }

@@ -25,6 +25,16 @@ import { appliedFixes } from '../../../db/maintenance/fix-history';
 import { maintain, recordMaintenanceRun } from '../../../db/maintenance/maintain';
 import { recordCheckRun } from '../../../db/stats/check-runs';
 import type { User } from '../../../db/repos';
+import { findBureau } from '../../../core/bureaus';
+import type { StoreConnectionView } from '../../../core/contracts/api-maintenance';
+import { TransfersRepo } from '../../../db/repos/transfers';
+import {
+  fetchStoreKey,
+  normalizeStoreUrl,
+  readStoredConnection,
+  testStoreConnection,
+  writeStoredConnection,
+} from '../../transfer/store-settings';
 import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
 
 type MaintenanceHandlers = Pick<EngineHandlers, keyof typeof MAINTENANCE_API>;
@@ -183,7 +193,88 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
     events.emit('maintenance.progress', { task, done, total, step });
   };
 
+  const transfers = new TransfersRepo(db, s.now);
+  const bureau = (code: string) => {
+    const b = findBureau(s.province, code);
+    if (b === undefined) {
+      throw new DomainError(
+        'store.bureau-unknown',
+        text(`本省没有代码为 ${code} 的登记机关`, `No bureau with code ${code} in this province`),
+        { code },
+      );
+    }
+    return b;
+  };
+  const storeView = (): StoreConnectionView => {
+    const saved = readStoredConnection(repos.settings);
+    const source = s.store.fromEnv !== null ? 'env' : saved !== null ? 'settings' : 'none';
+    return {
+      saved:
+        saved === null
+          ? null
+          : {
+              url: saved.url,
+              clientId: saved.clientId,
+              secretSet: saved.secret !== '',
+              bureauCode: saved.bureauCode,
+            },
+      source,
+      activeUrl: s.store.activeUrl(),
+      uploading: s.store.activeUrl() !== null,
+    };
+  };
+  /** The form's values, the saved secret standing in for an omitted one. */
+  const formConnection = (input: { url: string; clientId: string; secret?: string | undefined }) => {
+    const secret = input.secret ?? readStoredConnection(repos.settings)?.secret;
+    if (secret === undefined) {
+      throw new DomainError(
+        'store.secret-required',
+        text('请填写密钥（尚未保存过密钥）', 'Enter the secret (none is saved yet)'),
+      );
+    }
+    return { url: normalizeStoreUrl(input.url), clientId: input.clientId.trim(), secret: secret.trim() };
+  };
+
   return {
+    'maintenance.storeGet': () => Promise.resolve(storeView()),
+
+    'maintenance.storeTest': async (input) => {
+      const b = bureau(input.bureauCode);
+      return testStoreConnection(
+        formConnection(input),
+        { code: b.code, name: b.name },
+        transfers.trustedStoreKeys(),
+        (code) => findBureau(s.province, code)?.name ?? code,
+      );
+    },
+
+    'maintenance.storeSave': async (input, ctx) => {
+      const user = caller(ctx);
+      const conn = formConnection(input);
+      bureau(input.bureauCode);
+      if (input.trustKeyId !== undefined) {
+        const key = await fetchStoreKey(conn.url);
+        if (key?.keyId !== input.trustKeyId) {
+          throw new DomainError(
+            'store.key-changed',
+            text(
+              '档案库的回执公钥与测试时看到的不一致，未保存：请重新测试连接',
+              'The store’s receipt key is not the one the test showed; nothing saved: test again',
+            ),
+            { expected: input.trustKeyId, found: key?.keyId ?? null },
+          );
+        }
+        transfers.trustStoreKey(key.keyId, key.publicKey, conn.url);
+      }
+      writeStoredConnection(
+        repos.settings,
+        { ...conn, bureauCode: input.bureauCode },
+        actorOf(user, role(user)),
+      );
+      await s.store.restart();
+      return storeView();
+    },
+
     'maintenance.categories': () =>
       Promise.resolve(
         CATEGORIES.map((c) => ({
