@@ -3,17 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Channel, EngineEvent, Envelope, Input, Output } from '../../../core/contracts';
+import type { EngineEvent } from '../../../core/contracts';
 import type { ScanRunView } from '../../../core/contracts/api-capture';
 import { DemoDriver } from '../../../native/demo/demo-driver';
 import { SaneDriver } from '../../../native/sane/driver';
 import { encodeLabel } from '../../../core/labels/label-codec';
 import { USCC_A, seedVolume } from '../../../tests/support/repos';
 import { openTestWorkstation } from '../../../tests/support/transfer-fixtures';
-import { createEngine, type Engine } from '../engine';
+import type { Engine } from '../engine';
+import { engineWithUsers } from '../../../tests/support/engine-users';
 
-const ADMIN_PW = 'Zhao#2026pw';
-const PW = 'Worker#2026pw';
 const SANE_FIXTURE = path.resolve(import.meta.dirname, '../../../tests/fixtures/sane');
 
 const engines: Engine[] = [];
@@ -46,47 +45,18 @@ async function setup(saneArgs: readonly string[] = [], demo: { coverLabelOfSecon
     workDir: lastingDir(),
     extraArgs: saneArgs,
   });
-  const engine = createEngine({
+  const t = await engineWithUsers({
     db: ws.data.db,
     dataDir: dir,
     log: () => undefined,
     capture: { drivers: [sane, new DemoDriver(coverLabel ? { coverLabel } : {})], threads: 1 },
+    // No tesseract here: orientation and title reading stay queued (their own tests read).
+    ocr: { createPool: () => Promise.reject(new Error('OCR is not started in this test')) },
   });
+  const { engine, call, ok, fails } = t;
   engines.push(engine);
   const events: EngineEvent[] = [];
   engine.events.subscribe((e) => events.push(e));
-  async function call<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    return (await engine.dispatch(channel, input, session)) as Envelope<Output<C>>;
-  }
-  async function ok<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message.en}`);
-    return r.value;
-  }
-  async function fails<C extends Channel>(channel: C, input: Input<C>, session: string) {
-    const r = await call(channel, input, session);
-    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
-    return r.error;
-  }
-  const admin = (await engine.dispatch(
-    'setup.createAdmin',
-    { username: 'admin', displayName: '管理员', password: ADMIN_PW },
-    null,
-  )) as Envelope<Output<'setup.createAdmin'>>;
-  if (!admin.ok) throw new Error('setup');
-  const sessions: Record<string, string> = { admin: admin.value.token };
-  for (const role of ['operator', 'technician', 'qa'] as const) {
-    await ok(
-      'users.create',
-      { username: role, displayName: role, password: PW, roles: [role] },
-      sessions.admin!,
-    );
-    const s = (await engine.dispatch('auth.login', { username: role, password: PW }, null)) as Envelope<
-      Output<'auth.login'>
-    >;
-    if (!s.ok) throw new Error(`${role} login`);
-    sessions[role] = s.value.token;
-  }
   /** Resolves when the run's `scan.ended` event has come. */
   const ended = (scanId: string) =>
     new Promise<EngineEvent>((resolve) => {
@@ -121,10 +91,10 @@ async function setup(saneArgs: readonly string[] = [], demo: { coverLabelOfSecon
     processed,
     volumeId,
     second,
-    op: sessions.operator!,
-    tech: sessions.technician!,
-    qa: sessions.qa!,
-    admin: sessions.admin!,
+    op: t.as.operator,
+    tech: t.as.technician,
+    qa: t.as.qa,
+    admin: t.as.admin,
   };
 }
 
