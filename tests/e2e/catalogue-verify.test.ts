@@ -260,8 +260,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
   it('the operator sees the reasons, fixes the title and resubmits', async () => {
     await signIn('wang', OP_PW);
     await page.getByText('已退回').first().waitFor(); // the workbench's queue and attention items
+    // The queue's 已退回 tab says why, and its button opens 著录标引 at the volume.
+    await page.locator('.ant-tabs-tab').filter({ hasText: '已退回' }).click();
+    const reasons = page.getByTestId(`rejection-${volumeId}`);
+    await expect.poll(() => reasons.textContent()).toContain('题名错误');
+    expect(await reasons.textContent()).toContain('第 2 件');
+    expect(await reasons.textContent()).toContain('不含“草稿”');
     await shot('cv-08-workbench-rejected');
-    await page.goto(`${ws.origin}/catalogue?volume=${volumeId}`);
+    await page.getByTestId(`rework-${volumeId}`).click();
+    await expect.poll(() => new URL(page.url()).search).toBe(`?volume=${volumeId}`);
     await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
     const rejection = page.getByTestId('rejection');
     await expect.poll(() => rejection.textContent()).toContain('题名错误');

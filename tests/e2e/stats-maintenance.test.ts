@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HTTP } from '../../core/contracts';
-import { TransfersRepo } from '../../db/repos/transfers';
 import { buildStoreApp } from '../../store/server';
 import { openStoreData, type StoreData } from '../../store/store-data';
 import { QaReviewsRepo } from '../../db/repos/qa-reviews';
@@ -27,6 +26,7 @@ const TECH_PW = 'Ops#2026Maint';
 let ws: Started | undefined;
 /** A real archive store on 127.0.0.1 that the workstation's uploader sends to. */
 let store: { data: StoreData; close: () => Promise<void> } | undefined;
+let storeAccess = { url: '', clientId: '', secret: '' };
 const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-store-'));
 let context: BrowserContext | undefined;
 let page: Page;
@@ -136,18 +136,16 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
         storeData.close();
       },
     };
-    new TransfersRepo(cat.db, cat.clock.now).trustStoreKey(
-      storeData.key.keyId,
-      storeData.key.publicKey,
-      'e2e',
-    );
+    // The connection (and trust in the store's receipt key) is set in 系统维护 below, not by the environment.
     const secret = randomBytes(32).toString('base64url');
     const client = storeData.repo.addClient('350200', 'e2e', secret);
-    const storeEnv = {
-      DANGAN_STORE_URL: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-      DANGAN_STORE_CLIENT_ID: client.clientId,
-      DANGAN_STORE_SECRET: secret,
+    storeAccess = {
+      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      clientId: client.clientId,
+      secret,
     };
+    // Whatever the shell running the tests has set must not win over the screen's settings.
+    const storeEnv = { DANGAN_STORE_URL: '', DANGAN_STORE_CLIENT_ID: '', DANGAN_STORE_SECRET: '' };
     cat.db.pragma('wal_checkpoint(TRUNCATE)');
     cat.db.close();
     fs.copyFileSync(path.join(cat.dir, 'dangan.db'), path.join(dataDir, 'dangan.db'));
@@ -300,6 +298,32 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
     await page.getByTestId('run-backup').click();
     await expect.poll(() => page.getByTestId('db-error').textContent()).toContain('完整路径');
   }, 120_000);
+
+  it('a technician sets the archive store connection: a wrong secret is told, the right one saved', async () => {
+    await page.getByRole('tab', { name: '档案库连接' }).click();
+    await expect.poll(() => page.getByTestId('store-status').textContent()).toContain('未配置');
+    await page.getByTestId('store-url').fill(storeAccess.url);
+    await page.getByTestId('store-bureau').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '350200' }).click();
+    await page.getByTestId('store-client-id').fill(storeAccess.clientId);
+    await page.getByTestId('store-secret').fill('not-the-secret');
+    await page.getByTestId('store-test').click();
+    const result = page.getByTestId('store-test-result');
+    await expect.poll(() => result.textContent()).toContain('档案库拒绝了凭据');
+    await page.getByTestId('store-secret').fill(storeAccess.secret);
+    await page.getByTestId('store-test').click();
+    await expect.poll(() => result.textContent()).toContain('连接正常');
+    expect(await page.getByTestId('store-trust').isChecked()).toBe(true); // the receipt key, trusted on save
+    await shot('37-maintenance-store-tested');
+    await page.getByTestId('store-save').click();
+    await expect
+      .poll(() => page.getByTestId('store-saved').textContent())
+      .toContain('上传已按新设置重新启动');
+    expect(await page.getByTestId('store-status').textContent()).toContain(`正在使用 ${storeAccess.url}`);
+    expect(await page.getByTestId('store-status').textContent()).toContain('已设置');
+    expect(await page.getByTestId('store-secret').inputValue()).toBe(''); // the secret never comes back
+    await shot('38-maintenance-store-saved');
+  }, 60_000);
 
   it('the 上传队列 shows a queued volume upload to the store live, to 已入库', async () => {
     await page.keyboard.press('Alt+7');
