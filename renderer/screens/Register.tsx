@@ -135,9 +135,33 @@ export function RegisterScreen() {
     };
   }, [client, volumeType, year, volumeBureau, selected]);
 
+  // A fresh new-enterprise form, filled once it is on screen (the reason is at the volume form's
+  // defaults below). Set field by field rather than reset: a reset remounts the inputs and loses focus.
+  const [createDefaults, setCreateDefaults] = useState<EnterpriseForm | null>(null);
+  useEffect(() => {
+    if (createDefaults === null) return;
+    // Untouched and without errors: nothing shows as wrong before the operator has touched it.
+    enterpriseForm.setFields(
+      (Object.keys(createDefaults) as (keyof EnterpriseForm)[]).map((name) => ({
+        name,
+        value: createDefaults[name],
+        errors: [],
+        touched: false,
+      })),
+    );
+  }, [createDefaults, enterpriseForm]);
+
   useEffect(() => {
     if (focusField) enterpriseForm.focusField(focusField.name);
   }, [focusField, enterpriseForm]);
+
+  // Set once the volume form is on screen: before the first enterprise is chosen it is not rendered,
+  // and antd warns about a form instance used with no Form connected.
+  const [volumeDefaults, setVolumeDefaults] = useState<Partial<VolumeForm> | null>(null);
+  useEffect(() => {
+    if (volumeDefaults === null) return;
+    volumeForm.setFieldsValue(volumeDefaults);
+  }, [volumeDefaults, volumeForm]);
 
   const select = async (id: number) => {
     setError(null);
@@ -147,7 +171,7 @@ export function RegisterScreen() {
     setSelected(r);
     // Defaults for a newly chosen enterprise; the same one again keeps what the operator set.
     if (changed)
-      volumeForm.setFieldsValue({
+      setVolumeDefaults({
         bureauCode: r.enterprise.bureauCode,
         volumeType: 'SL',
         year: new Date().getFullYear(),
@@ -159,9 +183,7 @@ export function RegisterScreen() {
     setSelected(null);
     setCreating(true);
     const code = c?.valid ? c.normalized : '';
-    // A fresh form: nothing shows as wrong before the operator has touched it.
-    enterpriseForm.resetFields();
-    enterpriseForm.setFieldsValue({
+    setCreateDefaults({
       code,
       name: looksLikeCode(q) ? '' : q,
       bureauCode: c?.bureauCode ?? reference.bureaus[0]?.code ?? '',
