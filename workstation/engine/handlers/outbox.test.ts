@@ -38,6 +38,8 @@ describe('outbox handlers', () => {
       attempts: 0,
       lastError: null,
     });
+    // The volume says where it is: 待上传, audited as the operator's doing.
+    expect(t.ws.repos.volumes.get(v.volumeId).state).toBe('queued');
     const again = await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.tech);
     expect(again.id).toBe(queued.id);
     expect(await t.ok('outbox.list', {}, t.tech)).toHaveLength(1);

@@ -7,7 +7,8 @@ import type { OutboxEntry } from '../../../db/repos';
 import type { TransfersRepo } from '../../../db/repos/transfers';
 import { exportVolumes } from '../../transfer/export';
 import { TRANSFERABLE_STATES } from '../../transfer/volume-bag';
-import type { EngineHandlers, EngineServices } from '../context';
+import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
+import { chooseRole } from '../transition-role';
 
 type OutboxHandlers = Pick<
   EngineHandlers,
@@ -64,7 +65,8 @@ export function outboxHandlers(s: EngineServices, deps: OutboxDeps): OutboxHandl
   return {
     'outbox.list': ({ states }) =>
       Promise.resolve(repos.outbox.list(states === undefined ? {} : { states }).map(row)),
-    'outbox.enqueue': ({ volumeId }) => {
+    'outbox.enqueue': ({ volumeId }, ctx) => {
+      const user = caller(ctx);
       const v = repos.volumes.get(volumeId);
       if (!TRANSFERABLE_STATES.includes(v.state)) {
         throw new DomainError(
@@ -76,7 +78,15 @@ export function outboxHandlers(s: EngineServices, deps: OutboxDeps): OutboxHandl
           { volumeId, state: v.state },
         );
       }
-      return Promise.resolve(row(repos.outbox.enqueue(volumeId, 'upload')));
+      // A verified volume becomes 待上传 with its entry, in one transaction: the state says where it is.
+      const entry = s.db.transaction(() => {
+        if (v.state === 'verified') {
+          const role = chooseRole(user.roles, 'verified', 'queued');
+          repos.volumes.transition(volumeId, 'queued', actorOf(user, role), { expectedState: 'verified' });
+        }
+        return repos.outbox.enqueue(volumeId, 'upload');
+      })();
+      return Promise.resolve(row(entry));
     },
     'outbox.retry': ({ id }) => Promise.resolve(row(repos.outbox.retry(id))),
     'outbox.cancel': ({ id }) => Promise.resolve(row(repos.outbox.cancel(id))),
