@@ -469,7 +469,7 @@ export function CatalogueScreen() {
           }}
           data-testid="shortcut-button"
         >
-          <kbd>?</kbd>
+          {t('快捷键', 'Shortcuts')} <kbd>?</kbd>
         </Button>
       </div>
 
