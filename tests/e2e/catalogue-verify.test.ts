@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type Channel, type Envelope, type Input, type Output } from '../../core/contracts';
 import { demoEnterprise } from '../../native/demo/enterprise';
@@ -17,7 +18,6 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * the volume goes back; the operator sees why and fixes it; QA passes it. Screenshots to tmp/e2e/.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ADMIN_PW = 'Zhao#2026pw';
 const OP_PW = 'Scan#2026op';
 const QA_PW = 'Check#2026qa';
@@ -140,19 +140,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     );
     await api('volumes.transition', { id: volumeId, to: 'scanned', expectedState: 'scanning' }, op.token);
 
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
+    context = await launchChromium(profile, { width: 1440, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
   }, 240_000);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startWorkstation, type Started } from './workstation-process';
 import os from 'node:os';
@@ -10,7 +11,6 @@ import os from 'node:os';
  * by Debian's Chromium. Screenshots of every screen go to tmp/e2e/ (gitignored) for people to look at.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const USCC = '91350200776049653A';
 /** A second enterprise, in 福州 (division 350100), that the administrator registers. */
 const USCC_FUZHOU = '91350100MA2XY40A97';
@@ -35,22 +35,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1366, height: 800 },
-      locale: 'zh-CN',
-    });
+    context = await launchChromium(profile, { width: 1366, height: 800 });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000); // a Playwright error names the step; a test timeout does not
     page.on('console', (m) => {

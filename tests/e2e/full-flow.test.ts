@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEnterprise } from '../../native/demo/enterprise';
 import { seededRandom } from '../../native/demo/random';
@@ -16,7 +17,6 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * PDF → queued for upload (no store configured: the entry stays queued). Screenshots: tmp/e2e/flow-*.png.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ADMIN_PW = 'Zhao#2026pw';
 const OP_PW = 'Scan#2026op';
 const QA_PW = 'Check#2026qa';
@@ -86,20 +86,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {
       DANGAN_SCANNERS: 'demo', // no network discovery in tests
     });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
+    context = await launchChromium(profile, { width: 1440, height: 900 }, { acceptDownloads: true });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000); // a Playwright error names the step; a test timeout does not
     page.on('console', (m) => {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepos } from '../../db/repos';
 import { openDataDir } from '../../workstation/data-dir';
@@ -14,7 +15,6 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * fake that records which document asked to print (named as a fake below); everything else is real.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const PASSWORD = 'Label#2026pw';
 
 let ws: Started;
@@ -39,13 +39,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('标签打印: preview and print', () 
     data.close();
 
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-component-update'],
-      viewport: { width: 1366, height: 900 },
-      locale: 'zh-CN',
-    });
+    context = await launchChromium(profile, { width: 1366, height: 900 });
     await context.exposeFunction('fakePrintSpy', (href: string) => {
       fakePrintCalls.push(href);
     });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, Output } from '../../core/contracts';
 import { createRepos } from '../../db/repos';
@@ -20,7 +21,6 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * deletes one and undoes it, and scrolls a 500-page volume. Screenshots go to tmp/e2e/scan-*.png.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ADMIN_PW = 'Zhao#2026pw';
 const OP_PW = 'Scan#2026op';
 /** The big volume's size; `DANGAN_E2E_BIG_PAGES` for more. */
@@ -121,19 +121,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {
       DANGAN_SCANNERS: 'demo', // no network discovery in tests
     });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1366, height: 860 },
-      locale: 'zh-CN',
-    });
+    context = await launchChromium(profile, { width: 1366, height: 860 });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {

@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,6 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * real `dangan start --browser`, driven in Debian's Chromium. Screenshots go to tmp/e2e/.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ADMIN_PW = 'Zhao#2026pw';
 const TECH_PW = 'Ops#2026Maint';
 
@@ -152,20 +152,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
     fs.cpSync(path.join(cat.dir, 'blobs'), path.join(dataDir, 'blobs'), { recursive: true });
 
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], storeEnv);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1366, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
+    context = await launchChromium(profile, { width: 1366, height: 900 }, { acceptDownloads: true });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
