@@ -170,6 +170,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await page.getByTestId('shortcut-help').getByText('接受全部建议').waitFor();
     await shot('cv-02-catalogue-shortcuts');
     await page.keyboard.press('Escape');
+    await page.getByTestId('shortcut-help').waitFor({ state: 'hidden' });
+    // Focus does not go back to the button: the next Enter is a shortcut, not a press of the button.
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).not.toBe(
+      'shortcut-button',
+    );
 
     // Page 1: Enter takes the suggestion there (申请书 from the title OCR).
     await page.keyboard.press('Enter');

@@ -23,6 +23,8 @@ export function ShortcutHelp({
       open={open}
       onCancel={onClose}
       footer={null}
+      // Focus must not go back to the button that opened it: the next Enter of a shortcut would press it.
+      focusable={{ focusTriggerAfterClose: false }}
       title={t('快捷键', 'Keyboard shortcuts')}
       width={520}
       data-testid="shortcut-help"
