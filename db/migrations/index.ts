@@ -8,6 +8,8 @@ import { migration0006 } from './0006-transfer';
 import { migration0007 } from './0007-data-health';
 import { migration0008 } from './0008-page-similarity';
 import { migration0009 } from './0009-check-indexes';
+import { migration0010 } from './0010-form-reading';
+import { migration0011 } from './0011-near-duplicates';
 
 /**
  * A schema change. Released migrations are never edited: a change is a new file with the next number,
@@ -29,6 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
+  migration0011,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
