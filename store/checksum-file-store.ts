@@ -40,8 +40,8 @@ export class ChecksumFileStore extends FileStore {
 
   // Not advertised in Tus-Extension: OPTIONS would then owe a Tus-Checksum-Algorithm header, which
   // @tus/server's OPTIONS handler cannot add; our client sends the header without asking.
-  constructor(directory: string) {
-    super({ directory });
+  constructor(directory: string, expirationPeriodInMilliseconds: number) {
+    super({ directory, expirationPeriodInMilliseconds });
   }
 
   /** Parses `Upload-Checksum: <algorithm> <base64>`; a malformed or unknown one is refused (400). */

@@ -12,6 +12,7 @@ import { ChecksumFileStore } from './checksum-file-store';
 import { BagRefused, ingestStaged, missingBlobs, type StagedFile } from './ingest';
 import type { PackMember, PackOutcome } from './pack-adopt';
 import type { StoreData } from './store-data';
+import { DEFAULT_UPLOAD_EXPIRY_MS, sweepUploads } from './upload-sweep';
 
 const MAX_BLOB_BYTES = 1024 ** 3;
 /** Blobs one pack upload may carry (its index travels in the Upload-Metadata header). */
@@ -69,7 +70,7 @@ class HttpFailure extends Error {
  */
 export function buildStoreApp(
   store: StoreData,
-  options: { https?: { cert: Buffer; key: Buffer }; logger?: boolean } = {},
+  options: { https?: { cert: Buffer; key: Buffer }; logger?: boolean; uploadExpiryMs?: number } = {},
 ): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -109,7 +110,32 @@ export function buildStoreApp(
     return members;
   };
 
-  const uploads = new ChecksumFileStore(store.uploadsDir);
+  const uploadExpiryMs =
+    options.uploadExpiryMs ??
+    (store.config.uploadExpiryHours !== undefined
+      ? store.config.uploadExpiryHours * 3600 * 1000
+      : DEFAULT_UPLOAD_EXPIRY_MS);
+  const uploads = new ChecksumFileStore(store.uploadsDir, uploadExpiryMs);
+  // Leftovers of uploads are removed at start and then hourly (store/upload-sweep.ts says which).
+  const sweep = () => {
+    try {
+      const { removed } = sweepUploads(store.uploadsDir, uploadExpiryMs);
+      if (removed.length > 0) app.log.info({ removed: removed.length }, 'expired uploads removed');
+    } catch (e) {
+      app.log.warn({ err: e }, 'upload sweep failed');
+    }
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    sweep();
+    sweeper = setInterval(sweep, 3600 * 1000);
+    sweeper.unref();
+    return Promise.resolve();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    return Promise.resolve();
+  });
   const tus = new TusServer({
     path: '/v1/uploads',
     datastore: uploads,

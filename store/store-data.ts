@@ -16,6 +16,8 @@ const configSchema = z.object({
   tlsKey: z.string().optional(),
   /** Blobs uploaded at once per workstation transfer is the client's business; this caps upload size. */
   maxBlobBytes: z.number().int().positive().optional(),
+  /** Hours an unfinished upload is kept before it is refused (410) and its files removed; default 168. */
+  uploadExpiryHours: z.number().positive().optional(),
 });
 export type StoreConfig = z.infer<typeof configSchema>;
 
