@@ -1,5 +1,4 @@
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { startTcpProxy } from './tcp-proxy';
 
 export interface CuttingProxy {
   readonly url: string;
@@ -24,16 +23,7 @@ export async function startCuttingProxy(
   const random = options.random ?? Math.random;
   let cuts = 0;
   let up = 0;
-  let down = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(target.port, target.host);
-    sockets.add(client);
-    sockets.add(upstream);
+  const proxy = await startTcpProxy(target, (pipe) => {
     // Rolled per window of `maxOffset` bytes, so long-lived (keep-alive) connections are cut too.
     const window = options.maxOffset ?? 256 * 1024;
     let windowEnd = 0;
@@ -44,55 +34,19 @@ export async function startCuttingProxy(
     };
     roll();
     let seen = 0;
-    let cut = false;
-    client.on('data', (chunk: Buffer) => {
-      if (cut) return;
+    return (chunk) => {
       if (seen + chunk.length >= cutAt && cuts < options.maxCuts) {
         const part = chunk.subarray(0, cutAt - seen);
         up += part.length;
-        cut = true;
         cuts++;
-        upstream.write(part, () => {
-          upstream.destroy();
-          client.destroy();
-        });
+        pipe.cutAfter(part);
         return;
       }
       seen += chunk.length;
       up += chunk.length;
       while (cutAt === Infinity && seen >= windowEnd) roll();
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (!cut) client.write(chunk);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
+      pipe.send(chunk);
     };
-    client.on('close', end);
-    upstream.on('close', end);
-    client.on('error', end);
-    upstream.on('error', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cuts: () => cuts,
-    bytesUp: () => up,
-    setDown: (d) => {
-      down = d;
-      if (d) for (const s of sockets) s.destroy();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  return { ...proxy, cuts: () => cuts, bytesUp: () => up };
 }
