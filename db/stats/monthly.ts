@@ -50,82 +50,77 @@ function hasTable(db: Db, name: string): boolean {
 
 type Row = Record<string, string | number | null>;
 
-/** Monthly figures per bureau. All set-based SQL over the month's rows. */
-export function monthlyStats(db: Db, month: string, options: { utcOffsetHours?: number } = {}): MonthlyStats {
-  const { from, to } = monthRange(month, options.utcOffsetHours ?? 8);
-  const p = { from, to };
-  const topics: StatsTopic[] = [];
+interface Bounds {
+  readonly from: string;
+  readonly to: string;
+  readonly trendFrom: string;
+  readonly offset: string;
+}
 
-  topics.push({
+/** What a topic shows and the one set-based query behind it; `table` names what an older schema may lack. */
+interface TopicQuery extends Omit<StatsTopic, 'rows' | 'note'> {
+  readonly table?: string;
+  readonly note?: string;
+  readonly sql: string;
+  readonly params?: (b: Bounds) => Readonly<Record<string, string>>;
+}
+
+const BUREAU = { key: 'bureau', header: '登记机关' } as const;
+
+const TOPICS: readonly TopicQuery[] = [
+  {
     id: 'by-type',
     title: '按案卷类型的数字化量',
     titleEn: 'Digitized by volume type',
     columns: [
-      { key: 'bureau', header: '登记机关' },
+      BUREAU,
       { key: 'volumeType', header: '案卷类型' },
       { key: 'volumes', header: '案卷数' },
       { key: 'pages', header: '页数' },
     ],
-    rows: db
-      .prepare(
-        `SELECT v.bureau_code AS bureau, v.volume_type AS volumeType, count(DISTINCT v.id) AS volumes, count(*) AS pages
-         FROM pages p JOIN volumes v ON v.id = p.volume_id
-         WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
-         GROUP BY v.bureau_code, v.volume_type ORDER BY v.bureau_code, v.volume_type`,
-      )
-      .all(p) as Row[],
-  });
-
-  topics.push({
+    sql: `SELECT v.bureau_code AS bureau, v.volume_type AS volumeType, count(DISTINCT v.id) AS volumes, count(*) AS pages
+          FROM pages p JOIN volumes v ON v.id = p.volume_id
+          WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
+          GROUP BY v.bureau_code, v.volume_type ORDER BY v.bureau_code, v.volume_type`,
+  },
+  {
     id: 'by-operator',
     title: '按扫描员的数字化量',
     titleEn: 'Digitized by operator',
     columns: [
-      { key: 'bureau', header: '登记机关' },
+      BUREAU,
       { key: 'operator', header: '扫描员' },
       { key: 'volumes', header: '案卷数' },
       { key: 'pages', header: '页数' },
     ],
-    rows: db
-      .prepare(
-        `SELECT v.bureau_code AS bureau, coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）') AS operator,
-                count(DISTINCT v.id) AS volumes, count(*) AS pages
-         FROM pages p JOIN volumes v ON v.id = p.volume_id
-         LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
-         LEFT JOIN users cu ON cu.id = v.created_by
-         WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
-         GROUP BY 1, 2 ORDER BY 1, pages DESC`,
-      )
-      .all(p) as Row[],
-  });
-
-  const qa = hasTable(db, 'qa_reviews');
-  topics.push({
+    sql: `SELECT v.bureau_code AS bureau, coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）') AS operator,
+                 count(DISTINCT v.id) AS volumes, count(*) AS pages
+          FROM pages p JOIN volumes v ON v.id = p.volume_id
+          LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
+          LEFT JOIN users cu ON cu.id = v.created_by
+          WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
+          GROUP BY 1, 2 ORDER BY 1, pages DESC`,
+  },
+  {
     id: 'qa',
     title: '质检通过率',
     titleEn: 'QA pass rate',
     columns: [
-      { key: 'bureau', header: '登记机关' },
+      BUREAU,
       { key: 'reviews', header: '质检次数' },
       { key: 'passed', header: '通过' },
       { key: 'rejected', header: '退回' },
       { key: 'passRate', header: '通过率' },
     ],
-    rows: qa
-      ? (db
-          .prepare(
-            `SELECT v.bureau_code AS bureau, count(*) AS reviews, sum(r.state = 'passed') AS passed, sum(r.state = 'rejected') AS rejected,
-                    round(1.0 * sum(r.state = 'passed') / count(*), 4) AS passRate
-             FROM qa_reviews r JOIN volumes v ON v.id = r.volume_id
-             WHERE r.state IN ('passed', 'rejected') AND r.finished_at >= @from AND r.finished_at < @to
-             GROUP BY v.bureau_code ORDER BY v.bureau_code`,
-          )
-          .all(p) as Row[])
-      : [],
-    ...(qa ? {} : { note: '本库没有质检记录表 / no QA tables in this database' }),
-  });
-  const decisions = hasTable(db, 'qa_decisions');
-  topics.push({
+    table: 'qa_reviews',
+    note: '本库没有质检记录表 / no QA tables in this database',
+    sql: `SELECT v.bureau_code AS bureau, count(*) AS reviews, sum(r.state = 'passed') AS passed, sum(r.state = 'rejected') AS rejected,
+                 round(1.0 * sum(r.state = 'passed') / count(*), 4) AS passRate
+          FROM qa_reviews r JOIN volumes v ON v.id = r.volume_id
+          WHERE r.state IN ('passed', 'rejected') AND r.finished_at >= @from AND r.finished_at < @to
+          GROUP BY v.bureau_code ORDER BY v.bureau_code`,
+  },
+  {
     id: 'qa-reasons',
     title: '退回原因',
     titleEn: 'Rejection reasons',
@@ -133,39 +128,27 @@ export function monthlyStats(db: Db, month: string, options: { utcOffsetHours?: 
       { key: 'reason', header: '原因' },
       { key: 'count', header: '次数' },
     ],
-    rows: decisions
-      ? (db
-          .prepare(
-            `SELECT reason_code AS reason, count(*) AS count FROM qa_decisions
-             WHERE verdict = 'problem' AND decided_at >= @from AND decided_at < @to GROUP BY reason_code ORDER BY count DESC, reason`,
-          )
-          .all(p) as Row[])
-      : [],
-  });
-
-  topics.push({
+    table: 'qa_decisions',
+    sql: `SELECT reason_code AS reason, count(*) AS count FROM qa_decisions
+          WHERE verdict = 'problem' AND decided_at >= @from AND decided_at < @to GROUP BY reason_code ORDER BY count DESC, reason`,
+  },
+  {
     id: 'transfers',
     title: '移交',
     titleEn: 'Transfers',
     columns: [
-      { key: 'bureau', header: '登记机关' },
+      BUREAU,
       { key: 'kind', header: '方式' },
       { key: 'volumes', header: '案卷数' },
       { key: 'bytes', header: '字节数' },
     ],
-    rows: db
-      .prepare(
-        `SELECT v.bureau_code AS bureau, o.kind AS kind, count(DISTINCT o.volume_id) AS volumes, sum(coalesce(o.bytes_total, 0)) AS bytes
-         FROM outbox o JOIN volumes v ON v.id = o.volume_id
-         WHERE o.state = 'committed' AND o.updated_at >= @from AND o.updated_at < @to
-         GROUP BY v.bureau_code, o.kind ORDER BY v.bureau_code, o.kind`,
-      )
-      .all(p) as Row[],
-  });
-
+    sql: `SELECT v.bureau_code AS bureau, o.kind AS kind, count(DISTINCT o.volume_id) AS volumes, sum(coalesce(o.bytes_total, 0)) AS bytes
+          FROM outbox o JOIN volumes v ON v.id = o.volume_id
+          WHERE o.state = 'committed' AND o.updated_at >= @from AND o.updated_at < @to
+          GROUP BY v.bureau_code, o.kind ORDER BY v.bureau_code, o.kind`,
+  },
   // The trend: the last check run of each of the twelve months up to this one.
-  const trendFrom = monthRange(shiftMonth(month, -11), options.utcOffsetHours ?? 8).from;
-  topics.push({
+  {
     id: 'check-trend',
     title: '检错结果趋势',
     titleEn: 'Check findings trend',
@@ -175,20 +158,35 @@ export function monthlyStats(db: Db, month: string, options: { utcOffsetHours?: 
       { key: 'errors', header: '错误数' },
       { key: 'findings', header: '问题总数' },
     ],
-    rows: !hasTable(db, 'check_runs')
-      ? []
-      : (db
-          .prepare(
-            `WITH runs AS (
-           SELECT strftime('%Y-%m', started_at, @offset) AS month, started_at, errors,
-                  (SELECT sum(value) FROM json_each(counts)) AS findings,
-                  row_number() OVER (PARTITION BY strftime('%Y-%m', started_at, @offset) ORDER BY started_at DESC) AS k
-           FROM check_runs WHERE started_at >= @from AND started_at < @to)
-         SELECT month, started_at AS runAt, errors, findings FROM runs WHERE k = 1 ORDER BY month`,
-          )
-          .all({ from: trendFrom, to, offset: `${options.utcOffsetHours ?? 8} hours` }) as Row[]),
-  });
+    table: 'check_runs',
+    sql: `WITH runs AS (
+            SELECT strftime('%Y-%m', started_at, @offset) AS month, started_at, errors,
+                   (SELECT sum(value) FROM json_each(counts)) AS findings,
+                   row_number() OVER (PARTITION BY strftime('%Y-%m', started_at, @offset) ORDER BY started_at DESC) AS k
+            FROM check_runs WHERE started_at >= @from AND started_at < @to)
+          SELECT month, started_at AS runAt, errors, findings FROM runs WHERE k = 1 ORDER BY month`,
+    params: (b) => ({ from: b.trendFrom, to: b.to, offset: b.offset }),
+  },
+];
 
+/** Monthly figures per bureau. All set-based SQL over the month's rows. */
+export function monthlyStats(db: Db, month: string, options: { utcOffsetHours?: number } = {}): MonthlyStats {
+  const offsetHours = options.utcOffsetHours ?? 8;
+  const { from, to } = monthRange(month, offsetHours);
+  const bounds: Bounds = {
+    from,
+    to,
+    trendFrom: monthRange(shiftMonth(month, -11), offsetHours).from,
+    offset: `${offsetHours} hours`,
+  };
+  const topics = TOPICS.map(({ table, note, sql, params, ...shown }): StatsTopic => {
+    const present = table === undefined || hasTable(db, table);
+    return {
+      ...shown,
+      rows: present ? (db.prepare(sql).all(params ? params(bounds) : { from, to }) as Row[]) : [],
+      ...(!present && note !== undefined ? { note } : {}),
+    };
+  });
   return { month, from, to, topics };
 }
 
