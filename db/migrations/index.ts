@@ -9,7 +9,6 @@ import { migration0007 } from './0007-data-health';
 import { migration0008 } from './0008-page-similarity';
 import { migration0009 } from './0009-check-indexes';
 import { migration0010 } from './0010-form-reading';
-import { migration0011 } from './0011-near-duplicates';
 
 /**
  * A schema change. Released migrations are never edited: a change is a new file with the next number,
@@ -32,7 +31,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
-  migration0011,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
