@@ -26,7 +26,8 @@ import type { Benchmark } from './run';
 // process, which is then only the engine: main thread (SQLite, blob fsyncs) + the worker threads.
 //
 // Options: --pages N per mode (default 30; DANGAN_BENCH_PAGES also works), --batch1000 (1000 grey pages
-// only: the peak-RSS run over a full batch), --timings (mean milliseconds per processing stage).
+// only: the peak-RSS run over a full batch), --timings (mean milliseconds per processing stage; the
+// master's encoding then no longer overlaps the QR reading and the thumbnail, so each stage has its own).
 const RENDER_VERSION = 1;
 const DISTINCT = 6;
 const WARM_UP = 4;
@@ -99,6 +100,18 @@ function cpuMs(u: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
 }
 
+/** CPU milliseconds of this process's main thread so far (Linux: its /proc task entry), else null. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
 /** The child process: renders the pages when the cache lacks them, then prints the encode-only rate. */
 async function child(dir: string, pages: number): Promise<void> {
   const complete = path.join(dir, 'complete');
@@ -154,6 +167,8 @@ interface RunFigures {
   pagesPerS: number;
   /** CPU time of this whole process (all threads) per page: what the page costs, whatever the load. */
   cpuMsPerPage: number;
+  /** Of that, the main thread's (capture, SQLite commits, handing pages to the workers); null off Linux. */
+  mainCpuMsPerPage: number | null;
   latencies: number[];
   workerMs: number[];
   deskewed: number;
@@ -178,6 +193,7 @@ async function throughPipeline(
   const figures: RunFigures = {
     pagesPerS: 0,
     cpuMsPerPage: 0,
+    mainCpuMsPerPage: null,
     latencies: [],
     workerMs: [],
     deskewed: 0,
@@ -230,10 +246,13 @@ async function throughPipeline(
   all = new Promise<void>((r) => (resolveAll = r));
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuMs();
   await feed(WARM_UP, count);
   await all;
   figures.pagesPerS = count / ((performance.now() - started) / 1000);
   figures.cpuMsPerPage = cpuMs(process.cpuUsage(cpu)) / count;
+  const mainAfter = mainThreadCpuMs();
+  if (mainCpu !== null && mainAfter !== null) figures.mainCpuMsPerPage = (mainAfter - mainCpu) / count;
   await pipeline.close();
   data.close();
   return figures;
@@ -280,7 +299,7 @@ const bench: Benchmark = {
       );
       const report = (name: string, f: RunFigures) => {
         log(
-          `${name} pipeline: ${round(f.pagesPerS)} pages/s; ${round(f.cpuMsPerPage)} CPU ms/page (all threads; ${round((CORES * 1000) / f.cpuMsPerPage)} pages/s on ${CORES} idle cores); per page in a worker p50 ${percentile(f.workerMs, 50)} ms wall; ${f.deskewed}/${f.workerMs.length} deskewed`,
+          `${name} pipeline: ${round(f.pagesPerS)} pages/s; ${round(f.cpuMsPerPage)} CPU ms/page (all threads; main thread ${f.mainCpuMsPerPage === null ? '?' : round(f.mainCpuMsPerPage)}; ${round((CORES * 1000) / f.cpuMsPerPage)} pages/s on ${CORES} idle cores); per page in a worker p50 ${percentile(f.workerMs, 50)} ms wall; ${f.deskewed}/${f.workerMs.length} deskewed`,
         );
         if (timings) log(`  ${name} stages (mean wall ms in a worker): ${stageLine(f.stages)}`);
       };
@@ -302,6 +321,7 @@ const bench: Benchmark = {
         // The same ratio from CPU time per page, which the machine's load does not distort.
         grey_to_encode_cpu_ratio: round(encode.encodeCpuMsPerPage / g.cpuMsPerPage, 2),
         grey_cpu_ms_per_page: round(g.cpuMsPerPage),
+        grey_main_thread_cpu_ms_per_page: g.mainCpuMsPerPage === null ? null : round(g.mainCpuMsPerPage),
         colour_cpu_ms_per_page: c ? round(c.cpuMsPerPage) : null,
         encode_cpu_ms_per_page: round(encode.encodeCpuMsPerPage),
         load_average: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),

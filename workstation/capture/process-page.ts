@@ -6,14 +6,16 @@ import { findQrTexts } from '../labels/read-labels';
 import {
   BLANK_COVERAGE,
   findPaper,
+  INK_MAX,
   inkCoverage,
   isPatchT,
   measureSkew,
   type Box,
   type GreyImage,
 } from './analysis';
-import { MIN_DPI, profileFor } from './profiles';
-import { turnAndCrop, turnedSize, type RawImage } from './straighten';
+import { MIN_DPI, profileFor, type CaptureProfile } from './profiles';
+import { halve, pointSample } from './reduce';
+import { keepUncutSides, paperColour, turnAndCrop, turnedSize, type RawImage } from './straighten';
 
 export interface ProcessInput {
   readonly blobRoot: string;
@@ -64,7 +66,7 @@ export interface ProcessOutput {
 
 /**
  * Analysis resolution (the issue asks for ≤ 150 dpi): 120 dpi, where the label reader still sees
- * 2.9 px a module on a 2 cm QR label, and skew is still resolved to 0.05°.
+ * 2.9 px a module on a 2 cm QR label, and skew is still measured to within 0.1°.
  */
 export const ANALYSIS_DPI = 120;
 /** Skew under this is left alone: re-sampling costs sharpness for no visible gain. */
@@ -98,9 +100,9 @@ function releaseScratch(): void {
  * Processes one captured page (runs in a worker thread): reads the original blob and decodes it once,
  * turned upright by its EXIF orientation, into the channels of the profile (grey for grey and line art,
  * RGB for colour). Skew, the paper's box, ink coverage, a Patch-T barcode and QR codes are measured on a
- * ≤ 150 dpi copy resized from that decoded page; the master (deskewed only above DESKEW_MIN_DEG, cropped
- * to the paper plus a 2.5 mm margin, encoded per profile) is cut from the same decoded page, and the
- * thumbnail from the analysis copy. Both are new blobs; the original is never modified. Blob writes are
+ * ≤ 150 dpi copy point-sampled from that decoded page; the master (deskewed only above DESKEW_MIN_DEG,
+ * cropped to the paper plus a 2.5 mm margin, encoded per profile) is cut from the same decoded page, and
+ * the thumbnail from the analysis copy. Both are new blobs; the original is never modified. Blob writes are
  * durable (fsynced) before this returns.
  */
 export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
@@ -130,18 +132,14 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
   const { width, height } = full;
   clock.lap('decode');
 
-  // The analysis copy: ≤ 150 dpi (a linear reduction of the decoded page: cheaper than decoding again).
+  // The analysis copy, ≤ 150 dpi: the decoded pixel nearest each cell's centre (see reduce.ts).
   const scale = Math.min(1, ANALYSIS_DPI / dpi);
-  const smallWidth = Math.max(1, Math.round(width * scale));
-  const small =
-    smallWidth < width
-      ? await asChannels(
-          sharp(full.data, { raw: rawInfo(full) }).resize({ width: smallWidth, kernel: 'linear' }),
-          channels,
-        )
-          .raw()
-          .toBuffer({ resolveWithObject: true })
-      : { data: Buffer.from(full.data), info: rawInfo(full) };
+  const sampled = pointSample(
+    full,
+    Math.max(1, Math.round(width * scale)),
+    Math.max(1, Math.round(height * scale)),
+  );
+  const small = { data: sampled.data, info: rawInfo(sampled) };
   const grey = toGrey(small.data, small.info.width, small.info.height, small.info.channels);
   const analysisDpi = dpi * (small.info.width / width);
   const minBorderPx = Math.max(2, Math.round(analysisDpi / 25.4)); // 1 mm
@@ -151,23 +149,30 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
   const deskewed = Math.abs(skewDeg) >= DESKEW_MIN_DEG;
   clock.lap('skew');
 
+  // What the turn uncovers: in the master always the paper's colour (a black wedge there would be a
+  // mark never on the paper); in the analysis copy black when the scan shows a backing (so the crop
+  // finds the paper as before), else the paper's colour too (a sheet filling the scan has no border).
+  const smallRaw: RawImage = { data: small.data, ...rawInfo(small.info) };
+  const fill = deskewed ? paperColour(smallRaw, paperBefore ?? fullBox(grey), INK_MAX) : [255];
+  const viewFill =
+    paperBefore || !deskewed ? 0 : (paperColour({ ...grey, channels: 1 }, fullBox(grey), INK_MAX)[0] ?? 255);
   // The analysis copy after deskew, for the crop box and the blank score.
   const view: GreyImage = deskewed
-    ? turnAndCrop({ ...grey, channels: 1 }, -skewDeg, {
-        left: 0,
-        top: 0,
-        ...turnedSize(grey.width, grey.height, -skewDeg),
-      })
+    ? turnAndCrop(
+        { ...grey, channels: 1 },
+        -skewDeg,
+        { left: 0, top: 0, ...turnedSize(grey.width, grey.height, -skewDeg) },
+        undefined,
+        viewFill,
+      )
     : grey;
-  const paper = findPaper(view, minBorderPx);
+  const found = findPaper(view, minBorderPx);
+  const paper = found && deskewed ? keepUncutSides(found, paperBefore, grey, view, minBorderPx) : found;
   const content = paper ?? fullBox(view);
   const blankScore = Math.round(inkCoverage(view, content) * 1000) / 1000;
   const isBlank = blankScore < BLANK_COVERAGE;
   const patchT = !isBlank && isPatchT(view);
   clock.lap('analyse');
-  // QR codes (our labels, the licence's own code) through the label reader, on the grey analysis copy.
-  const qrTexts = isBlank ? [] : findQrTexts(view, analysisDpi);
-  clock.lap('qr');
 
   // Full-resolution geometry: the deskewed canvas grows; map the analysis box onto it.
   const canvas = deskewed ? turnedSize(width, height, -skewDeg) : { width, height };
@@ -196,53 +201,29 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
       (profile.master === 'jpeg' &&
         meta.format === 'jpeg' &&
         (input.mode === 'color') === (meta.channels === 3)));
-  let master: StoredBlob;
   const box = crop ? clampBox(crop, fullW, fullH) : { left: 0, top: 0, width: fullW, height: fullH };
-  if (originalFits) {
-    master = { sha256: input.sha256, sm3: null, size: original.length, mediaType: mediaOf(meta.format) };
-  } else {
-    const buffer = deskewed ? takeScratch(box.width * box.height * channels) : undefined;
-    let bytes: Buffer;
-    try {
-      let img: Sharp;
-      if (deskewed) {
-        // Turn and crop in one pass over the kept pixels only (below the threshold nothing is resampled).
-        const turned = turnAndCrop(full, -skewDeg, box, buffer);
-        img = sharp(turned.data, { raw: rawInfo(turned) });
-        clock.lap('deskew');
-      } else {
-        img = sharp(full.data, { raw: rawInfo(full) });
-        if (crop) img = img.extract(box);
-      }
-      bytes =
-        profile.master === 'tiff-g4'
-          ? await img
-              .threshold(128)
-              .toColourspace('b-w')
-              .tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4 })
-              .toBuffer()
-          : setJpegDensity(
-              await asChannels(img, channels).jpeg({ quality: profile.jpegQuality }).toBuffer(),
-              dpi,
-            );
-    } finally {
-      if (buffer) releaseScratch();
-    }
-    clock.lap('encode');
-    master = put(blobs, bytes, profile.master === 'tiff-g4' ? 'image/tiff' : 'image/jpeg');
-    clock.lap('write');
-  }
-
+  // The master is turned here and encoded on a libvips thread, while this thread reads the QR codes and
+  // makes the thumbnail; its blob is written (fsynced) while the thumbnail encodes. With stage timings
+  // asked for, each step finishes before the next, so that every stage has its own time.
+  const encoding = originalFits
+    ? null
+    : encodeMaster(full, profile, { turnDeg: deskewed ? -skewDeg : 0, box, cropped: crop !== null, fill });
+  if (deskewed) clock.lap('deskew');
+  if (input.timings) await encoding;
+  clock.lap('encode');
+  // QR codes (our labels, the licence's own code) through the label reader, on the grey analysis copy.
+  const qrTexts = isBlank ? [] : findQrTexts(view, analysisDpi);
+  clock.lap('qr');
   // Thumbnail from the analysis copy, turned and cropped like the master.
-  const smallRaw: RawImage = {
-    data: small.data,
-    width: small.info.width,
-    height: small.info.height,
-    channels: small.info.channels,
-  };
-  const thumbBytes = await thumbnail(smallRaw, deskewed ? -skewDeg : 0, crop, canvas);
-  const thumb = put(blobs, thumbBytes, 'image/jpeg');
+  const thumbnailing = thumbnail(smallRaw, deskewed ? -skewDeg : 0, crop, canvas, fill);
+  thumbnailing.catch(() => undefined); // awaited below; a failure must not surface unhandled meanwhile
+  if (input.timings) await thumbnailing;
   clock.lap('thumbnail');
+  const master: StoredBlob = encoding
+    ? put(blobs, await encoding, profile.master === 'tiff-g4' ? 'image/tiff' : 'image/jpeg')
+    : { sha256: input.sha256, sm3: null, size: original.length, mediaType: mediaOf(meta.format) };
+  const thumb = put(blobs, await thumbnailing, 'image/jpeg');
+  clock.lap('write');
 
   return {
     master,
@@ -264,6 +245,52 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
     durationMs: Math.round(clock.total()),
     ...(input.timings ? { stageMs: clock.stages() } : {}),
   };
+}
+
+/**
+ * The master's bytes: the decoded page turned by `turnDeg` (none: 0), of the turned canvas `box`
+ * (when `cropped`, else the whole canvas), encoded per profile. The turn runs before this returns (into the worker's scratch buffer); the
+ * encoding runs on a libvips thread. The returned promise is already marked handled, so that a failure
+ * while the caller does other work is not an unhandled rejection; awaiting it still throws.
+ */
+function encodeMaster(
+  full: RawImage,
+  profile: CaptureProfile,
+  shape: { turnDeg: number; box: Box; cropped: boolean; fill: readonly number[] },
+): Promise<Buffer> {
+  const { turnDeg, box } = shape;
+  const buffer = turnDeg ? takeScratch(box.width * box.height * full.channels) : undefined;
+  let img: Sharp;
+  try {
+    if (turnDeg) {
+      // Turn and crop in one pass over the kept pixels only (below the threshold nothing is resampled).
+      const turned = turnAndCrop(full, turnDeg, box, buffer, shape.fill);
+      img = sharp(turned.data, { raw: rawInfo(turned) });
+    } else {
+      img = sharp(full.data, { raw: rawInfo(full) });
+      if (shape.cropped) img = img.extract(box);
+    }
+  } catch (e) {
+    if (buffer) releaseScratch();
+    throw e;
+  }
+  const dpi = profile.dpi;
+  const encoded = (
+    profile.master === 'tiff-g4'
+      ? img
+          .threshold(128)
+          .toColourspace('b-w')
+          .tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4 })
+          .toBuffer()
+      : asChannels(img, full.channels)
+          .jpeg({ quality: profile.jpegQuality })
+          .toBuffer()
+          .then((bytes) => setJpegDensity(bytes, dpi))
+  ).finally(() => {
+    if (buffer) releaseScratch();
+  });
+  encoded.catch(() => undefined);
+  return encoded;
 }
 
 /**
@@ -293,25 +320,19 @@ function stageClock(mode: boolean | 'cpu') {
 }
 
 /**
- * The thumbnail (THUMB_WIDTH wide, JPEG q75) from the analysis copy: reduced to about twice the
- * thumbnail's width first, so that the turn and crop (given on the full-resolution canvas) cost nothing.
+ * The thumbnail (THUMB_WIDTH wide, JPEG q75) from the analysis copy: halved while it stays over 1.5
+ * times the thumbnail's width, so that the turn and crop (given on the full-resolution canvas) cost
+ * little, then resized and encoded by libvips.
  */
-async function thumbnail(
+function thumbnail(
   small: RawImage,
   turnDeg: number,
   crop: Box | null,
   canvas: { width: number; height: number },
+  fill: readonly number[],
 ): Promise<Buffer> {
   let base = small;
-  if (small.width > THUMB_WIDTH * 2) {
-    const r = await asChannels(
-      sharp(small.data, { raw: rawInfo(small) }).resize({ width: THUMB_WIDTH * 2, kernel: 'linear' }),
-      small.channels,
-    )
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    base = { data: r.data, width: r.info.width, height: r.info.height, channels: r.info.channels };
-  }
+  while (base.width >= THUMB_WIDTH * 3) base = halve(base);
   const here = turnDeg !== 0 ? turnedSize(base.width, base.height, turnDeg) : base;
   const kx = here.width / canvas.width;
   const ky = here.height / canvas.height;
@@ -329,7 +350,7 @@ async function thumbnail(
   );
   let img: Sharp;
   if (turnDeg !== 0) {
-    const turned = turnAndCrop(base, turnDeg, box);
+    const turned = turnAndCrop(base, turnDeg, box, undefined, fill);
     img = sharp(turned.data, { raw: rawInfo(turned) });
   } else {
     img = sharp(base.data, { raw: rawInfo(base) }).extract(box);
@@ -342,7 +363,7 @@ function asChannels(img: Sharp, channels: number): Sharp {
   return channels === 1 ? img.toColourspace('b-w') : img;
 }
 
-function rawInfo(img: RawImage): { width: number; height: number; channels: 1 | 3 } {
+function rawInfo(img: Omit<RawImage, 'data'>): { width: number; height: number; channels: 1 | 3 } {
   return { width: img.width, height: img.height, channels: img.channels === 1 ? 1 : 3 };
 }
 
@@ -376,7 +397,7 @@ function clampBox(b: Box, width: number, height: number): Box {
   };
 }
 
-function toGrey(data: Buffer, width: number, height: number, channels: number): GreyImage {
+function toGrey(data: Uint8Array, width: number, height: number, channels: number): GreyImage {
   if (channels === 1) return { data, width, height };
   const out = new Uint8Array(width * height);
   for (let i = 0, j = 0; i < out.length; i++, j += channels) {

@@ -1,0 +1,70 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { findPaper, inkCoverage, measureSkew } from './analysis';
+import { ANALYSIS_DPI } from './process-page';
+import { pointSample } from './reduce';
+
+const DPI = 300;
+const px = (mm: number) => Math.round((mm * DPI) / 25.4);
+
+/**
+ * A 300 dpi A4 sheet of text-like lines (strokes 0.3–0.5 mm, as printed characters have), turned by
+ * `deg` on a dark backing of 8 mm, as decoded grey pixels.
+ */
+async function sheet(deg: number) {
+  const strokes: string[] = [];
+  for (let line = 0; line < 36; line++) {
+    const y = px(30 + line * 6.5);
+    for (let x = px(25); x < px(25 + 90 + ((line * 41) % 70)); x += px(2.2)) {
+      strokes.push(`<rect x="${x}" y="${y}" width="${px(0.4)}" height="${px(3)}" fill="#222"/>`);
+      strokes.push(`<rect x="${x}" y="${y + px(1.3)}" width="${px(1.8)}" height="${px(0.35)}" fill="#222"/>`);
+    }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(210)}" height="${px(297)}"><rect width="100%" height="100%" fill="#f2f2ee"/>${strokes.join('')}</svg>`;
+  const { data, info } = await sharp(Buffer.from(svg))
+    .flatten({ background: '#f2f2ee' })
+    .rotate(deg, { background: '#1c1c1e' })
+    .extend({ top: px(8), bottom: px(8), left: px(8), right: px(8), background: '#1c1c1e' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 1 };
+}
+
+/** The analysis copy as processPage makes it: the decoded page point-sampled to ANALYSIS_DPI. */
+function analysisCopy(page: Awaited<ReturnType<typeof sheet>>) {
+  const k = ANALYSIS_DPI / DPI;
+  return pointSample(page, Math.round(page.width * k), Math.round(page.height * k));
+}
+
+describe('page measurements on the point-sampled analysis copy', () => {
+  it('measures skew within 0.1° and finds the paper inside the backing to within a millimetre', async () => {
+    for (const deg of [-3.2, -1.15, 0.45, 2.05]) {
+      const small = analysisCopy(await sheet(deg));
+      const paper = findPaper(small, 5);
+      expect(paper).not.toBeNull();
+      expect(Math.abs(measureSkew(small, paper ?? { left: 0, top: 0, ...small }) - deg)).toBeLessThan(0.1);
+      // The turned sheet's edges, at their midpoints (where findPaper measures), sit 8 mm in plus
+      // half of what the turn added on that side.
+      const mm = (n: number) => (n * 25.4) / ANALYSIS_DPI;
+      const sin = Math.abs(Math.sin((deg * Math.PI) / 180));
+      expect(Math.abs(mm(paper?.left ?? 0) - (8 + (297 * sin) / 2))).toBeLessThan(1);
+      expect(Math.abs(mm(paper?.top ?? 0) - (8 + (210 * sin) / 2))).toBeLessThan(1);
+    }
+  });
+
+  it('scores a printed page far above the blank line and an empty sheet under it', async () => {
+    const small = analysisCopy(await sheet(0.8));
+    const box = findPaper(small, 5) ?? { left: 0, top: 0, ...small };
+    expect(inkCoverage(small, box)).toBeGreaterThan(1);
+    const empty = {
+      data: new Uint8Array(small.data.length).fill(238),
+      width: small.width,
+      height: small.height,
+    };
+    empty.data[5000] = 40; // a speck
+    expect(inkCoverage(empty, { left: 0, top: 0, width: empty.width, height: empty.height })).toBeLessThan(
+      0.3,
+    );
+  });
+});
