@@ -37,7 +37,7 @@ export class BatchesRepo {
   private readonly finish: Statement<{ id: number; state: BatchState; now: string }>;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly now: Clock = systemClock,
   ) {
     this.insert = db.prepare(
@@ -73,6 +73,21 @@ export class BatchesRepo {
 
   abort(id: number): Batch {
     return this.end(id, 'aborted');
+  }
+
+  /**
+   * Batches still open (a run a crash or kill interrupted, when no scan runs), each with the live pages
+   * it got and their volume (the first page's; null when it got none).
+   */
+  interrupted(): { batch: Batch; pages: number; volumeId: number | null }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT b.*, (SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.deleted_at IS NULL) AS pages,
+           (SELECT p.volume_id FROM pages p WHERE p.batch_id = b.id ORDER BY p.id LIMIT 1) AS volume_id
+         FROM batches b WHERE b.state = 'open' ORDER BY b.id`,
+      )
+      .all() as (BatchRow & { pages: number; volume_id: number | null })[];
+    return rows.map((r) => ({ batch: toBatch(r), pages: r.pages, volumeId: r.volume_id }));
   }
 
   get(id: number): Batch {

@@ -280,6 +280,28 @@ export class CaptureRepo {
     return this.pendingIds.all({ limit }).map((r) => r.page_id);
   }
 
+  /**
+   * Live pages processed since `since` whose orientation the image left open (no EXIF turn), not blank
+   * nor a separator, in a volume of `states`, for which no `kind` job exists in any state: the checks a
+   * crash lost (or that code before the check was queued in the processing commit never queued).
+   */
+  processedWithoutJob(kind: string, since: Date, states: readonly string[]): number[] {
+    return this.db
+      .prepare(
+        `WITH queued AS (SELECT json_extract(payload, '$.pageId') AS page_id FROM jobs WHERE kind = @kind)
+         SELECT pp.page_id FROM page_processing pp
+           JOIN pages p ON p.id = pp.page_id
+           JOIN volumes v ON v.id = p.volume_id
+         WHERE pp.state = 'done' AND pp.processed_at >= @since AND COALESCE(pp.orientation, 0) = 0
+           AND p.deleted_at IS NULL AND p.is_blank = 0 AND p.is_separator = 0
+           AND v.state IN (SELECT value FROM json_each(@states))
+           AND pp.page_id NOT IN (SELECT page_id FROM queued WHERE page_id IS NOT NULL)
+         ORDER BY pp.page_id`,
+      )
+      .pluck()
+      .all({ kind, since: since.toISOString(), states: JSON.stringify(states) }) as number[];
+  }
+
   /** The record of this exact file (path, size, mtime and digest) if it was already taken. */
   fileTakenBefore(f: { path: string; size: number; mtimeMs: number; sha256: string }): ImportedFile | null {
     const row = this.fileTaken.get({ path: f.path, size: f.size, mtime: f.mtimeMs, sha256: f.sha256 });

@@ -7,10 +7,12 @@ import { BlobStore } from '../../db/blob-store';
 import { openDatabase } from '../../db/open';
 import { tempDir } from '../support/temp-dir';
 
-// Kill the capture engine with SIGKILL at random moments of a 200-page demo scan, again and again on
+// Kill the workstation engine with SIGKILL at random moments of a 200-page demo scan, again and again on
 // the same data folder. After every kill: every acknowledged page is present with its digest and
-// intact bytes, no page was captured twice, every page has its processing record. At the end one
-// run without a kill processes everything left behind: processing resumes after a crash.
+// intact bytes, no page was captured twice, every page has its processing record, and every page
+// processed with its orientation left open has its orientation check queued (same transaction). At
+// the end one run without a kill processes everything left behind (processing resumes after a crash)
+// and has reported every interrupted run (no batch left open).
 // DANGAN_CAPTURE_KILLS raises the number of kills (default 20).
 const KILLS = Number(process.env['DANGAN_CAPTURE_KILLS'] ?? 20);
 const WRITER = path.join(import.meta.dirname, 'demo-scan-writer.ts');
@@ -102,6 +104,17 @@ describe('crash: SIGKILL of the capture engine during a demo scan', () => {
             .pluck()
             .get(),
         ).toBe(0);
+        // The orientation check commits with the processing results: none lost to a kill.
+        expect(
+          db
+            .prepare(
+              `SELECT count(*) FROM page_processing r JOIN pages p ON p.id = r.page_id
+               WHERE r.state = 'done' AND r.orientation = 0 AND p.is_blank = 0 AND p.is_separator = 0
+                 AND r.page_id NOT IN (SELECT json_extract(payload, '$.pageId') FROM jobs WHERE kind = 'ocr.orientation')`,
+            )
+            .pluck()
+            .get(),
+        ).toBe(0);
         expect(db.pragma('foreign_key_check')).toEqual([]);
         expect(new AuditLog(db).verify().ok).toBe(true);
       } finally {
@@ -121,8 +134,15 @@ describe('crash: SIGKILL of the capture engine during a demo scan', () => {
         .all();
       expect(states, JSON.stringify(failures)).toEqual([{ state: 'done', n: figures.pages }]);
       expect(
-        db.prepare("SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')").pluck().get(),
+        db
+          .prepare(
+            "SELECT count(*) FROM jobs WHERE kind = 'page.process' AND state IN ('pending', 'running')",
+          )
+          .pluck()
+          .get(),
       ).toBe(0);
+      // Every run a kill interrupted was found and reported at a later start: no batch is left open.
+      expect(db.prepare("SELECT count(*) FROM batches WHERE state = 'open'").pluck().get()).toBe(0);
       // Each processed page has its master and thumbnail stored intact.
       for (const row of db
         .prepare('SELECT master_sha256 AS m, thumb_sha256 AS t FROM page_processing')

@@ -30,6 +30,12 @@ export interface PipelineOptions {
   readonly sm3?: boolean;
   /** Measure milliseconds per processing stage (`ProcessOutput.stageMs`); default: DANGAN_CAPTURE_TIMINGS=1. */
   readonly timings?: boolean;
+  /**
+   * Called inside the transaction that commits a page's processing results (after its flags are set):
+   * what must never be lost between that commit and the next step (the orientation check's job) goes
+   * here. If it throws, the results roll back with it and the page is processed again.
+   */
+  readonly inProcessedCommit?: (pageId: number, out: ProcessOutput) => void;
   /** Called after each page's processing results are committed. */
   readonly onProcessed?: (pageId: number, out: ProcessOutput) => void;
   /** Called when a page's processing failed for good. */
@@ -185,7 +191,13 @@ export class CapturePipeline {
         })
         .then(
           (out) => {
-            this.record(job.id, page.id, out);
+            // A commit that fails (its hook refused, the disk is full) rolls back whole: the job is
+            // retried like a failed processing, instead of staying claimed until the next start.
+            try {
+              this.record(job.id, page.id, out);
+            } catch (e) {
+              this.failJob(job.id, page.id, e);
+            }
           },
           (e: unknown) => {
             this.failJob(job.id, page.id, e);
@@ -252,6 +264,7 @@ export class CapturePipeline {
         },
         codes,
       );
+      this.options.inProcessedCommit?.(pageId, out);
       this.repos.jobs.complete(jobId, this.workerId);
     })();
     this.options.onProcessed?.(pageId, out);

@@ -30,7 +30,10 @@ export function turnedSize(width: number, height: number, deg: number): { width:
 /**
  * The page turned by `deg` about its centre onto a canvas of `turnedSize`, and of that canvas only
  * `box`: the same turn as sharp's `affine([[cos, −sin], [sin, cos]])` of `deg` (so −skew undoes a skew
- * `measureSkew` reported), to within a pixel. Uncovered corners are black, as the scanner's backing.
+ * `measureSkew` reported), to within a pixel. Canvas the scan did not cover is `fill` (one value, or one
+ * per channel): black (the default) where it stands for the scanner's backing, so that `findPaper` sees
+ * it as border; the page's own background in a master, where a black wedge would be a mark that was
+ * never on the paper.
  *
  * Three shears with whole-pixel shifts (Paeth's rotation; Leptonica turns small angles this way):
  * x by −tan(deg/2), y by sin(deg), x again. Each shear moves whole pixels, so every output pixel is a
@@ -40,7 +43,13 @@ export function turnedSize(width: number, height: number, deg: number): { width:
  * short copies — several times faster than interpolating every pixel, which took about twice as long as
  * encoding the page.
  */
-export function turnAndCrop(src: RawImage, deg: number, box: Rect, into?: Uint8Array): RawImage {
+export function turnAndCrop(
+  src: RawImage,
+  deg: number,
+  box: Rect,
+  into?: Uint8Array,
+  fill: number | readonly number[] = 0,
+): RawImage {
   const { width: w, height: h, channels: ch, data } = src;
   if (ch !== 1 && ch !== 3) throw new Error(`turnAndCrop: ${ch} channels (1 or 3 expected)`);
   const size = box.width * box.height * ch;
@@ -49,7 +58,7 @@ export function turnAndCrop(src: RawImage, deg: number, box: Rect, into?: Uint8A
   const alpha = -Math.tan(rad / 2);
   const beta = Math.sin(rad);
   // A caller's buffer, when given and large enough, saves allocating (and later freeing) a page.
-  const out = into && into.length >= size ? into.subarray(0, size).fill(0) : new Uint8Array(size);
+  const out = fillWith(into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size), fill, ch);
   // Integer coordinates relative to the centres of the canvas (u, v) and of the source, the source's
   // centre placed as libvips places it (so that the page lands where sharp's affine puts it).
   const cx = canvas.width >> 1;
@@ -82,7 +91,7 @@ export function turnAndCrop(src: RawImage, deg: number, box: Rect, into?: Uint8A
       const sy = sv + sy0;
       const sx = u1 - Math.round(alpha * sv) + sx0;
       if (sy >= 0 && sy < h) {
-        // Copy the part of the run inside the source row (outside it stays black).
+        // Copy the part of the run inside the source row (outside it stays `fill`).
         const from = Math.max(0, -sx);
         const to = Math.min(len, w - sx);
         const rowStart = (sy * w + sx) * ch;
@@ -93,4 +102,73 @@ export function turnAndCrop(src: RawImage, deg: number, box: Rect, into?: Uint8A
     }
   }
   return { data: out, width: box.width, height: box.height, channels: ch };
+}
+
+function fillWith(buf: Uint8Array, fill: number | readonly number[], channels: number): Uint8Array {
+  const values = typeof fill === 'number' ? [fill] : fill;
+  if (values.length <= 1 || values.every((v) => v === values[0])) return buf.fill(values[0] ?? 0);
+  if (values.length !== channels)
+    throw new Error(`turnAndCrop: ${values.length} fill values for ${channels} channels`);
+  for (let c = 0; c < channels && c < buf.length; c++) buf[c] = values[c] ?? 0;
+  // Doubling copies: log2(size) calls instead of a loop over every pixel.
+  for (let n = channels; n < buf.length; n *= 2) buf.copyWithin(n, 0, Math.min(n, buf.length - n));
+  return buf;
+}
+
+/**
+ * The paper's own colour, one value per channel: the median of the pixels inside `box` that are not ink
+ * (grey ≥ `inkMax`), sampled every `step` pixels. What a deskewed master shows where the scan did not
+ * reach; white when the box holds no paper-coloured pixel at all.
+ */
+export function paperColour(img: RawImage, box: Rect, inkMax: number, step = 3): number[] {
+  const { data, width, channels: ch } = img;
+  const hist = Array.from({ length: ch }, () => new Uint32Array(256));
+  let n = 0;
+  for (let y = box.top; y < box.top + box.height; y += step) {
+    for (let x = box.left; x < box.left + box.width; x += step) {
+      const i = (y * width + x) * ch;
+      const grey =
+        ch === 1
+          ? (data[i] ?? 0)
+          : ((data[i] ?? 0) * 299 + (data[i + 1] ?? 0) * 587 + (data[i + 2] ?? 0) * 114) / 1000;
+      if (grey < inkMax) continue;
+      for (let c = 0; c < ch; c++) {
+        const h = hist[c];
+        const v = data[i + c] ?? 0;
+        if (h) h[v] = (h[v] ?? 0) + 1;
+      }
+      n++;
+    }
+  }
+  if (n === 0) return Array.from({ length: ch }, () => 255);
+  return hist.map((h) => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) {
+      seen += h[v] ?? 0;
+      if (seen * 2 >= n) return v;
+    }
+    return 255;
+  });
+}
+
+/**
+ * The crop's paper box, found on the turned analysis copy, with each side where the sheet already
+ * reached the scan's edge before the turn (`before`: the paper found then, in an image of `beforeSize`;
+ * less than `minBorderPx` of backing) moved out to the canvas's edge: there is no backing to cut on
+ * that side, only the corner the turn uncovered, and cutting there would cut into the page.
+ */
+export function keepUncutSides(
+  found: Rect,
+  before: Rect | null,
+  beforeSize: { width: number; height: number },
+  canvas: { width: number; height: number },
+  minBorderPx: number,
+): Rect {
+  const b = before ?? { left: 0, top: 0, ...beforeSize };
+  const left = b.left < minBorderPx ? 0 : found.left;
+  const top = b.top < minBorderPx ? 0 : found.top;
+  const right = beforeSize.width - (b.left + b.width) < minBorderPx ? canvas.width : found.left + found.width;
+  const bottom =
+    beforeSize.height - (b.top + b.height) < minBorderPx ? canvas.height : found.top + found.height;
+  return { left, top, width: right - left, height: bottom - top };
 }

@@ -6,10 +6,11 @@ import type { ScannerDriver, ScanJob, ScanSession } from '../../core/scanning/dr
 import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import { CaptureRepo } from '../../db/repos/capture';
-import { SYSTEM_ACTOR, type Actor } from '../../db/repos';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../../db/repos';
 import type { Db } from '../../db/open';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor, type Discovery } from '../../native/registry';
+import { EDITABLE } from '../capture/editable';
 import { PageOperations } from '../capture/page-ops';
 import { CapturePipeline, type CapturedImage } from '../capture/pipeline';
 import { checkScanTarget, runScan } from '../capture/scan';
@@ -38,13 +39,20 @@ export function driversFromEnv(value: string | undefined): ScannerDriver[] {
 
 interface Run {
   view: ScanRunView;
-  readonly session: ScanSession;
+  /** Null for a run a crash interrupted (found at start): nothing left to cancel. */
+  readonly session: ScanSession | null;
   readonly done: Promise<void>;
 }
 
 /** Ended runs are listed this long (a reloaded screen still sees how its last run ended). */
 const KEEP_ENDED_MS = 60 * 60 * 1000;
 const THUMB_WIDTH = 256;
+/**
+ * How far back the start-up looks for lost orientation checks: a crash is recovered at the next start,
+ * and well inside the 90 days after which `dangan maintain` deletes done jobs (an older page whose
+ * check job was pruned must not be checked — and perhaps turned back — a second time).
+ */
+export const ORIENTATION_RECOVERY_DAYS = 7;
 
 /**
  * The engine's capture side: one pipeline (created with the engine when pages wait for processing,
@@ -71,8 +79,27 @@ export class CaptureService {
     this.drivers = options.drivers ?? driversFromEnv(process.env['DANGAN_SCANNERS']);
     this.blobs = s.blobs;
     this.repo = new CaptureRepo(s.db);
+    this.recoverInterruptedRuns();
     // Pages a previous run captured but did not process are taken up at once.
     if (this.repo.counts().pending > 0) this.pipeline();
+  }
+
+  /**
+   * On the engine's start: queues the orientation checks of pages processed (in the last
+   * ORIENTATION_RECOVERY_DAYS) but never queued for one — by a database an older version wrote, where
+   * the check was queued after the processing commit and a crash between the two lost it. Only volumes
+   * whose pages may still change. Returns how many were queued.
+   */
+  static recoverOrientationChecks(db: Db, repos: Repos, now: Date = new Date()): number {
+    const since = new Date(now.getTime() - ORIENTATION_RECOVERY_DAYS * 86_400_000);
+    const pageIds = new CaptureRepo(db).processedWithoutJob(ORIENTATION_JOB, since, EDITABLE);
+    if (pageIds.length === 0) return 0;
+    return db.transaction(() => enqueueOrientation(repos, pageIds))();
+  }
+
+  /** Did a crash or kill interrupt a scan run (its batch is still open)? */
+  static hasInterruptedRuns(repos: Repos): boolean {
+    return repos.batches.interrupted().length > 0;
   }
 
   /** Are there captured pages waiting for processing (left by an earlier run)? */
@@ -88,9 +115,14 @@ export class CaptureService {
     if (this.pipelineInstance === null) {
       const p = new CapturePipeline(this.db, this.s.repos, this.blobs, {
         ...(this.options.threads !== undefined ? { threads: this.options.threads } : {}),
+        // The orientation check is queued in the commit of the page's results, so no crash between
+        // the two can lose it (blank and separator pages are skipped by enqueueOrientation).
+        inProcessedCommit: (pageId, out) => {
+          if (!out.orientationDecided) enqueueOrientation(this.s.repos, [pageId]);
+        },
         onProcessed: (pageId, out) => {
           this.processed(pageId, 'done');
-          if (!out.orientationDecided) this.checkOrientation(pageId);
+          if (!out.orientationDecided) this.wakeOcr();
         },
         onFailed: (pageId) => {
           this.processed(pageId, 'failed');
@@ -146,7 +178,9 @@ export class CaptureService {
     const pipeline = this.pipeline();
     const batch = this.s.repos.batches.open({
       device: deviceId,
+      // The volume too: a run a crash interrupts is reported at the next start with its volume.
       profile: {
+        volumeId,
         source: job.source,
         dpi: job.dpi,
         mode: job.mode,
@@ -154,7 +188,9 @@ export class CaptureService {
       },
       operatorId: actor.userId,
     });
-    const session = driver.scan(deviceId, job);
+    const volume = this.s.repos.volumes.get(volumeId);
+    const owner = this.s.repos.enterprises.get(volume.enterpriseId);
+    const session = driver.scan(deviceId, { ...job, subject: { name: owner.name, uscc: owner.uscc } });
     const scanId = randomUUID();
     const view: ScanRunView = {
       scanId,
@@ -227,7 +263,7 @@ export class CaptureService {
     if (!run) {
       throw new DomainError('scan.not-found', text('没有这次扫描', 'No such scan run'), { scanId });
     }
-    if (run.view.state === 'running') run.session.cancel();
+    if (run.view.state === 'running') run.session?.cancel();
     return run.view;
   }
 
@@ -319,7 +355,7 @@ export class CaptureService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const run of this.runs.values()) if (run.view.state === 'running') run.session.cancel();
+    for (const run of this.runs.values()) if (run.view.state === 'running') run.session?.cancel();
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
     await this.pipelineInstance?.close();
   }
@@ -357,19 +393,6 @@ export class CaptureService {
   }
 
   /**
-   * Queues the text-based orientation check of a page the image could not settle (blank and separator
-   * pages are skipped) and wakes the OCR runner if capture is quiet.
-   */
-  private checkOrientation(pageId: number): void {
-    try {
-      enqueueOrientation(this.s.repos, [pageId]);
-      this.wakeOcr();
-    } catch {
-      // The page stays as processed; only the check is missed (the database closing under a test).
-    }
-  }
-
-  /**
    * Starts the OCR runner on queued orientation checks once no scan is running and no page waits for
    * processing: tesseract never competes with pages still arriving.
    */
@@ -377,6 +400,37 @@ export class CaptureService {
     if ([...this.runs.values()].some((r) => r.view.state === 'running')) return;
     if (this.repo.pending(1).length > 0) return;
     if (this.s.repos.jobs.pendingOf([ORIENTATION_JOB]) > 0) this.s.ocr.runner.kick();
+  }
+
+  /**
+   * Runs a crash or kill interrupted (their batches are still open at start): each batch is ended as
+   * aborted, and the run is listed as stopped with the pages it got — every one of them acknowledged,
+   * so stored — and what to do next (check the last page, then scan on: 补扫).
+   */
+  private recoverInterruptedRuns(): void {
+    for (const { batch, pages, volumeId } of this.s.repos.batches.interrupted()) {
+      this.s.repos.batches.abort(batch.id);
+      const profile = (batch.profile ?? {}) as { volumeId?: unknown; pages?: unknown };
+      const volume = typeof profile.volumeId === 'number' ? profile.volumeId : volumeId;
+      if (volume === null) continue; // no page and no volume recorded: nothing to report it against
+      const detail = 'interrupted';
+      const message = text(
+        `扫描被中断（程序意外退出），已保存 ${pages} 页。请核对最后一页后继续扫描。`,
+        `The scan was interrupted (the program stopped unexpectedly); ${pages} pages were saved. Check the last page, then scan on.`,
+      );
+      const view: ScanRunView = {
+        scanId: batch.uid,
+        volumeId: volume,
+        deviceId: batch.device,
+        state: 'stopped',
+        pages,
+        expected: typeof profile.pages === 'number' ? profile.pages : null,
+        startedAt: batch.startedAt,
+        endedAt: this.s.now().toISOString(),
+        error: { category: 'unknown', message, detail },
+      };
+      this.runs.set(batch.uid, { view, session: null, done: Promise.resolve() });
+    }
   }
 
   private prune(): void {
