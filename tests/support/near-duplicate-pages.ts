@@ -16,6 +16,11 @@ export interface Sheet {
   readonly enterprise: number;
   readonly kind: DemoSheetKind | 'blank';
   readonly page: number;
+  /**
+   * Fill in only the name and the USCC of another enterprise (`renamed`), everything else as
+   * `enterprise`: the nearest a sibling form can come to a rescan.
+   */
+  readonly renamed?: number;
 }
 
 export interface ScanSettings {
@@ -28,6 +33,12 @@ export interface ScanSettings {
   /** Multiply, then add, every level (a lamp ageing, another brightness setting). */
   readonly gain?: number;
   readonly offset?: number;
+  /** Colour behind the sheet (feeders: dark, cropped away; a flatbed lid: white, left in the master). */
+  readonly backing?: string;
+  /** The sheet fed upside down. */
+  readonly turned?: boolean;
+  /** A sticky note with a handwritten line stuck on the sheet (top right). */
+  readonly note?: boolean;
 }
 
 /** Every sheet of the demo 设立 file (9 pages) for one enterprise. */
@@ -37,26 +48,34 @@ export function sheetsOf(enterprise: number): Sheet[] {
   );
 }
 
+/** A pale yellow note (grey ≈ 230 in a grey scan) with a handwritten line, in the sheet's millimetres. */
+const NOTE =
+  '<rect x="128" y="36" width="48" height="38" fill="#f6ec9c" stroke="#d8cc70" stroke-width="0.3"/>' +
+  '<path d="M134 50 q6 -5 11 0 t11 0 t11 0 M134 62 q5 -4 10 0 t10 0" fill="none" stroke="#1f3a8a" stroke-width="0.7"/>';
+
 /** Scans `sheet` once: the bytes a scanner would deliver (JPEG). */
 export async function scanSheet(sheet: Sheet, settings: ScanSettings): Promise<Buffer> {
   const e = demoEnterprise(seededRandom(sheet.enterprise));
+  const other = sheet.renamed === undefined ? e : demoEnterprise(seededRandom(sheet.renamed));
+  const filled = { ...e, name: other.name, uscc: other.uscc };
   // The sheet's printed content is fixed by the enterprise and the page, not by the pass.
   const content = seededRandom(sheet.enterprise * 7919 + sheet.page * 31 + sheet.kind.length);
-  const body = sheet.kind === 'blank' ? '' : sheetBody(sheet.kind, sheet.page, e, content, '').body;
+  const body = sheet.kind === 'blank' ? '' : sheetBody(sheet.kind, sheet.page, filled, content, '').body;
   const dpi = settings.dpi ?? 150;
-  const page = await renderSheet(body, {
+  const page = await renderSheet(body + (settings.note === true ? NOTE : ''), {
     dpi,
     mode: settings.mode ?? 'gray',
     widthMm: 230,
     heightMm: 320,
-    backing: '#1c1c1e',
+    backing: settings.backing ?? '#1c1c1e',
     random: seededRandom(settings.pass * 104_729 + 17),
   });
-  if (settings.quality === undefined && settings.gain === undefined && settings.offset === undefined) {
+  const { quality, gain, offset, turned } = settings;
+  if (quality === undefined && gain === undefined && offset === undefined && turned !== true)
     return page.bytes;
-  }
   return sharp(page.bytes)
-    .linear(settings.gain ?? 1, settings.offset ?? 0)
-    .jpeg({ quality: settings.quality ?? 88 })
+    .rotate(turned === true ? 180 : 0)
+    .linear(gain ?? 1, offset ?? 0)
+    .jpeg({ quality: quality ?? 88 })
     .toBuffer();
 }

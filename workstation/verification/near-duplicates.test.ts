@@ -21,7 +21,7 @@ const identity: Sheet = { enterprise: 1, kind: 'identity', page: 0 };
 const blank: Sheet = { enterprise: 1, kind: 'blank', page: 0 };
 
 describe('near-duplicate pages in the machine checks', () => {
-  it('reports a sheet scanned twice with both page numbers, not a sibling form nor blank pages, and caches the work', async () => {
+  it('reports a sheet scanned twice (once upside down) with both page numbers, not a sibling form (even one with only another name and code) nor blank pages, and caches the work', async () => {
     const { db, repos, clock } = openTestRepos();
     const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
     const pipeline = new CapturePipeline(db, repos, blobs, { threads: 2 });
@@ -35,6 +35,8 @@ describe('near-duplicate pages in the machine checks', () => {
       [form(2), { pass: 4 }], // the same form filled in for another enterprise
       [blank, { pass: 5 }],
       [blank, { pass: 6 }], // two blank sheets look alike; blank pages are flagged, not compared
+      [form(1), { pass: 7, turned: true }], // fed upside down: page 7
+      [{ ...form(1), renamed: 2 }, { pass: 8 }], // only another name and code filled in
     ];
     const images = await Promise.all(
       scans.map(async ([sheet, settings]) => ({
@@ -54,6 +56,8 @@ describe('near-duplicate pages in the machine checks', () => {
       false,
       true,
       true,
+      false,
+      false,
     ]);
 
     const hashes = new PageHashesRepo(db, clock.now);
@@ -61,25 +65,31 @@ describe('near-duplicate pages in the machine checks', () => {
     const ocr = new PageOcrRepo(db, clock.now);
     // Before anything is computed, the check says which pages it could not compare yet.
     const before = machineCheckVolume(repos, ocr, volumeId, { nearDuplicates: finder });
-    expect(before.nearDuplicates?.unchecked).toEqual([1, 2, 3, 4]);
+    expect(before.nearDuplicates?.unchecked).toEqual([1, 2, 3, 4, 7, 8]);
 
     const report = await machineCheckVolumeWithImages(repos, ocr, volumeId, finder);
     expect(report.nearDuplicates?.unchecked).toEqual([]);
-    expect(report.nearDuplicates?.pairs.map((p) => [p.first, p.second])).toEqual([[1, 3]]);
+    expect(report.nearDuplicates?.pairs.map((p) => [p.first, p.second, p.turned])).toEqual([
+      [1, 3, false],
+      [1, 7, true],
+      [3, 7, true],
+    ]);
     const check = report.checks.find((c) => c.id === 'duplicate-images');
     expect(check?.status).toBe('warning');
     expect(check?.issues).toEqual([
       expect.objectContaining({ code: 'verify.near-duplicate-image', page: 3, severity: 'warning' }),
+      expect.objectContaining({ code: 'verify.near-duplicate-image', page: 7, severity: 'warning' }),
+      expect.objectContaining({ code: 'verify.near-duplicate-image', page: 7, severity: 'warning' }),
     ]);
     expect(check?.issues[0]?.message.zh).toContain('第 3 页与第 1 页');
 
     // The hashes and comparisons are cached by image digest: a second run computes nothing.
     const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    expect(count('image_hashes')).toBe(4);
+    expect(count('image_hashes')).toBe(24); // whole and box, upright and turned, for each of the 6 content pages
     const compared = count('image_pair_scores');
-    expect(compared).toBeGreaterThanOrEqual(2); // at least the rescan and the sibling
+    expect(compared).toBeGreaterThanOrEqual(5); // at least the three rescans and the siblings
     await finder.prepare(volumeId);
-    expect([count('image_hashes'), count('image_pair_scores')]).toEqual([4, compared]);
+    expect([count('image_hashes'), count('image_pair_scores')]).toEqual([24, compared]);
     expect(machineCheckVolume(repos, ocr, volumeId, { nearDuplicates: finder }).nearDuplicates).toEqual(
       report.nearDuplicates,
     );

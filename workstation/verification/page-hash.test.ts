@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { NEAR_DUPLICATE_THRESHOLDS } from './near-duplicates';
-import { hammingDistance, hashAlgorithm, hashGrey, pageHash, PAGE_HASH } from './page-hash';
+import {
+  hammingDistance,
+  hashAlgorithm,
+  hashGrey,
+  pageHash,
+  pageHashes,
+  contentBox,
+  nearestHash,
+  PAGE_HASH,
+  turnedHashAlgorithm,
+} from './page-hash';
 
 const N = PAGE_HASH.size;
 
@@ -27,7 +37,7 @@ const blocks = fc.array(
 describe('perceptual page hash', () => {
   it('has 255 bits (16 × 16 frequencies without DC) and names its parameters', () => {
     expect(hashGrey(pattern([[4, 4, 20, 3]]))).toHaveLength(32);
-    expect(hashAlgorithm()).toBe('phash-64-16');
+    expect([hashAlgorithm(), hashAlgorithm('box')]).toEqual(['phash-64-16', 'phash-box-64-16']);
     expect(() => hashGrey(new Uint8Array(10))).toThrow(/4096 grey pixels/);
   });
 
@@ -71,6 +81,64 @@ describe('perceptual page hash', () => {
     const jpeg = await sharp(png).jpeg({ quality: 40 }).toBuffer();
     const d = hammingDistance(await pageHash(png), await pageHash(jpeg));
     expect(d).toBeLessThanOrEqual(NEAR_DUPLICATE_THRESHOLDS.hashDistance / 3);
+  });
+
+  it('hashes the page turned by 180° too: a sheet fed upside down lies near by its turned hash only', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="620" height="877"><rect width="620" height="877" fill="#f4f4f0"/>${Array.from(
+      { length: 9 },
+      (_, i) => `<rect x="60" y="${90 + i * 50}" width="${200 + ((i * 83) % 300)}" height="14" fill="#222"/>`,
+    ).join('')}<rect x="380" y="640" width="160" height="120" fill="#555"/></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
+    const upsideDown = await sharp(png).rotate(180).jpeg({ quality: 70 }).toBuffer();
+    const a = await pageHashes(png);
+    const b = await pageHashes(upsideDown);
+    expect(a.whole.upright).toEqual(await pageHash(png));
+    for (const kind of ['whole', 'box'] as const) {
+      expect(hammingDistance(a[kind].upright, b[kind].turned)).toBeLessThanOrEqual(
+        NEAR_DUPLICATE_THRESHOLDS.hashDistance / 3,
+      );
+      expect(hammingDistance(a[kind].upright, b[kind].upright)).toBeGreaterThan(
+        NEAR_DUPLICATE_THRESHOLDS.hashDistance,
+      );
+    }
+    expect(nearestHash(a, b).turned).toBe(true);
+    expect(turnedHashAlgorithm('box')).toBe('phash-box-64-16-turned');
+  });
+
+  it('hashes the content box: the same page cropped tight on dark backing or left on a white lid hashes alike', async () => {
+    const content = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `<rect x="${40 + (i % 3) * 20}" y="${60 + i * 48}" width="${180 + ((i * 71) % 260)}" height="12" fill="#222"/>`,
+    ).join('');
+    const page = (w: number, h: number, x: number, y: number, backing: string) =>
+      sharp(
+        Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="${backing}"/><g transform="translate(${x} ${y})"><rect width="560" height="800" fill="#f7f6f0"/>${content}</g></svg>`,
+        ),
+      )
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    // Tight: 8 px of dark backing round the sheet; lid: 50–70 px of near-white round it.
+    const tight = await page(576, 816, 8, 8, '#1c1c1e');
+    const lid = await page(680, 930, 70, 52, '#f2f2f0');
+    const [t, l] = [await pageHashes(tight), await pageHashes(lid)];
+    expect(hammingDistance(t.box.upright, l.box.upright)).toBeLessThanOrEqual(
+      NEAR_DUPLICATE_THRESHOLDS.hashDistance / 3,
+    );
+    // Over the whole image the two lie further apart (by a scale of 15 % and a shift).
+    expect(hammingDistance(t.whole.upright, l.whole.upright)).toBeGreaterThan(
+      hammingDistance(t.box.upright, l.box.upright) + 10,
+    );
+    expect(nearestHash(t, l)).toEqual({
+      distance: hammingDistance(t.box.upright, l.box.upright),
+      turned: false,
+    });
+    const grey = new Uint8Array(100 * 100).fill(240);
+    for (let i = 0; i < 100; i++) grey[i] = grey[i * 100] = 20; // backing along two edges: not content
+    for (let y = 30; y < 60; y++) for (let x = 20; x < 70; x++) grey[y * 100 + x] = 40;
+    expect(contentBox(grey, 100, 100)).toEqual({ left: 20, top: 30, width: 50, height: 30 });
+    expect(contentBox(new Uint8Array(100 * 100).fill(240), 100, 100)).toBeNull();
   });
 
   it('counts differing bits', () => {

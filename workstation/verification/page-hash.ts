@@ -17,9 +17,23 @@ export interface HashSpec {
 
 /** Chosen by measurement (bench/near-duplicates.bench.ts): 64 × 64, 16 × 16 frequencies = 255 bits. */
 export const PAGE_HASH: HashSpec = { size: 64, keep: 16 };
+/**
+ * What a hash is taken over: the whole image (as stored), or the page's content box (contentBox), which
+ * the crop does not change. Each misses what the other catches — the whole image a sheet left on a white
+ * lid, the box a page whose faint footer one scan shows and the other not — so a pair is a candidate when
+ * either lies near.
+ */
+export const HASH_KINDS = ['whole', 'box'] as const;
+export type HashKind = (typeof HASH_KINDS)[number];
+
 /** Names the algorithm and its parameters in the cache, so another choice never reads old hashes. */
-export function hashAlgorithm(spec: HashSpec = PAGE_HASH): string {
-  return `phash-${spec.size}-${spec.keep}`;
+export function hashAlgorithm(kind: HashKind = 'whole', spec: HashSpec = PAGE_HASH): string {
+  return `phash-${kind === 'box' ? 'box-' : ''}${spec.size}-${spec.keep}`;
+}
+
+/** Names the hash of the image turned by 180° (a sheet fed upside down) in the cache. */
+export function turnedHashAlgorithm(kind: HashKind = 'whole', spec: HashSpec = PAGE_HASH): string {
+  return `${hashAlgorithm(kind, spec)}-turned`;
 }
 
 const cosines = new Map<string, Float64Array>();
@@ -69,15 +83,154 @@ export function hashGrey(grey: Uint8Array, spec: HashSpec = PAGE_HASH): Uint8Arr
   return bits;
 }
 
-/** The hash of an encoded image (JPEG, PNG, TIFF), as stored: thumbnail or master. */
-export async function pageHash(image: Buffer, spec: HashSpec = PAGE_HASH): Promise<Uint8Array> {
-  const grey = await sharp(image)
+export interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Where the page's own content lies: the box of dark pixels (32 levels under the paper, its 90th
+ * percentile) that are not connected to the image's edge — the dark backing a crop leaves, the corners
+ * a deskew uncovers — less the outermost DUST of them on each side. Null when there is next to
+ * no content (the whole image is then hashed). Hashing this box, not the whole image, makes the hash
+ * independent of the crop: the same sheet cropped tightly or left on a white lid hashes alike.
+ */
+/**
+ * Share of the content's dark pixels left out on each side of its box: a dust speck, not a page number
+ * (a share of 0.2 % cut a faint footer in one scan and not in the other).
+ */
+const DUST = 0.0005;
+
+export function contentBox(grey: Uint8Array, width: number, height: number): Box | null {
+  const histogram = new Uint32Array(256);
+  for (const v of grey) histogram[v] = (histogram[v] ?? 0) + 1;
+  let seen = 0;
+  let paper = 255;
+  for (let v = 0; v < 256; v++) {
+    seen += histogram[v] ?? 0;
+    if (seen >= 0.9 * grey.length) {
+      paper = v;
+      break;
+    }
+  }
+  const dark = paper - 32;
+  // Flood the dark pixels reachable from the edge (4-connected), with an explicit stack.
+  const outside = new Uint8Array(grey.length);
+  const stack = new Int32Array(grey.length);
+  let top = 0;
+  const push = (i: number) => {
+    if (outside[i] === 0 && (grey[i] ?? 255) < dark) {
+      outside[i] = 1;
+      stack[top++] = i;
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  while (top > 0) {
+    const i = stack[--top] ?? 0;
+    const x = i % width;
+    if (x > 0) push(i - 1);
+    if (x + 1 < width) push(i + 1);
+    if (i >= width) push(i - width);
+    if (i + width < grey.length) push(i + width);
+  }
+  const columns = new Uint32Array(width);
+  const rows = new Uint32Array(height);
+  let total = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (outside[i] === 0 && (grey[i] ?? 255) < dark) {
+        columns[x] = (columns[x] ?? 0) + 1;
+        rows[y] = (rows[y] ?? 0) + 1;
+        total++;
+      }
+    }
+  }
+  if (total < 0.002 * grey.length) return null;
+  const bounds = (counts: Uint32Array): [number, number] => {
+    let lo = 0;
+    for (let s = 0; lo < counts.length - 1 && (s += counts[lo] ?? 0) <= DUST * total; ) lo++;
+    let hi = counts.length - 1;
+    for (let s = 0; hi > lo && (s += counts[hi] ?? 0) <= DUST * total; ) hi--;
+    return [lo, hi];
+  };
+  const [x0, x1] = bounds(columns);
+  const [y0, y1] = bounds(rows);
+  if (x1 - x0 < 8 || y1 - y0 < 8) return null;
+  return { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+async function greyOf(image: Buffer): Promise<{ grey: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(image)
     .rotate() // EXIF orientation, as the page is shown
-    .greyscale()
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`expected one channel, got ${info.channels}`);
+  return {
+    grey: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+  };
+}
+
+async function scaled(
+  page: { grey: Uint8Array; width: number; height: number },
+  box: Box | null,
+  spec: HashSpec,
+): Promise<Uint8Array> {
+  const out = await sharp(page.grey, { raw: { width: page.width, height: page.height, channels: 1 } })
+    .extract(box ?? { left: 0, top: 0, width: page.width, height: page.height })
     .resize(spec.size, spec.size, { fit: 'fill', kernel: 'lanczos3' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
-  return hashGrey(grey, spec);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/** The hash of an encoded image (JPEG, PNG, TIFF), as stored — thumbnail or master — over all of it. */
+export async function pageHash(image: Buffer, spec: HashSpec = PAGE_HASH): Promise<Uint8Array> {
+  return hashGrey(await scaled(await greyOf(image), null, spec), spec);
+}
+
+/** A page's hashes of each kind, upright and turned by 180°. */
+export type PageHashSet = Readonly<
+  Record<HashKind, { readonly upright: Uint8Array; readonly turned: Uint8Array }>
+>;
+
+/**
+ * The hashes of an image over the whole and over its content box, upright and turned by 180°, from one
+ * decode: a sheet fed the other way round is the same sheet, and its turned hash is what lies near the
+ * first scan's.
+ */
+export async function pageHashes(image: Buffer, spec: HashSpec = PAGE_HASH): Promise<PageHashSet> {
+  const page = await greyOf(image);
+  const both = async (box: Box | null) => {
+    const grey = await scaled(page, box, spec);
+    return { upright: hashGrey(grey, spec), turned: hashGrey(grey.slice().reverse(), spec) };
+  };
+  return { whole: await both(null), box: await both(contentBox(page.grey, page.width, page.height)) };
+}
+
+/** The nearest two pages come, of either kind, the second upright or turned (then `turned`). */
+export function nearestHash(a: PageHashSet, b: PageHashSet): { distance: number; turned: boolean } {
+  let best = { distance: Infinity, turned: false };
+  for (const kind of HASH_KINDS) {
+    const upright = hammingDistance(a[kind].upright, b[kind].upright);
+    const turned = hammingDistance(a[kind].upright, b[kind].turned);
+    if (Math.min(upright, turned) < best.distance)
+      best = { distance: Math.min(upright, turned), turned: turned < upright };
+  }
+  return best;
 }
 
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, i) => {

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BlobStore } from '../../db/blob-store';
+import { scanSheet, type ScanSettings, type Sheet } from '../../tests/support/near-duplicate-pages';
+import { tempDir } from '../../tests/support/temp-dir';
+import { processPage } from '../capture/process-page';
+import { compareInk, pageInk, turnedPageInk, type PageInk } from './ink-compare';
+import { NEAR_DUPLICATE_THRESHOLDS } from './near-duplicates';
+
+const THRESHOLD = NEAR_DUPLICATE_THRESHOLDS.inkDifference;
+const DPI = 150;
+
+/** A demo sheet scanned with `settings` and put through the real page processing: its master's features. */
+async function scanned(sheet: Sheet, settings: ScanSettings): Promise<PageInk> {
+  const root = path.join(tempDir(), 'blobs');
+  const blobs = new BlobStore(root);
+  const { sha256 } = blobs.put(await scanSheet(sheet, { dpi: DPI, ...settings }));
+  const out = await processPage({ blobRoot: root, sha256, mode: 'gray', dpi: DPI });
+  return pageInk(blobs.read(out.master.sha256), DPI);
+}
+
+const application: Sheet = { enterprise: 1, kind: 'application', page: 0 };
+const identity: Sheet = { enterprise: 1, kind: 'identity', page: 0 };
+
+describe('close comparison of two page images', () => {
+  let first: PageInk;
+  beforeAll(async () => {
+    first = await scanned(application, { pass: 1 });
+  }, 30_000);
+
+  it('finds the same sheet scanned again: placed and skewed anew, brighter with clipped whites, JPEG q55', async () => {
+    const again = await scanned(application, { pass: 2, quality: 55, gain: 1.12, offset: 10 });
+    const c = compareInk(first, again, { stopAbove: THRESHOLD });
+    expect(c.stage).toBe('fine');
+    expect(c.score).toBeLessThanOrEqual(THRESHOLD);
+  }, 30_000);
+
+  it('does not take the form filled in with another name and code for it, and says where it differs', async () => {
+    const renamed = await scanned({ ...application, renamed: 2 }, { pass: 3 });
+    const c = compareInk(first, renamed, { coarseReject: Infinity });
+    expect(c.score).toBeGreaterThan(THRESHOLD);
+    // The name and code rows of the demo form lie 62–86 mm from the top: tile rows 4–7 of 22 (12 mm each,
+    // counted inside the 5 % margin).
+    expect(c.tile?.[1]).toBeGreaterThanOrEqual(3);
+    expect(c.tile?.[1]).toBeLessThanOrEqual(7);
+  }, 30_000);
+
+  it('finds a sheet fed upside down once turned, and one on a white lid (another crop) as it is', async () => {
+    const turned = await scanned(application, { pass: 4, turned: true });
+    expect(compareInk(first, turnedPageInk(turned)).score).toBeLessThanOrEqual(THRESHOLD);
+    expect(compareInk(first, turned).score).toBeGreaterThan(THRESHOLD);
+    const lid = await scanned(application, { pass: 5, backing: '#f4f4f2' });
+    expect(lid.fine.width).toBeGreaterThan(first.fine.width + 20); // the master kept the lid
+    expect(compareInk(first, lid).score).toBeLessThanOrEqual(THRESHOLD);
+  }, 30_000);
+
+  it('matches the tone curve: a grey photo that a brighter scan lightens is still the same sheet', async () => {
+    // The first version modelled brightness as gain and offset from the paper level, which a clipped
+    // white breaks: the ID photo then differed by ~0.15 (over the threshold) in such pairs.
+    const a = await scanned(identity, { pass: 6 });
+    const b = await scanned(identity, { pass: 7, gain: 1.12, offset: 10 });
+    expect(compareInk(a, b).score).toBeLessThanOrEqual(THRESHOLD / 2);
+  }, 30_000);
+
+  it('rejects another form at the coarse scale without a fine look', async () => {
+    const other = await scanned({ enterprise: 1, kind: 'licence', page: 0 }, { pass: 8 });
+    const c = compareInk(first, other, { stopAbove: THRESHOLD });
+    expect(c.stage).toBe('coarse');
+    expect(c.score).toBeGreaterThan(THRESHOLD);
+  }, 30_000);
+});
