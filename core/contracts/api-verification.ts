@@ -16,6 +16,19 @@ export const MachineCheckSchema = z.object({
   /** fail: the volume cannot pass; warning: look at it; skipped: could not be checked (an issue says why). */
   status: z.enum(['pass', 'fail', 'warning', 'skipped']),
   issues: z.array(CatalogueIssueSchema),
+  /** enterprise-codes: what OCR read in each form page's code and name cells, and whether they match. */
+  readings: z
+    .array(
+      z.object({
+        page: z.number().int(),
+        layout: z.enum(['table', 'lines', 'none']),
+        code: z.string().nullable(),
+        codeMatches: z.boolean().nullable(),
+        name: z.string().nullable(),
+        nameMatches: z.boolean().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type MachineCheckView = z.infer<typeof MachineCheckSchema>;
 

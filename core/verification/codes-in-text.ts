@@ -77,3 +77,43 @@ export function readRegNos(text: string): string[] {
   }
   return [...found].sort();
 }
+
+/** Valid USCC characters OCR takes for each other (8/B, 0/D …): only the check character can decide. */
+const LOOKALIKES: readonly string[] = ['0DQ', '8B', '6G', 'CG', '1LT', '7T', 'EF', 'PR', 'UW', 'MN', 'HN'];
+
+function lookalike(a: string, b: string): boolean {
+  return LOOKALIKES.some((g) => g.includes(a) && g.includes(b));
+}
+
+export interface UsccCellReading {
+  /** The code as read, when it is one valid code (confusions folded, nothing else changed). */
+  readonly code: string | null;
+  /** Whether the cell holds `expected`: read exactly, with folded confusions, one extra character, or
+   * one look-alike character (the expected code's check character confirms the reading). */
+  readonly matches: boolean;
+}
+
+/**
+ * Reads a cell (or line) that holds one USCC: the readings of its passes (e.g. plain and with a
+ * whitelist) are tried in turn. A different valid code is returned only as read, never after a repair.
+ */
+export function readUsccCell(readings: readonly string[], expected: string | null): UsccCellReading {
+  let code: string | null = null;
+  let matches = false;
+  for (const reading of readings) {
+    const r = readUscc(reading, expected);
+    if (r.matches) matches = true;
+    code ??= r.exact.find((c) => c === expected) ?? r.exact[0] ?? null;
+    if (expected === null || matches) continue;
+    for (const run of runs(reading)) {
+      const folded = foldOcrCode(run);
+      if (folded.length !== 18) continue;
+      const diff = Array.from(folded).flatMap((c, i) => (c === expected.charAt(i) ? [] : [i]));
+      const at = diff[0];
+      if (diff.length === 1 && at !== undefined && lookalike(folded.charAt(at), expected.charAt(at)))
+        matches = true;
+    }
+  }
+  if (matches && expected !== null) code = expected;
+  return { code, matches };
+}

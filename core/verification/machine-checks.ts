@@ -2,7 +2,7 @@ import { issue, type CatalogueIssue } from '../cataloguing/issues';
 import { countedPages, isContentPage, validateCatalogue, type CataloguePage } from '../cataloguing/rules';
 import { coverage } from '../similarity';
 import { text, type Text } from '../text';
-import { readRegNos, readUscc } from './codes-in-text';
+import { readRegNos, readUscc, readUsccCell } from './codes-in-text';
 
 export const MACHINE_CHECK_IDS = [
   'page-count',
@@ -21,6 +21,27 @@ export interface MachineCheck {
   /** fail: the volume must not pass; warning: QA should look; skipped: could not be checked (says why). */
   readonly status: 'pass' | 'fail' | 'warning' | 'skipped';
   readonly issues: readonly CatalogueIssue[];
+  /** enterprise-codes: what was read in the form cells of each form page, and what the check made of it. */
+  readonly readings?: readonly FormPageResult[];
+}
+
+/** What OCR read in a page's form cells (workstation/ocr/form-reading.ts). */
+export interface FormReadingInput {
+  readonly layout: 'table' | 'lines' | 'none';
+  /** Readings of the code cell, one per pass; empty: no code label found. */
+  readonly codeReadings: readonly string[];
+  readonly nameText: string;
+}
+
+export interface FormPageResult {
+  readonly page: number;
+  readonly layout: 'table' | 'lines' | 'none';
+  /** The code read: the enterprise's when it matched, else the valid code as read, else the raw reading. */
+  readonly code: string | null;
+  /** null: no code cell was read; false: read, and not this enterprise's (or unreadable). */
+  readonly codeMatches: boolean | null;
+  readonly name: string | null;
+  readonly nameMatches: boolean | null;
 }
 
 export interface VerificationPage extends CataloguePage {
@@ -58,6 +79,8 @@ export interface VerificationInput {
   }[];
   /** OCR text by page position (full page where read, else the title zone); absent = not read. */
   readonly ocrText: ReadonlyMap<number, string>;
+  /** What was read in the form cells of pages, by page position (absent: not read). */
+  readonly formReadings?: ReadonlyMap<number, FormReadingInput>;
   /**
    * Pairs of content pages whose images are near duplicates (a sheet scanned twice), as the
    * workstation's image comparison found them; `unchecked`: pages it has not compared yet.
@@ -93,17 +116,24 @@ const NAMES: Readonly<Record<MachineCheckId, Text>> = {
   'duplicate-images': text('重复图像', 'Duplicate images'),
 };
 
-function check(id: MachineCheckId, issues: CatalogueIssue[], skippedWhy?: Text): MachineCheck {
+function check(
+  id: MachineCheckId,
+  issues: CatalogueIssue[],
+  skippedWhy?: Text,
+  readings?: readonly FormPageResult[],
+): MachineCheck {
+  const extra = readings === undefined || readings.length === 0 ? {} : { readings };
   if (skippedWhy !== undefined) {
     return {
       id,
       name: NAMES[id],
       status: 'skipped',
       issues: [issue('warning', `verify.${id}.skipped`, skippedWhy)],
+      ...extra,
     };
   }
   const status = issues.some((i) => i.severity === 'error') ? 'fail' : issues.length > 0 ? 'warning' : 'pass';
-  return { id, name: NAMES[id], status, issues };
+  return { id, name: NAMES[id], status, issues, ...extra };
 }
 
 /**
@@ -171,6 +201,81 @@ function pageCount(input: VerificationInput, pages: readonly VerificationPage[])
   ]);
 }
 
+/** Chinese characters of a reading (a name read from a cell: punctuation and stray marks dropped). */
+function hanzi(s: string): string {
+  return Array.from(s)
+    .filter((c) => /[\u3400-\u9fff]/u.test(c))
+    .join('');
+}
+
+/**
+ * A name read whole from its cell that holds less than this share of the enterprise's distinctive name
+ * (its character pairs, the legal form left out) is another enterprise's.
+ */
+const OTHER_NAME_BELOW = 0.4;
+
+/** The name without its legal form: every 有限公司 shares those pairs. */
+function distinctive(name: string): string {
+  return name.replace(/(股份有限公司|有限责任公司|有限公司|合伙企业|公司|商行|厂)$/u, '');
+}
+
+/**
+ * One form page's cells against the enterprise: a valid code that is not the enterprise's, or a name
+ * that clearly differs while the code does not confirm the page, is an error naming the page.
+ */
+function formPage(
+  page: number,
+  reading: FormReadingInput,
+  enterprise: VerificationInput['enterprise'],
+  minCoverage: number,
+): { result: FormPageResult; issues: CatalogueIssue[]; otherCode: string | null } {
+  const { uscc, name } = enterprise;
+  const issues: CatalogueIssue[] = [];
+  let code: string | null = null;
+  let codeMatches: boolean | null = null;
+  let otherCode: string | null = null;
+  if (reading.codeReadings.length > 0) {
+    const cell = readUsccCell(reading.codeReadings, uscc);
+    codeMatches = uscc !== null && cell.matches;
+    code = cell.code ?? reading.codeReadings.find((r) => r.trim() !== '') ?? null;
+    if (!cell.matches && cell.code !== null && cell.code !== uscc) {
+      otherCode = cell.code;
+      issues.push(
+        issue(
+          'error',
+          'verify.form-uscc-other',
+          text(
+            `第 ${page} 页的统一社会信用代码 ${cell.code} 不是本企业的（本企业 ${uscc ?? enterprise.regNo ?? '无代码'}）`,
+            `The USCC on page ${page}, ${cell.code}, is not this enterprise's (${uscc ?? enterprise.regNo ?? 'no code'})`,
+          ),
+          { page },
+        ),
+      );
+    }
+  }
+  const read = hanzi(reading.nameText);
+  const nameMatches = read.length === 0 ? null : coverage(name, read) >= minCoverage;
+  if (read.length >= 4 && otherCode === null && coverage(distinctive(name), read) < OTHER_NAME_BELOW) {
+    // A matching code with another name is a former name (名称变更): QA looks. Without it, another firm.
+    issues.push(
+      issue(
+        codeMatches === true ? 'warning' : 'error',
+        'verify.form-name-other',
+        text(
+          `第 ${page} 页的企业名称“${read}”不是本企业的（本企业“${name}”）`,
+          `The name on page ${page}, "${read}", is not this enterprise's ("${name}")`,
+        ),
+        { page },
+      ),
+    );
+  }
+  return {
+    result: { page, layout: reading.layout, code, codeMatches, name: read === '' ? null : read, nameMatches },
+    issues,
+    otherCode,
+  };
+}
+
 function enterpriseCodes(input: VerificationInput): MachineCheck {
   const formTypes = input.options?.formTypes ?? DEFAULT_FORM_TYPES;
   const minCoverage = input.options?.nameCoverage ?? 0.75;
@@ -179,13 +284,29 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
     return check('enterprise-codes', [], text('本卷没有登记表类文件', 'The volume has no registration form'));
   const { uscc, regNo, name } = input.enterprise;
   const issues: CatalogueIssue[] = [];
+  const readings: FormPageResult[] = [];
   let read = 0;
   forms.forEach((d) => {
     const doc = input.documents.indexOf(d) + 1;
     const texts: string[] = [];
+    const reported = new Set<string>();
+    let nameSeen = false;
+    let pageErrors = false; // a page of the document was reported already
     for (let p = d.firstPage; p <= d.lastPage; p++) {
       const t = input.ocrText.get(p);
       if (t !== undefined) texts.push(t);
+      const form = input.formReadings?.get(p);
+      if (form === undefined || form.layout === 'none') continue;
+      const page = formPage(p, form, input.enterprise, minCoverage);
+      readings.push(page.result);
+      issues.push(...page.issues);
+      if (page.issues.length > 0) pageErrors = true;
+      if (page.otherCode !== null) reported.add(page.otherCode);
+      if (page.result.nameMatches === true) nameSeen = true;
+      // The cells' readings count for the document as a whole too (the code found in its cell).
+      if (page.result.codeMatches === true && uscc !== null) texts.push(uscc);
+      else texts.push(...form.codeReadings);
+      texts.push(form.nameText);
     }
     if (texts.length === 0) return;
     read++;
@@ -193,7 +314,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
     const where = { document: doc, page: d.firstPage };
     if (uscc !== null) {
       const r = readUscc(all, uscc);
-      const others = r.exact.filter((c) => c !== uscc);
+      const others = r.exact.filter((c) => c !== uscc && !reported.has(c));
       if (!r.matches && others.length > 0) {
         issues.push(
           issue(
@@ -206,7 +327,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
             where,
           ),
         );
-      } else if (!r.matches) {
+      } else if (!r.matches && reported.size === 0) {
         issues.push(
           issue(
             'warning',
@@ -247,7 +368,8 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
         );
       }
     }
-    if (coverage(name, all) < minCoverage) {
+    // A document whose page was found to be another enterprise's says so once, by that page.
+    if (!nameSeen && !pageErrors && coverage(name, all) < minCoverage) {
       issues.push(
         issue(
           'warning',
@@ -267,7 +389,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
       [],
       text('登记表尚未完成文字识别', 'The registration forms have not been OCR’d yet'),
     );
-  return check('enterprise-codes', issues);
+  return check('enterprise-codes', issues, undefined, readings);
 }
 
 function label(input: VerificationInput, pages: readonly VerificationPage[]): MachineCheck {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readRegNos, readUscc } from './codes-in-text';
+import { readRegNos, readUscc, readUsccCell } from './codes-in-text';
 import { runMachineChecks, type VerificationInput, type VerificationPage } from './machine-checks';
 import { checkSamplingRule, DEFAULT_SAMPLING, samplePages } from './review-rules';
 
@@ -187,6 +187,106 @@ describe('machine checks', () => {
     expect(status(withLabel('DG1:350200-2026-SL-000001')).label).toBe('pass');
     expect(status(withLabel('DG1:350200-2026-SL-000002')).label).toBe('fail');
     expect(status(withLabel('https://example.invalid/licence')).label).toBe('warning'); // a foreign code only
+  });
+});
+
+describe('form cells read by OCR', () => {
+  it('a code cell matches exactly, through folded confusions, an extra character or one look-alike', () => {
+    expect(readUsccCell([USCC], USCC)).toEqual({ code: USCC, matches: true });
+    expect(readUsccCell(['9I35O2OO776O49653A'], USCC).matches).toBe(true);
+    expect(readUsccCell([`${USCC.slice(0, 17)}F${USCC.slice(17)}`], USCC).matches).toBe(true);
+    // D for 0: the reading fails the check character, the enterprise's code passes it.
+    expect(readUsccCell([USCC.replace('0200', '02D0')], USCC).matches).toBe(true);
+    // Another valid code is returned as read, and never repaired into the enterprise's.
+    expect(readUsccCell(['garbage', OTHER_USCC], USCC)).toEqual({ code: OTHER_USCC, matches: false });
+    expect(readUsccCell(['9135', ''], USCC)).toEqual({ code: null, matches: false });
+    // Two substitutions are not a look-alike reading.
+    expect(readUsccCell([USCC.replace('0200', 'D2D0')], USCC).matches).toBe(false);
+  });
+
+  const forms = (readings: [number, string[], string][]) =>
+    new Map(
+      readings.map(([p, codeReadings, nameText]) => [
+        p,
+        { layout: 'table' as const, codeReadings, nameText },
+      ]),
+    );
+  const withForms = (readings: [number, string[], string][], ocrText = new Map<number, string>()) =>
+    runMachineChecks(
+      input({
+        pages: pages('cccc'),
+        declaredPages: 4,
+        documents: [
+          {
+            typeCode: 'APP',
+            title: '申请书',
+            docDate: '20260301',
+            responsible: null,
+            firstPage: 1,
+            lastPage: 2,
+          },
+          {
+            typeCode: 'APP',
+            title: '申请书',
+            docDate: '20260301',
+            responsible: null,
+            firstPage: 3,
+            lastPage: 4,
+          },
+        ],
+        ocrText,
+        formReadings: forms(readings),
+      } as Partial<VerificationInput>),
+    ).find((c) => c.id === 'enterprise-codes');
+
+  it('a page whose cell holds another valid code is an error naming the page and the code', () => {
+    const check = withForms([
+      [1, [USCC], '厦门测试有限公司'],
+      [3, [OTHER_USCC], '泉州别家贸易有限公司'],
+    ]);
+    expect(check?.status).toBe('fail');
+    expect(check?.issues.map((i) => [i.severity, i.code, i.page])).toEqual([
+      ['error', 'verify.form-uscc-other', 3],
+    ]);
+    expect(check?.issues[0]?.message.zh).toBe(
+      `第 3 页的统一社会信用代码 ${OTHER_USCC} 不是本企业的（本企业 ${USCC}）`,
+    );
+    expect(check?.readings).toEqual([
+      {
+        page: 1,
+        layout: 'table',
+        code: USCC,
+        codeMatches: true,
+        name: '厦门测试有限公司',
+        nameMatches: true,
+      },
+      {
+        page: 3,
+        layout: 'table',
+        code: OTHER_USCC,
+        codeMatches: false,
+        name: '泉州别家贸易有限公司',
+        nameMatches: false,
+      },
+    ]);
+  });
+
+  it('a name that clearly differs is an error without a matching code, a warning with one (a former name)', () => {
+    const unreadable = withForms([[1, ['9135??'], '泉州别家贸易有限公司']]);
+    expect(unreadable?.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.page])).toEqual([
+      ['verify.form-name-other', 1],
+    ]);
+    const former = withForms([[1, [USCC], '厦门旧名称贸易商行']]);
+    expect(former?.issues.map((i) => [i.severity, i.code])).toEqual([['warning', 'verify.form-name-other']]);
+    // A name read with a wrong character is not another enterprise's.
+    expect(withForms([[1, [USCC], '厦门测试有限公可']])?.status).toBe('pass');
+  });
+
+  it('nothing readable stays a warning, as without form readings', () => {
+    const check = withForms([[1, ['', ''], '']]);
+    expect(check?.status).toBe('warning');
+    expect(check?.issues.map((i) => i.code)).toEqual(expect.arrayContaining(['verify.uscc-not-found']));
+    expect(check?.issues.some((i) => i.severity === 'error')).toBe(false);
   });
 });
 

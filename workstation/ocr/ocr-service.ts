@@ -2,13 +2,19 @@ import sharp from 'sharp';
 import type { BlobStore } from '../../db/blob-store';
 import type { Job, Page, Repos } from '../../db/repos';
 import type { OcrZone, PageOcrRepo } from '../../db/repos/page-ocr';
+import { currentImage } from './page-image';
+import { pageDpi } from './resolution';
+import { FORM_JOB, type FormReadingService } from './form-service';
 import type { Recognizer } from './tesseract-pool';
 
-export const OCR_JOB_KINDS = { title: 'ocr.title', full: 'ocr.full' } as const;
+export const OCR_JOB_KINDS = { title: 'ocr.title', full: 'ocr.full', form: FORM_JOB } as const;
 /** Title zones first (they drive the cataloguing suggestions), full pages after (search, verification). */
 export const OCR_PRIORITY: Readonly<Record<OcrZone, number>> = { title: 10, full: 50 };
-/** The title zone: the top of the page, where registration documents print their title. */
-export const TITLE_ZONE_SHARE = 0.22;
+/**
+ * The title zone: the top of the page, where registration documents print their title. A business
+ * licence prints 营业执照 under the national emblem, 56–66 mm down an A4 sheet (22 % cut through it).
+ */
+export const TITLE_ZONE_SHARE = 0.3;
 /** Attempts before a page is marked failed. */
 export const OCR_MAX_ATTEMPTS = 3;
 
@@ -38,6 +44,8 @@ export class OcrService {
     private readonly ocr: PageOcrRepo,
     private readonly blobs: BlobStore,
     private readonly recognizer: Recognizer,
+    /** Reads registration forms' code and name cells; queued with the full pages (verification needs both). */
+    private readonly forms?: FormReadingService,
   ) {}
 
   /** Queues OCR for the volume's live pages; pages already read from their current image are skipped unless `force`. */
@@ -47,6 +55,7 @@ export class OcrService {
     for (const page of this.repos.pages.list(volumeId)) {
       if (page.isBlank || page.isSeparator) continue;
       const image = this.imageOf(page);
+      let fullQueued = false;
       for (const zone of zones) {
         const existing = this.ocr.get(page.id, zone);
         if (options.force !== true && existing?.state === 'done' && existing.blobSha256 === image) continue;
@@ -57,7 +66,16 @@ export class OcrService {
           maxAttempts: OCR_MAX_ATTEMPTS,
         });
         queued++;
+        if (zone === 'full') fullQueued = true;
       }
+      // Form cells with the full pages: after the page's full reading when that is queued (run() queues
+      // them then), else now.
+      if (
+        zones.includes('full') &&
+        !fullQueued &&
+        this.forms?.enqueue(page.id, image, OCR_MAX_ATTEMPTS) === true
+      )
+        queued++;
     }
     return queued;
   }
@@ -83,6 +101,7 @@ export class OcrService {
   }
 
   private async run(job: Job, workerId: string): Promise<'done' | 'failed' | 'retried'> {
+    if (job.kind === OCR_JOB_KINDS.form) return this.runForm(job, workerId);
     const zone: OcrZone = job.kind === OCR_JOB_KINDS.title ? 'title' : 'full';
     if (!isPayload(job.payload)) {
       this.repos.jobs.fail(job.id, 'payload without pageId', workerId);
@@ -109,6 +128,8 @@ export class OcrService {
         engine: this.recognizer.engine,
         attempts: job.attempts,
       });
+      // A page without a form table is read from the full reading's lines: queued once that exists.
+      if (zone === 'full') this.forms?.enqueue(pageId, image, OCR_MAX_ATTEMPTS);
       this.repos.jobs.complete(job.id, workerId);
       return 'done';
     } catch (e) {
@@ -123,18 +144,29 @@ export class OcrService {
         engine: this.recognizer.engine,
         attempts: after.attempts,
       });
+      // The form cells may still be read (a table needs no full reading).
+      if (zone === 'full') this.forms?.enqueue(pageId, image, OCR_MAX_ATTEMPTS);
       return 'failed';
+    }
+  }
+
+  private async runForm(job: Job, workerId: string): Promise<'done' | 'failed' | 'retried'> {
+    try {
+      if (!isPayload(job.payload)) throw new Error('payload without pageId');
+      const page = this.repos.pages.get(job.payload.pageId);
+      if (page.deletedAt === null && this.forms !== undefined)
+        await this.forms.read(page.id, this.imageOf(page), this.recognizer);
+      this.repos.jobs.complete(job.id, workerId);
+      return 'done';
+    } catch (e) {
+      const after = this.repos.jobs.fail(job.id, e instanceof Error ? e.message : String(e), workerId);
+      return after.state === 'failed' ? 'failed' : 'retried';
     }
   }
 
   /** The image to read: the last processed version of the page, else its original capture. */
   private imageOf(page: Page): string {
-    const processed = this.repos.pages
-      .transforms(page.id)
-      .map((t) => t.resultSha256)
-      .filter((s): s is string => s !== null)
-      .at(-1);
-    return processed ?? page.blobSha256;
+    return currentImage(this.repos, page);
   }
 }
 
@@ -167,7 +199,9 @@ export async function prepare(bytes: Buffer, zone: OcrZone): Promise<Buffer> {
   const { width, height } = grey.info;
   const k = width / meta.width;
   whitenEdges(grey.data, width, height, Math.round(edge * k), zone === 'full');
+  // The PNG says its resolution (the page's, scaled with it): tesseract otherwise guesses one.
   return sharp(grey.data, { raw: { width, height, channels: 1 } })
+    .withDensity(pageDpi(meta) * k)
     .png({ compressionLevel: 1 })
     .toBuffer();
 }

@@ -3,6 +3,7 @@ import type { BlobStore } from '../../db/blob-store';
 import type { Job, Repos } from '../../db/repos';
 import type { CaptureRepo } from '../../db/repos/capture';
 import { TITLE_ZONE_WIDTH } from './ocr-service';
+import { pageDpi } from './resolution';
 import type { Recognizer } from './tesseract-pool';
 
 // Text-based page orientation, for pages the image heuristics of capture cannot decide (no EXIF, a page
@@ -44,8 +45,13 @@ async function band(image: Buffer, degrees: Turn): Promise<Buffer> {
   const edgeY = Math.round(meta.height * BAND_EDGE_SHARE);
   const height = Math.max(1, Math.round(meta.height * ORIENTATION_BAND_SHARE) - edgeY);
   const top = sharp(turned).extract({ left: edgeX, top: edgeY, width: meta.width - 2 * edgeX, height });
-  const scaled = meta.width > TITLE_ZONE_WIDTH * 1.2 ? top.resize({ width: TITLE_ZONE_WIDTH }) : top;
-  return scaled.png({ compressionLevel: 1 }).toBuffer();
+  const shrink = meta.width > TITLE_ZONE_WIDTH * 1.2;
+  const scaled = shrink ? top.resize({ width: TITLE_ZONE_WIDTH }) : top;
+  // The band says its resolution: without it tesseract guesses one from a few characters.
+  // A4's short side is its width, whichever way the page is turned.
+  const page = pageDpi({ density: meta.density, width: Math.min(meta.width, meta.height) });
+  const dpi = page * (shrink ? TITLE_ZONE_WIDTH / (meta.width - 2 * edgeX) : 1);
+  return scaled.withDensity(dpi).png({ compressionLevel: 1 }).toBuffer();
 }
 
 /**

@@ -1,11 +1,14 @@
 import {
   runMachineChecks,
   type LabelDecoder,
+  type FormReadingInput,
   type MachineCheck,
   type VerificationOptions,
 } from '../../core/verification/machine-checks';
 import type { Repos, Volume } from '../../db/repos';
+import type { FormReadingsRepo } from '../../db/repos/form-readings';
 import type { PageOcrRepo } from '../../db/repos/page-ocr';
+import { currentImage } from '../ocr/page-image';
 import { decodeVolumeLabel } from './label-decoder';
 import type { NearDuplicateFinder, NearDuplicateResult } from './near-duplicates';
 
@@ -22,6 +25,9 @@ export type MachineCheckOptions = VerificationOptions & {
   decodeLabel?: LabelDecoder | null;
   /** Reads cached near-duplicate results (see `machineCheckVolumeWithImages` to compute them first). */
   nearDuplicates?: NearDuplicateFinder;
+  /** What OCR read in the form cells of pages (workstation/ocr/form-service.ts); only readings of a
+   * page's current image count. */
+  forms?: FormReadingsRepo;
 };
 
 /**
@@ -44,7 +50,12 @@ export function machineCheckVolume(
   for (const zone of ['title', 'full'] as const) {
     for (const r of ocr.listForVolume(volumeId, zone)) if (r.state === 'done') ocrText.set(r.seq, r.text);
   }
-  const { decodeLabel = decodeVolumeLabel, nearDuplicates: finder, ...rest } = options;
+  const { decodeLabel = decodeVolumeLabel, nearDuplicates: finder, forms, ...rest } = options;
+  const formReadings = new Map<number, FormReadingInput>();
+  for (const r of forms?.listForVolume(volumeId) ?? []) {
+    if (r.blobSha256 === currentImage(repos, repos.pages.get(r.pageId)))
+      formReadings.set(r.seq, { layout: r.layout, codeReadings: r.codeReadings, nameText: r.nameText });
+  }
   const nearDuplicates = finder?.find(volumeId);
   const checks = runMachineChecks({
     volume,
@@ -62,6 +73,7 @@ export function machineCheckVolume(
     })),
     documents: repos.documents.list(volumeId),
     ocrText,
+    formReadings,
     ...(decodeLabel === null ? {} : { decodeLabel }),
     ...(nearDuplicates === undefined ? {} : { nearDuplicates }),
     options: rest,

@@ -12,6 +12,7 @@ import {
   type SamplingRule,
 } from '../../core/verification/review-rules';
 import type { Actor, Repos, Volume } from '../../db/repos';
+import { FormReadingsRepo } from '../../db/repos/form-readings';
 import type { PageOcrRepo } from '../../db/repos/page-ocr';
 import type { QaDecision, QaReview, QaReviewsRepo, TargetKind } from '../../db/repos/qa-reviews';
 import { machineCheckVolume, type MachineReport } from './machine';
@@ -101,12 +102,10 @@ export class ReviewService {
         ...review.samplePages.map((seq) => ({ kind: 'page' as const, seq })),
       ],
       decisions: this.reviews.decisions(reviewId),
-      machine: machineCheckVolume(
-        this.repos,
-        this.ocr,
-        review.volumeId,
-        this.nearDuplicates === undefined ? {} : { nearDuplicates: this.nearDuplicates },
-      ),
+      machine: machineCheckVolume(this.repos, this.ocr, review.volumeId, {
+        forms: new FormReadingsRepo(this.db),
+        ...(this.nearDuplicates === undefined ? {} : { nearDuplicates: this.nearDuplicates }),
+      }),
     };
   }
 

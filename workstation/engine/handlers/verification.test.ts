@@ -119,6 +119,24 @@ describe('verification handlers', () => {
     expect(after.rejection).toBeNull();
   });
 
+  it('names a reason code this version does not know by the code itself, to the operator and to QA', async () => {
+    const t = await engineFixture();
+    const volumeId = await cataloguedBy(t, t.op);
+    const r = await t.ok('qa.start', { volumeId }, t.qa);
+    const target = { kind: 'document' as const, seq: 1 };
+    await t.ok('qa.decide', { reviewId: r.reviewId, target, pass: false, reason: 'page-order' }, t.qa);
+    await t.ok('qa.finish', { reviewId: r.reviewId }, t.qa);
+    // As a newer version of the program would have written it.
+    t.ws.data.db.prepare("UPDATE qa_decisions SET reason_code = 'page-torn'").run();
+    const back = await t.ok('catalogue.get', { volumeId }, t.op);
+    expect(back.rejection?.problems.map((p) => [p.reasonCode, p.reason.zh])).toEqual([
+      ['page-torn', '其他（page-torn）'],
+    ]);
+    await t.ok('catalogue.finish', { volumeId, documents: DOCS }, t.op);
+    const again = await t.ok('qa.start', { volumeId }, t.qa);
+    expect(again.history.map((h) => h.problems.map((p) => p.reason.en))).toEqual([['Other (page-torn)']]);
+  });
+
   it("marks the words of the enterprise's code and name in a page's OCR text, in the read image's pixels", async () => {
     const t = await engineFixture();
     const volumeId = await cataloguedBy(t, t.op);

@@ -15,7 +15,7 @@ import { PageHashesRepo } from '../../../db/repos/page-hashes';
 import { ReviewService } from '../../verification/review';
 import { matchWords, type Wanted } from '../../verification/text-matches';
 import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
-import { lastRejection, pageViews, volumeRow } from './cataloguing';
+import { documentViews, lastRejection, pageViews, rejectionView, volumeRow } from './cataloguing';
 
 type VerificationHandlers = Pick<EngineHandlers, keyof typeof VERIFICATION_API>;
 
@@ -75,36 +75,14 @@ export function verificationHandlers(s: EngineServices): VerificationHandlers {
       .history(volumeId)
       .filter((h) => h.state === 'rejected')
       .reverse()
-      .map((h) => ({
-        reviewer: h.reviewer,
-        finishedAt: h.finishedAt,
-        problems: reviews
-          .decisions(h.id)
-          .filter((d) => d.verdict === 'problem')
-          .map((d) => ({
-            targetKind: d.targetKind,
-            targetSeq: d.targetSeq,
-            reasonCode: d.reasonCode ?? 'other',
-            reason: QA_REASONS.find((q) => q.code === d.reasonCode)?.name ?? text('其他', 'Other'),
-            note: d.note,
-            decidedBy: d.decidedBy,
-            decidedAt: d.decidedAt,
-          })),
-      }));
+      .map((h) => rejectionView(reviews, h));
     return {
       reviewId,
       volume: volumeRow(s, r.machine.volume),
       enterprise: wanted,
       rule: ruleOf(r.review.rule),
       pages: pageViews(s, volumeId),
-      documents: repos.documents.list(volumeId).map((d) => ({
-        typeCode: d.typeCode,
-        title: d.title,
-        docDate: d.docDate,
-        responsible: d.responsible,
-        firstPage: d.firstPage,
-        lastPage: d.lastPage,
-      })),
+      documents: documentViews(repos.documents.list(volumeId)),
       targets: r.targets.map((t) => {
         const d = decided.get(`${t.kind}:${t.seq}`);
         return {
@@ -120,6 +98,7 @@ export function verificationHandlers(s: EngineServices): VerificationHandlers {
           name: c.name,
           status: c.status,
           issues: c.issues.map((i) => ({ ...i })),
+          ...(c.readings === undefined ? {} : { readings: c.readings.map((x) => ({ ...x })) }),
         })),
       },
       reasons: QA_REASONS.map((q) => ({ code: q.code, name: q.name })),
