@@ -19,6 +19,7 @@ import { findEnterprises } from '../../workstation/registration/enterprise-searc
 import { VolumeRegistration } from '../../workstation/registration/register-volume';
 import { SyncedIndexLookup } from '../../workstation/registration/store-lookup';
 import { PageHashesRepo } from '../../db/repos/page-hashes';
+import { FormReadingsRepo } from '../../db/repos/form-readings';
 import { machineCheckVolumeWithImages } from '../../workstation/verification/machine';
 import { NearDuplicateFinder } from '../../workstation/verification/near-duplicates';
 import { EXIT } from '../exit-codes';
@@ -359,7 +360,10 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
           new PageOcrRepo(data.db),
           v.id,
           new NearDuplicateFinder(new PageHashesRepo(data.db), data.blobs),
-          opts.minDpi === undefined ? {} : { minDpi: opts.minDpi },
+          {
+            forms: new FormReadingsRepo(data.db),
+            ...(opts.minDpi === undefined ? {} : { minDpi: opts.minDpi }),
+          },
         );
         if (opts.json === true)
           io.out(

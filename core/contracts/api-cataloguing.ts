@@ -87,6 +87,18 @@ export const SuggestedDocumentSchema = z.object({
   confidence: z.number(),
   /** The vocabulary keyword recognised in the title (null: no title found, typed as other). */
   keyword: z.string().nullable(),
+  /** YYYYMMDD: the date printed on the document, else the volume's registration date (see dateSource). */
+  docDate: z.string().nullable().optional(),
+  /**
+   * `document`: read on the document (datePage, dateText say where); `registration`: nothing readable was
+   * found, the volume's registration date stands in — show it as unconfirmed; `none`: neither.
+   */
+  dateSource: z.enum(['document', 'registration', 'none']).optional(),
+  datePage: z.number().int().nullable().optional(),
+  dateText: z.string().nullable().optional(),
+  /** 责任者 when readable: `document` = read on it (spelled as registered); `volume` = the registering bureau. */
+  responsible: z.string().nullable().optional(),
+  responsibleSource: z.enum(['document', 'volume']).nullable().optional(),
 });
 export type SuggestedDocumentView = z.infer<typeof SuggestedDocumentSchema>;
 
@@ -100,6 +112,8 @@ export const SuggestionsSchema = z.object({
     unread: z.array(z.number().int()),
     /** The engine is reading title zones now: ask again shortly. */
     running: z.boolean(),
+    /** Content pages read whole: dates and 责任者 printed below the title zone are found once they are. */
+    fullRead: z.number().int().optional(),
   }),
 });
 export type SuggestionsView = z.infer<typeof SuggestionsSchema>;
@@ -131,8 +145,9 @@ export const CATALOGUING_API = {
     z.array(CatalogueIssueSchema),
   ),
   /**
-   * Saves the documents (and the page-count reason when given) in one transaction. A draft with errors
-   * is refused whole: `catalogue.invalid`, its details.issues listing them in Chinese and English.
+   * Saves the documents (and the page-count reason when given) in one transaction, half-done work too:
+   * the rule findings come back in `issues`. Only what cannot be stored is refused (documents.* codes:
+   * ranges outside the volume, out of order or overlapping, an unreal date).
    */
   'catalogue.save': endpoint(
     ['operator'],
@@ -147,7 +162,8 @@ export const CATALOGUING_API = {
   'catalogue.pageCountReason': endpoint(['operator'], z.strictObject({ volumeId, reason }), CatalogueSchema),
   /**
    * Saves and moves the volume to catalogued (scanned → catalogued, or rejected → catalogued after
-   * rework) through the lifecycle; queues the full-page OCR that verification reads.
+   * rework) through the lifecycle; queues the full-page OCR that verification reads. Every rule must
+   * pass: errors refuse it whole (`catalogue.invalid`: the message counts them, details.issues lists each).
    */
   'catalogue.finish': endpoint(
     ['operator'],

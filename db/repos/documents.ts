@@ -85,11 +85,21 @@ export class DocumentsRepo {
     this.ofVolume = db.prepare('SELECT * FROM documents WHERE volume_id = @volumeId ORDER BY seq');
   }
 
-  /** The cataloguing save: replaces the volume's documents with `docs`, in one transaction. */
-  replaceAll(volumeId: number, docs: readonly DocumentInput[], actor: Actor): CataloguedDocument[] {
+  /**
+   * The cataloguing save: replaces the volume's documents with `docs`, in one transaction. With `draft`,
+   * half-done work is stored too (no type or title yet, pages not yet in any document): only what the
+   * table cannot hold or the screens cannot show is refused (ranges outside the volume, out of order or
+   * overlapping, an unreal date). The full rules are checked when the catalogue is finished.
+   */
+  replaceAll(
+    volumeId: number,
+    docs: readonly DocumentInput[],
+    actor: Actor,
+    options: { readonly draft?: boolean } = {},
+  ): CataloguedDocument[] {
     return this.db.transaction(() => {
       if (!this.volumeExists.get({ id: volumeId })) throw volumeNotFound(volumeId);
-      const rows = checkDocuments(docs, this.livePages.all({ volumeId }));
+      const rows = checkDocuments(docs, this.livePages.all({ volumeId }), options.draft === true);
       const at = this.now().toISOString();
       this.deleteAll.run({ volumeId });
       rows.forEach((r, i) =>
@@ -129,14 +139,18 @@ type CheckedRow = Pick<
   'type_code' | 'title' | 'doc_date' | 'responsible' | 'first_page' | 'last_page'
 >;
 
-function checkDocuments(docs: readonly DocumentInput[], pages: readonly PageFlagRow[]): CheckedRow[] {
+function checkDocuments(
+  docs: readonly DocumentInput[],
+  pages: readonly PageFlagRow[],
+  draft: boolean,
+): CheckedRow[] {
   const pageCount = pages.length;
   // Blank pages and separator sheets may lie between documents (a cover sheet, an empty back side).
   const onlyFiller = (from: number, to: number) =>
     pages.slice(from - 1, to).every((p) => p.is_blank === 1 || p.is_separator === 1);
   let previousLast = 0;
   return docs.map((d, i) => {
-    if (documentTypeByCode(d.typeCode) === undefined) {
+    if (!draft && documentTypeByCode(d.typeCode) === undefined) {
       throw fault(
         'documents.invalid-type',
         i,
@@ -147,7 +161,7 @@ function checkDocuments(docs: readonly DocumentInput[], pages: readonly PageFlag
         },
       );
     }
-    const title = normalizeField(TITLE, d.title);
+    const title = normalizeField(draft ? FIELD_LIMITS.title : TITLE, d.title);
     const responsible =
       d.responsible === undefined || d.responsible === null
         ? ''
@@ -192,7 +206,7 @@ function checkDocuments(docs: readonly DocumentInput[], pages: readonly PageFlag
         },
       );
     }
-    if (firstPage !== previousLast + 1 && !onlyFiller(previousLast + 1, firstPage - 1)) {
+    if (!draft && firstPage !== previousLast + 1 && !onlyFiller(previousLast + 1, firstPage - 1)) {
       throw fault(
         'documents.gap',
         i,

@@ -1,5 +1,5 @@
 import { Alert, Button, Empty, Input, Progress, Select, Space, Tag, Tooltip, Typography } from 'antd';
-import { CheckOutlined, QuestionCircleOutlined, SaveOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { CheckOutlined, SaveOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Text, VolumeRow } from '../../core/contracts';
 import type {
@@ -13,11 +13,14 @@ import { ApiError } from '../api/client';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { STATE_COLORS, stateName } from '../app/format';
+import { mayCall } from '../app/RoleGate';
+import { targetFromUrl, targetUrl, type ScreenTarget } from '../app/targets';
 import { useI18n } from '../i18n/i18n';
 import { DocumentList, fieldId } from './catalogue/DocumentList';
+import { groupIssues } from './catalogue/group-issues';
 import { PageStrip, type StripPage } from './catalogue/PageStrip';
 import { RejectionNotice } from './catalogue/RejectionNotice';
-import { ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
+import { ShortcutButton, ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
 import { TypePicker, type DocType } from './catalogue/TypePicker';
 import {
   acceptAll,
@@ -31,6 +34,8 @@ import {
   update,
 } from './catalogue/drafts';
 import { PageViewer } from './scan/PageImage';
+import { PageCaption } from './viewer/PageCaption';
+import { useThumbKeys, useWorkspace } from './viewer/workspace';
 import './scan/scan.css';
 import './catalogue/catalogue.css';
 
@@ -55,11 +60,23 @@ const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 const POLL_MS = 2000;
+/** Whole pages read slowly (seconds a page): ask less often, and stop once nothing has moved for a while. */
+const FULL_POLL_MS = 4000;
+const FULL_STALL_MS = 120_000;
 const VALIDATE_MS = 250;
 
-function volumeFromUrl(): number | null {
-  const v = new URLSearchParams(window.location.search).get('volume');
-  return v !== null && /^\d+$/.test(v) ? Number(v) : null;
+/** The page (position) and document (index) a target names in a loaded volume; null when it names none. */
+function openAt(c: CatalogueView, target: ScreenTarget): { page: number; doc: number } | null {
+  const docAt = target.documentSeq === null ? -1 : target.documentSeq - 1;
+  const doc = c.documents[docAt];
+  const page = c.pages.find((p) => p.id === target.pageId)?.seq ?? doc?.firstPage;
+  if (page === undefined) return null;
+  return { page, doc: doc ? docAt : documentAt(c.documents, page) };
+}
+
+/** The volume list with the open volume in it (one opened by a link may be in another state). */
+function withVolume(list: readonly VolumeRow[], open: VolumeRow | undefined): readonly VolumeRow[] {
+  return open === undefined || list.some((v) => v.id === open.id) ? list : [open, ...list];
 }
 
 /** 著录标引: the page strip beside the document list; every step on the keyboard; suggestions in line. */
@@ -69,30 +86,26 @@ export function CatalogueScreen() {
   // Loading does not depend on the language: switching it keeps the operator's place and draft.
   const i18nRef = useRef(i18n);
   i18nRef.current = i18n;
-  const { client, reference } = useApp();
+  const { client, reference, user } = useApp();
   const [volumes, setVolumes] = useState<VolumeRow[]>([]);
-  const [volumeId, setVolumeId] = useState<number | null>(volumeFromUrl());
+  // Opened at a record (a check finding, the workbench): the volume, and the page or document in it.
+  const wanted = useRef<ScreenTarget | null>(targetFromUrl());
+  const [volumeId, setVolumeId] = useState<number | null>(wanted.current?.volumeId ?? null);
   const [view, setView] = useState<CatalogueView | null>(null);
   const [draft, setDraft] = useState<DocumentDraftView[]>([]);
   const [reason, setReason] = useState('');
   const [issues, setIssues] = useState<CatalogueIssueView[]>([]);
   const [suggest, setSuggest] = useState<SuggestionsView | null>(null);
   const [types, setTypes] = useState<DocType[]>([]);
-  const [thumbKeys, setThumbKeys] = useState<ReadonlyMap<number, string | null>>(new Map());
+  const thumbs = useThumbKeys(client);
   const [page, setPage] = useState(1);
   const [docIndex, setDocIndex] = useState(-1);
   const [picker, setPicker] = useState<number | null>(null);
-  const [help, setHelp] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<{ message: string; issues: CatalogueIssueView[] } | null>(null);
   const [notice, setNotice] = useState<Text | null>(null);
-  // Where the keyboard goes back to after a picker, a dialog or the volume choice (not a field).
-  const home = useRef<HTMLDivElement>(null);
-  const toHome = () => {
-    setTimeout(() => {
-      home.current?.focus();
-    }, 0);
-  };
+  // `home`: where the keyboard goes back to after a picker, a dialog or the volume choice (not a field).
+  const { keys, home, toHome, help, showHelp, hideHelp } = useWorkspace();
 
   const loadVolumes = useCallback(async () => {
     try {
@@ -113,22 +126,17 @@ export function CatalogueScreen() {
         if (!keepDraft) {
           setDraft(c.documents);
           setReason(c.pageCountReason ?? '');
-          setPage(1);
-          setDocIndex(c.documents.length > 0 ? 0 : -1);
+          const at = wanted.current?.volumeId === id ? openAt(c, wanted.current) : null;
+          setPage(at?.page ?? 1);
+          setDocIndex(at?.doc ?? (c.documents.length > 0 ? 0 : -1));
         }
         setTypes(await client.call('catalogue.types', { volumeType: c.volume.volumeType }));
-        // Thumbnail versions come with the 扫描 screen's page list; without them images still load.
-        client.call('pages.list', { volumeId: id }).then(
-          (p) => {
-            setThumbKeys(new Map(p.pages.map((x) => [x.id, x.thumbKey])));
-          },
-          () => undefined,
-        );
+        thumbs.load(id);
       } catch (e) {
         setError({ message: errorText(e, i18nRef.current), issues: [] });
       }
     },
-    [client],
+    [client, thumbs.load],
   );
 
   useEffect(() => {
@@ -141,7 +149,9 @@ export function CatalogueScreen() {
     setError(null);
     setNotice(null);
     if (volumeId === null) return;
-    window.history.replaceState(null, '', `/catalogue?volume=${volumeId}`);
+    // The address names what is open (a reload lands here again), the target page too until another volume is chosen.
+    const at = wanted.current?.volumeId === volumeId ? wanted.current : { volumeId };
+    window.history.replaceState(null, '', targetUrl('/catalogue', at));
     void load(volumeId);
   }, [volumeId, load]);
 
@@ -156,18 +166,43 @@ export function CatalogueScreen() {
   }, [loadedId]);
 
   // Suggestions: ask the engine to read unread title zones once, then follow until it is done.
-  const editable = view?.editable === true;
+  // Cataloguing is the operators' work; others (a technician following a check finding) only look.
+  // Then, while whole pages are still being read, keep asking: dates and 责任者 printed below the title
+  // zone improve the suggestions. Only the suggestions change: the draft, the page and focus stay put.
+  const mayEdit = mayCall(user, 'catalogue.save');
+  const editable = view?.editable === true && mayEdit;
+  const counted = useRef<number | null>(null);
+  counted.current = view?.countedPages ?? null;
   useEffect(() => {
     if (volumeId === null || !editable) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let titlesDone = false;
+    let lastFull = -1;
+    let movedAt = Date.now();
     const ask = async (read: boolean) => {
       try {
         const s = await client.call('catalogue.suggest', { volumeId, read });
         if (!live) return;
         setSuggest(s);
-        if (s.ocr.running) timer = setTimeout(() => void ask(false), POLL_MS);
-        else void load(volumeId, true); // page headings and OCR states
+        if (s.ocr.running) {
+          timer = setTimeout(() => void ask(false), POLL_MS);
+          return;
+        }
+        if (!titlesDone) {
+          titlesDone = true;
+          void load(volumeId, true); // page headings and OCR states
+        }
+        const full = s.ocr.fullRead;
+        if (full === undefined) return;
+        if (full !== lastFull) {
+          lastFull = full;
+          movedAt = Date.now();
+        }
+        const pending = counted.current === null || full < counted.current;
+        if (pending && Date.now() - movedAt < FULL_STALL_MS) {
+          timer = setTimeout(() => void ask(false), FULL_POLL_MS);
+        }
       } catch (e) {
         if (live) setError({ message: errorText(e, i18nRef.current), issues: [] });
       }
@@ -235,11 +270,14 @@ export function CatalogueScreen() {
           doc,
           starts: doc >= 0 && draft[doc]?.firstPage === p.seq,
           suggestion: s === undefined ? null : type ? t(type.name, type.nameEn) : s.typeCode,
-          error: issues.some((x) => x.severity === 'error' && x.page === p.seq && x.document === undefined),
-          thumbKey: thumbKeys.get(p.id) ?? null,
+          // Before the first document every page is "in no document": not worth a red tile each.
+          error:
+            draft.length > 0 &&
+            issues.some((x) => x.severity === 'error' && x.page === p.seq && x.document === undefined),
+          thumbKey: thumbs.of(p.id),
         };
       }),
-    [pages, draft, open, types, issues, thumbKeys, t],
+    [pages, draft, open, types, issues, thumbs, t],
   );
 
   const goPage = useCallback(
@@ -288,7 +326,14 @@ export function CatalogueScreen() {
       setView(c);
       setDraft(c.documents);
       setIssues(c.issues);
-      return { zh: `已保存 ${c.documents.length} 件`, en: `${c.documents.length} document(s) saved` };
+      // Half-done work is saved too; what still stands in the way of 完成著录 is counted here.
+      const left = c.issues.filter((x) => x.severity === 'error').length;
+      return left === 0
+        ? { zh: `已保存 ${c.documents.length} 件`, en: `${c.documents.length} document(s) saved` }
+        : {
+            zh: `已保存（还有 ${left} 个问题）`,
+            en: `Saved (${left} problem(s) left before it can be finished)`,
+          };
     });
 
   const finish = () =>
@@ -310,7 +355,6 @@ export function CatalogueScreen() {
     });
 
   // Keyboard: every step of cataloguing.
-  const keys = useRef<(e: KeyboardEvent) => void>(() => undefined);
   keys.current = (e: KeyboardEvent) => {
     if (view === null) return;
     const ctrl = e.ctrlKey || e.metaKey;
@@ -347,7 +391,7 @@ export function CatalogueScreen() {
       const prev = [...draft].reverse().find((d, i) => d.firstPage < page && draft.length - 1 - i !== here);
       if (prev) goPage(prev.firstPage);
     } else if (k === '?') {
-      setHelp(true);
+      showHelp();
     } else if (!editable) {
       return;
     } else if (k === 'b' || k === 'B') {
@@ -384,16 +428,6 @@ export function CatalogueScreen() {
       }
     }
   };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      keys.current(e);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-    };
-  }, []);
-
   const current = pages.find((p) => p.seq === page);
   const errors = issues.filter((x) => x.severity === 'error');
   const warnings = issues.filter((x) => x.severity === 'warning');
@@ -414,10 +448,11 @@ export function CatalogueScreen() {
           placeholder={t('选择案卷（已扫描、已退回）', 'Choose a volume (scanned or rejected)')}
           {...(volumeId !== null ? { value: volumeId } : {})}
           onChange={(v: number) => {
+            wanted.current = null;
             setVolumeId(v);
             toHome();
           }}
-          options={volumes.map((v) => ({
+          options={withVolume(volumes, view?.volume).map((v) => ({
             value: v.id,
             label: `${v.archiveNo} ${v.enterpriseName}${v.state === 'rejected' ? t('（已退回）', ' (rejected)') : v.state === 'catalogued' ? t('（待校核）', ' (awaiting QA)') : ''}`,
           }))}
@@ -462,15 +497,7 @@ export function CatalogueScreen() {
             </Button>
           </Space>
         )}
-        <Button
-          icon={<QuestionCircleOutlined />}
-          onClick={() => {
-            setHelp(true);
-          }}
-          data-testid="shortcut-button"
-        >
-          {t('快捷键', 'Shortcuts')} <kbd>?</kbd>
-        </Button>
+        <ShortcutButton onClick={showHelp} />
       </div>
 
       {error && (
@@ -480,10 +507,13 @@ export function CatalogueScreen() {
           title={error.message}
           description={
             error.issues.length > 0 ? (
-              <ul className="issue-list">
-                {error.issues.map((x, i) => (
-                  <li key={i}>{i18n.tx(x.message)}</li>
-                ))}
+              <ul className="issue-list" data-testid="catalogue-error-issues">
+                {groupIssues(error.issues)
+                  // A finding the heading already says is not said twice.
+                  .filter((x) => !error.message.includes(i18n.tx(x.message)))
+                  .map((x, i) => (
+                    <li key={i}>{i18n.tx(x.message)}</li>
+                  ))}
               </ul>
             ) : undefined
           }
@@ -497,12 +527,17 @@ export function CatalogueScreen() {
           showIcon
           data-testid="catalogue-readonly"
           title={
-            view.volume.state === 'catalogued'
+            !mayEdit
               ? t(
-                  '已提交图文校核，著录只读；如需修改，请在工作台打开该案卷并选择“重新著录”',
-                  'Waiting for QA, read only; to change it, open the volume on the workbench and reopen cataloguing',
+                  '著录由扫描员进行；您可以查看本卷的著录和图像',
+                  'Cataloguing is done by operators; you can look at it here',
                 )
-              : t('当前状态下著录只读', 'The catalogue is read only in this state')
+              : view.volume.state === 'catalogued'
+                ? t(
+                    '已提交图文校核，著录只读；如需修改，请在工作台打开该案卷并选择“重新著录”',
+                    'Waiting for QA, read only; to change it, open the volume on the workbench and reopen cataloguing',
+                  )
+                : t('当前状态下著录只读', 'The catalogue is read only in this state')
           }
         />
       )}
@@ -552,6 +587,14 @@ export function CatalogueScreen() {
                     `Titles read; ${open.length} suggestion(s) to confirm`,
                   )
                 )}
+                {!ocr.running && ocr.fullRead !== undefined && ocr.fullRead < contentPages && (
+                  <span className="catalogue-full-read" data-testid="ocr-full-read">
+                    {t(
+                      `整页识别 ${ocr.fullRead}/${contentPages} 页，日期和责任者随之补全`,
+                      `whole pages read ${ocr.fullRead}/${contentPages}, dates and 责任者 follow`,
+                    )}
+                  </span>
+                )}
               </span>
             )}
             {countMismatch && (
@@ -573,14 +616,12 @@ export function CatalogueScreen() {
             <div className="catalogue-viewer">
               {current ? (
                 <>
-                  <div className="viewer-caption" data-testid="viewer-caption">
-                    {t(`第 ${current.seq} 页`, `Page ${current.seq}`)}
-                    {current.pageNo !== null && t(`（页号 ${current.pageNo}）`, ` (no. ${current.pageNo})`)}
+                  <PageCaption seq={current.seq} pageNo={current.pageNo} testId="viewer-caption">
                     {current.heading !== null && (
                       <span className="viewer-heading">「{current.heading}」</span>
                     )}
-                  </div>
-                  <PageViewer pageId={current.id} version={thumbKeys.get(current.id) ?? null} height={560} />
+                  </PageCaption>
+                  <PageViewer pageId={current.id} version={thumbs.of(current.id)} height={560} />
                 </>
               ) : (
                 <Empty description={t('本卷没有页面', 'This volume has no pages')} />
@@ -608,7 +649,22 @@ export function CatalogueScreen() {
                 onAccept={accept}
               />
               <div className="rule-issues" data-testid="rule-issues">
-                {errors.length === 0 && warnings.length === 0 ? (
+                {draft.length === 0 ? (
+                  // Nothing described yet: where to begin, not a list of everything still missing.
+                  <Alert
+                    type="info"
+                    showIcon
+                    data-testid="catalogue-start-hint"
+                    title={
+                      editable
+                        ? t(
+                            '尚未分件：按 A 接受建议，或按 B 在当前页开始一件',
+                            'No documents yet: press A to accept the suggestions, or B to start one at this page',
+                          )
+                        : t('尚未分件', 'No documents yet')
+                    }
+                  />
+                ) : errors.length === 0 && warnings.length === 0 ? (
                   <Alert
                     type="success"
                     showIcon
@@ -624,7 +680,7 @@ export function CatalogueScreen() {
                     )}
                     description={
                       <ul className="issue-list">
-                        {[...errors, ...warnings].map((x, i) => (
+                        {groupIssues([...errors, ...warnings]).map((x, i) => (
                           <li key={i} className={x.severity}>
                             <button
                               type="button"
@@ -673,14 +729,7 @@ export function CatalogueScreen() {
           toHome();
         }}
       />
-      <ShortcutHelp
-        open={help}
-        onClose={() => {
-          setHelp(false);
-          toHome();
-        }}
-        shortcuts={SHORTCUTS}
-      />
+      <ShortcutHelp open={help} onClose={hideHelp} shortcuts={SHORTCUTS} />
       {dirty && editable && (
         <div className="unsaved" data-testid="unsaved">
           {t('有未保存的修改（Ctrl+S 保存）', 'Unsaved changes (Ctrl+S saves)')}

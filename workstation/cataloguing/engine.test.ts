@@ -42,7 +42,7 @@ describe('cataloguing engine', () => {
     expect(view.volume.pageCountReason).toBe('卷皮未登记页数');
   });
 
-  it('refuses a catalogue with errors, names them, and changes nothing', () => {
+  it('refuses to finish a catalogue with errors, names them, and changes nothing', () => {
     const { db, repos } = openTestRepos();
     const { volumeId } = seedVolume(repos);
     addPages(repos, volumeId, 'ccc');
@@ -52,8 +52,32 @@ describe('cataloguing engine', () => {
       engine.save(volumeId, [{ ...APP, firstPage: 1, lastPage: 1 }], OPERATOR, { finish: true }),
     );
     expect(e.code).toBe('catalogue.invalid');
-    expect(e.text.zh).toContain('第 2 页不属于任何一件');
+    const listed = e.details['issues'] as readonly { message: { zh: string } }[];
+    expect(e.text.zh).toContain(`还有 ${listed.length} 个错误`);
+    expect(listed.map((i) => i.message.zh).join('；')).toContain('第 2 页不属于任何一件');
     expect(engine.load(volumeId).documents.map((d) => d.lastPage)).toEqual([3]);
     expect(repos.volumes.get(volumeId).state).toBe('registered');
+  });
+
+  it('saves a draft with errors (gaps, no type, no title) and keeps the findings', () => {
+    const { db, repos } = openTestRepos();
+    const { volumeId } = seedVolume(repos);
+    addPages(repos, volumeId, 'cccc');
+    const engine = new CataloguingEngine(db, repos);
+    const view = engine.save(
+      volumeId,
+      [
+        { ...APP, firstPage: 1, lastPage: 1 },
+        { typeCode: '', title: ' ', docDate: null, responsible: null, firstPage: 3, lastPage: 3 },
+      ],
+      OPERATOR,
+    );
+    expect(view.documents.map((d) => [d.typeCode, d.title, d.firstPage])).toEqual([
+      ['APP', APP.title, 1],
+      ['', '', 3],
+    ]);
+    expect(view.issues.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['catalogue.page-uncatalogued', 'catalogue.type-unknown']),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { hasErrors, type CatalogueIssue } from '../../core/cataloguing/issues';
+import type { CatalogueIssue } from '../../core/cataloguing/issues';
 import {
   assignPageNumbers,
   countedPages,
@@ -24,15 +24,15 @@ export interface CatalogueView {
 export interface SaveOptions {
   /** Why the counted pages differ from the declared count (recorded on the volume). */
   readonly pageCountReason?: string | null;
-  /** Also move the volume scanned → catalogued when nothing is wrong. */
+  /** Also move the volume scanned → catalogued: every rule must pass (warnings aside). */
   readonly finish?: boolean;
 }
 
 /**
  * The cataloguing (著录标引) engine: loads a volume with its pages and documents, validates a draft
  * against core/cataloguing/rules, and saves it through the repositories — documents, the page-count
- * reason and (optionally) the transition to catalogued in one transaction. A draft with errors is refused
- * with the findings (`catalogue.invalid`); warnings do not block.
+ * reason and (optionally) the transition to catalogued in one transaction. A draft is saved with its
+ * findings; finishing with errors is refused with them (`catalogue.invalid`); warnings never block.
  */
 export class CataloguingEngine {
   constructor(
@@ -73,31 +73,39 @@ export class CataloguingEngine {
     });
   }
 
+  /**
+   * Saves `drafts`. A plain save keeps half-done work whatever the rules find (the findings come back
+   * with the view); only what cannot be stored is refused (see DocumentsRepo.replaceAll). With `finish`,
+   * every rule must pass: errors refuse the whole save (`catalogue.invalid`, details.issues).
+   */
   save(
     volumeId: number,
     drafts: readonly DocumentDraft[],
     actor: Actor,
     options: SaveOptions = {},
   ): CatalogueView {
+    const finish = options.finish === true;
     this.db
       .transaction(() => {
-        const issues = this.validate(volumeId, drafts, options);
-        if (hasErrors(issues)) {
-          const errors = issues.filter((i) => i.severity === 'error');
-          throw new DomainError(
-            'catalogue.invalid',
-            text(
-              `著录未保存：${errors.map((e) => e.message.zh).join('；')}`,
-              `Catalogue not saved: ${errors.map((e) => e.message.en).join('; ')}`,
-            ),
-            { issues: errors },
-          );
+        if (finish) {
+          const errors = this.validate(volumeId, drafts, options).filter((i) => i.severity === 'error');
+          if (errors.length > 0) {
+            // The heading counts; the findings themselves travel once, in details.issues.
+            throw new DomainError(
+              'catalogue.invalid',
+              text(
+                `未完成著录：还有 ${errors.length} 个错误须先改正（已填写的内容可先保存）`,
+                `Not finished: ${errors.length} error(s) to correct first (what is filled in can be saved meanwhile)`,
+              ),
+              { issues: errors },
+            );
+          }
         }
         if (options.pageCountReason !== undefined) {
           this.repos.volumes.setPageCountReason(volumeId, options.pageCountReason, actor);
         }
-        this.repos.documents.replaceAll(volumeId, drafts, actor);
-        if (options.finish === true) this.repos.volumes.transition(volumeId, 'catalogued', actor);
+        this.repos.documents.replaceAll(volumeId, drafts, actor, { draft: !finish });
+        if (finish) this.repos.volumes.transition(volumeId, 'catalogued', actor);
       })
       .immediate();
     return this.load(volumeId);

@@ -1,4 +1,4 @@
-import { Button, Input, Tag, Typography } from 'antd';
+import { Button, Input, Tag, Tooltip, Typography } from 'antd';
 import type { KeyboardEvent } from 'react';
 import type {
   CatalogueIssueView,
@@ -17,6 +17,39 @@ function leaveOnEnter(e: KeyboardEvent<HTMLInputElement>) {
     e.preventDefault();
     e.currentTarget.blur();
   }
+}
+
+/** YYYYMMDD → YYYY-MM-DD (anything else as it is). */
+const shownDate = (d: string) => (/^\d{8}$/u.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : d);
+
+/** A suggestion's date and 责任者; a date standing in from the registration is marked as not yet checked. */
+function SuggestionFacts({ s }: { readonly s: SuggestedDocumentView }) {
+  const { t } = useI18n();
+  const date = s.docDate ?? null;
+  const responsible = s.responsible ?? null;
+  if (date === null && responsible === null) return null;
+  return (
+    <span className="doc-suggestion-facts">
+      {date !== null && (
+        <span data-testid="suggestion-date" data-source={s.dateSource ?? 'none'}>
+          {shownDate(date)}
+          {s.dateSource === 'registration' && (
+            <Tooltip
+              title={t(
+                '文件上未读到日期，暂用登记日期；接受后请核对',
+                'No date was read on the document; the registration date stands in: check it',
+              )}
+            >
+              <span className="date-unconfirmed" data-testid="date-unconfirmed">
+                {t('登记日期，待核对', 'registration date, unchecked')}
+              </span>
+            </Tooltip>
+          )}
+        </span>
+      )}
+      {responsible !== null && <span data-testid="suggestion-responsible">{responsible}</span>}
+    </span>
+  );
 }
 
 type Row =
@@ -92,6 +125,7 @@ export function DocumentList({
               <span className="doc-suggestion-title">
                 {typeName(s.typeCode)}
                 {s.keyword !== null && s.title !== '' ? `：${s.title}` : ''}
+                <SuggestionFacts s={s} />
               </span>
               {editable && (
                 <Button

@@ -1,4 +1,5 @@
-import { Modal } from 'antd';
+import { Button, Modal } from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n';
 
 export interface Shortcut {
@@ -44,6 +45,16 @@ export function ShortcutHelp({
         </tbody>
       </table>
     </Modal>
+  );
+}
+
+/** The button that opens the shortcut list (? does the same). */
+export function ShortcutButton({ onClick }: { readonly onClick: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Button icon={<QuestionCircleOutlined />} onClick={onClick} data-testid="shortcut-button">
+      {t('快捷键', 'Shortcuts')} <kbd>?</kbd>
+    </Button>
   );
 }
 

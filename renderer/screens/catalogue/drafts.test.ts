@@ -76,6 +76,25 @@ describe('keyboard editing of a draft catalogue', () => {
     ]);
   });
 
+  it('the date and 责任者 read off a document go into the draft; what the operator typed stays', () => {
+    const read = {
+      ...suggestion(3, 5, 'LIC', '营业执照'),
+      docDate: '20260305',
+      responsible: '厦门市市场监督管理局',
+    };
+    const one = acceptOne([doc(1, 2, 'APP', '申请书')], read, 5, '20260312');
+    expect(one.draft[1]).toMatchObject({ docDate: '20260305', responsible: '厦门市市场监督管理局' });
+    const typed = [{ ...doc(3, 5, 'LIC', '营业执照'), docDate: '20260101', responsible: '我填的' }];
+    expect(acceptOne(typed, read, 5, '20260312').draft[0]).toMatchObject({
+      docDate: '20260101',
+      responsible: '我填的',
+    });
+    expect(acceptAll([], [read, suggestion(6, 6, 'ADR', '证明')], '20260312')).toMatchObject([
+      { docDate: '20260305', responsible: '厦门市市场监督管理局' },
+      { docDate: '20260312', responsible: null },
+    ]);
+  });
+
   it('B anywhere keeps documents in order, without overlaps, covering the same pages', () => {
     fc.assert(
       fc.property(

@@ -89,14 +89,19 @@ export function acceptOne(
     ...d,
     typeCode: s.typeCode,
     title: d.title.trim() === '' || d.typeCode !== s.typeCode ? s.title : d.title,
+    // The date read off the document beats the registration date the new document started with; a
+    // date the operator typed is kept.
+    docDate: d.docDate !== null && d.docDate !== defaultDate ? d.docDate : (s.docDate ?? d.docDate),
+    responsible: d.responsible ?? s.responsible ?? null,
     lastPage: end,
   };
   return { draft: docs, index: started.index };
 }
 
 /**
- * A: the suggested documents become the draft. A document the operator already described at the same
- * first page keeps its date and 责任者 (and its title when the type is unchanged).
+ * A: the suggested documents become the draft, with the dates and 责任者 read off the pages. A document
+ * the operator already described at the same first page keeps its date and 责任者 (and its title when
+ * the type is unchanged).
  */
 export function acceptAll(
   draft: Draft,
@@ -109,8 +114,8 @@ export function acceptAll(
       typeCode: s.typeCode,
       title:
         old !== undefined && old.typeCode === s.typeCode && old.title.trim() !== '' ? old.title : s.title,
-      docDate: old?.docDate ?? defaultDate,
-      responsible: old?.responsible ?? null,
+      docDate: old?.docDate ?? s.docDate ?? defaultDate,
+      responsible: old?.responsible ?? s.responsible ?? null,
       firstPage: s.firstPage,
       lastPage: s.lastPage,
     };

@@ -34,35 +34,70 @@ describe('cataloguing handlers', () => {
     );
   });
 
-  it('validates a draft live, refuses to save one with errors (Chinese reasons), saves a good one', async () => {
+  it('validates a draft live and saves half-done work with its findings; only finishing needs every rule', async () => {
     const t = await engineFixture();
-    const { volumeId } = await scannedVolume(t.ws, 3);
+    const { volumeId } = await scannedVolume(t.ws, 4);
+    const SHR = { typeCode: 'SHR', title: '股东会决议', docDate: '20260301', responsible: null };
+    // Half done: a resolution without its 责任者, a document started with B (no type, no title yet), page 4 in none.
     const draft = [
       { ...APP, firstPage: 1, lastPage: 1 },
-      { ...AOA, docDate: '20260231', firstPage: 2, lastPage: 2 },
+      { ...SHR, firstPage: 2, lastPage: 2 },
+      { typeCode: '', title: '', docDate: null, responsible: null, firstPage: 3, lastPage: 3 },
     ];
     const issues = await t.ok('catalogue.validate', { volumeId, documents: draft }, t.op);
     expect(issues.map((i) => [i.code, i.document ?? i.page])).toEqual(
       expect.arrayContaining([
-        ['catalogue.date-invalid', 2],
-        ['catalogue.page-uncatalogued', 3],
+        ['catalogue.responsible-missing', 2],
+        ['catalogue.type-unknown', 3],
+        ['catalogue.page-uncatalogued', 4],
       ]),
     );
-    const refused = await t.fails('catalogue.save', { volumeId, documents: draft }, t.op);
+    const saved = await t.ok('catalogue.save', { volumeId, documents: draft }, t.op);
+    expect(saved.documents).toEqual(draft);
+    expect(saved.volume.state).toBe('scanned');
+    expect(saved.issues.map((i) => i.code)).toEqual(expect.arrayContaining(issues.map((i) => i.code)));
+    // Reopened later: the half-done work is there, findings and all.
+    const reloaded = await t.ok('catalogue.get', { volumeId }, t.op);
+    expect(reloaded.documents).toEqual(draft);
+    expect(reloaded.issues.filter((i) => i.severity === 'error').length).toBeGreaterThanOrEqual(3);
+
+    // Finishing is refused whole: the heading counts, each finding is listed once (in details.issues).
+    const refused = await t.fails('catalogue.finish', { volumeId, documents: draft }, t.op);
     expect(refused.code).toBe('catalogue.invalid');
-    expect(refused.message.zh).toContain('著录未保存');
-    expect(refused.message.zh).toContain('第 3 页不属于任何一件');
-    expect((refused.details?.['issues'] as unknown[]).length).toBeGreaterThanOrEqual(2);
-    expect((await t.ok('catalogue.get', { volumeId }, t.op)).documents).toEqual([]); // nothing saved
+    const listed = refused.details?.['issues'] as { message: { zh: string } }[];
+    expect(refused.message.zh).toContain(`还有 ${listed.length} 个错误`);
+    expect(listed.map((i) => i.message.zh)).toEqual(
+      expect.arrayContaining([expect.stringContaining('“股东会决议”须填写责任者')]),
+    );
+    for (const i of listed) expect(refused.message.zh).not.toContain(i.message.zh);
+    expect((await t.ok('catalogue.get', { volumeId }, t.op)).volume.state).toBe('scanned');
+
+    // What cannot be stored is still refused, and the saved draft stays as it was.
+    const overlap = [
+      { ...APP, firstPage: 1, lastPage: 2 },
+      { ...AOA, firstPage: 2, lastPage: 4 },
+    ];
+    expect((await t.fails('catalogue.save', { volumeId, documents: overlap }, t.op)).code).toBe(
+      'documents.overlap',
+    );
+    const outside = [{ ...APP, firstPage: 1, lastPage: 5 }];
+    expect((await t.fails('catalogue.save', { volumeId, documents: outside }, t.op)).code).toBe(
+      'documents.range-outside',
+    );
+    const unreal = [{ ...APP, docDate: '20260231', firstPage: 1, lastPage: 4 }];
+    expect((await t.fails('catalogue.save', { volumeId, documents: unreal }, t.op)).code).toBe(
+      'documents.invalid-date',
+    );
+    expect((await t.ok('catalogue.get', { volumeId }, t.op)).documents).toEqual(draft);
 
     const good = [
       { ...APP, firstPage: 1, lastPage: 1 },
-      { ...AOA, firstPage: 2, lastPage: 3 },
+      { ...SHR, responsible: '全体股东', firstPage: 2, lastPage: 2 },
+      { ...AOA, firstPage: 3, lastPage: 4 },
     ];
-    const saved = await t.ok('catalogue.save', { volumeId, documents: good }, t.op);
-    expect(saved.documents).toEqual(good);
-    expect(saved.issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(saved.volume.state).toBe('scanned');
+    const done = await t.ok('catalogue.finish', { volumeId, documents: good }, t.op);
+    expect(done.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(done.volume.state).toBe('catalogued');
     // QA and technicians read, but do not catalogue.
     expect((await t.fails('catalogue.save', { volumeId, documents: good }, t.qa)).code).toBe(
       'auth.forbidden',
@@ -74,7 +109,7 @@ describe('cataloguing handlers', () => {
     const { volumeId } = await scannedVolume(t.ws, 2, { declaredPages: 5 });
     const docs = [{ ...APP, firstPage: 1, lastPage: 2 }];
     const refused = await t.fails('catalogue.finish', { volumeId, documents: docs }, t.op);
-    expect(refused.message.zh).toContain('登记页数 5 与实有页数 2 不符');
+    expect(JSON.stringify(refused.details?.['issues'])).toContain('登记页数 5 与实有页数 2 不符');
     const withReason = await t.ok(
       'catalogue.pageCountReason',
       { volumeId, reason: '封面和封底未编页' },
@@ -117,7 +152,7 @@ describe('cataloguing handlers', () => {
       ['APP', 1, 2],
       ['AOA', 3, 4],
     ]);
-    expect(s.ocr).toEqual({ read: 3, failed: 0, unread: [4], running: false });
+    expect(s.ocr).toEqual({ read: 3, failed: 0, unread: [4], running: false, fullRead: 0 });
     const c = await t.ok('catalogue.get', { volumeId }, t.op);
     expect(c.pages.map((p) => p.titleOcr)).toEqual(['done', 'done', 'done', 'none']);
     expect(c.pages[0]?.heading).toBe('公司设立登记申请书');

@@ -11,7 +11,7 @@ import type { VolumeState } from '../../../core/lifecycle';
 import { text } from '../../../core/text';
 import { qaReason } from '../../../core/verification/review-rules';
 import { DOCUMENT_TYPES } from '../../../core/vocabulary';
-import { QaReviewsRepo } from '../../../db/repos/qa-reviews';
+import { QaReviewsRepo, type QaReview } from '../../../db/repos/qa-reviews';
 import type { Volume } from '../../../db/repos';
 import { CataloguingEngine } from '../../cataloguing/engine';
 import { linesOf, suggestForVolume } from '../../cataloguing/suggest';
@@ -64,27 +64,47 @@ export function pageViews(s: EngineServices, volumeId: number): CataloguePageVie
   });
 }
 
+/** Catalogued documents as the screens edit and show them. */
+export function documentViews(docs: readonly DocumentDraftView[]): DocumentDraftView[] {
+  return docs.map((d) => ({
+    typeCode: d.typeCode,
+    title: d.title,
+    docDate: d.docDate,
+    responsible: d.responsible,
+    firstPage: d.firstPage,
+    lastPage: d.lastPage,
+  }));
+}
+
+/** A finished review that sent the volume back: who, when, and each problem with its reason in words. */
+export function rejectionView(reviews: QaReviewsRepo, review: QaReview): RejectionView {
+  return {
+    reviewer: review.reviewer,
+    finishedAt: review.finishedAt,
+    problems: reviews
+      .decisions(review.id)
+      .filter((d) => d.verdict === 'problem')
+      .map((d) => {
+        const code = d.reasonCode ?? 'other';
+        return {
+          targetKind: d.targetKind,
+          targetSeq: d.targetSeq,
+          reasonCode: code,
+          // A code this version does not know (written by a newer one) is still shown, as itself.
+          reason: qaReason(code)?.name ?? text(`其他（${code}）`, `Other (${code})`),
+          note: d.note,
+          decidedBy: d.decidedBy,
+          decidedAt: d.decidedAt,
+        };
+      }),
+  };
+}
+
 /** The last rejection of a volume by QA, with its reasons in words. */
 export function lastRejection(reviews: QaReviewsRepo, volumeId: number): RejectionView | null {
   const finished = reviews.history(volumeId).filter((r) => r.state === 'passed' || r.state === 'rejected');
   const last = finished.at(-1);
-  if (last?.state !== 'rejected') return null;
-  return {
-    reviewer: last.reviewer,
-    finishedAt: last.finishedAt,
-    problems: reviews
-      .decisions(last.id)
-      .filter((d) => d.verdict === 'problem')
-      .map((d) => ({
-        targetKind: d.targetKind,
-        targetSeq: d.targetSeq,
-        reasonCode: d.reasonCode ?? 'other',
-        reason: qaReason(d.reasonCode ?? 'other')?.name ?? text(d.reasonCode ?? '', d.reasonCode ?? ''),
-        note: d.note,
-        decidedBy: d.decidedBy,
-        decidedAt: d.decidedAt,
-      })),
-  };
+  return last?.state === 'rejected' ? rejectionView(reviews, last) : null;
 }
 
 function draftOf(d: DocumentDraftView): DocumentDraft {
@@ -117,14 +137,7 @@ export function cataloguingHandlers(s: EngineServices): CataloguingHandlers {
       pageCountReason: v.volume.pageCountReason,
       pages: pageViews(s, volumeId),
       countedPages: v.countedPages,
-      documents: v.documents.map((d) => ({
-        typeCode: d.typeCode,
-        title: d.title,
-        docDate: d.docDate,
-        responsible: d.responsible,
-        firstPage: d.firstPage,
-        lastPage: d.lastPage,
-      })),
+      documents: documentViews(v.documents),
       issues: v.issues.map((i) => ({ ...i })),
       editable: EDITABLE_STATES.includes(v.volume.state),
       rejection: REWORK_STATES.includes(v.volume.state) ? lastRejection(reviews, volumeId) : null,
@@ -155,7 +168,8 @@ export function cataloguingHandlers(s: EngineServices): CataloguingHandlers {
     'catalogue.suggest': ({ volumeId, read }) => {
       repos.volumes.get(volumeId); // volume.not-found before any work
       if (read === true) {
-        s.ocr.runner.request(volumeId, ['title'], (zones) => s.ocr.enqueue(volumeId, zones));
+        // Title zones first (their priority), then whole pages: the dates and 责任者 printed lower down.
+        s.ocr.runner.request(volumeId, ['title', 'full'], (zones) => s.ocr.enqueue(volumeId, zones));
       }
       const suggestion = suggestForVolume(repos, s.ocr.repo, volumeId);
       const readings = s.ocr.repo.listForVolume(volumeId, 'title');
@@ -166,6 +180,7 @@ export function cataloguingHandlers(s: EngineServices): CataloguingHandlers {
           failed: readings.filter((r) => r.state === 'failed').length,
           unread: [...suggestion.unreadPages],
           running: s.ocr.runner.running && suggestion.unreadPages.length > 0,
+          fullRead: suggestion.fullPages,
         },
       });
     },
