@@ -190,3 +190,52 @@ export function generateCatalogue(
 export function benchSha(i: number): string {
   return (Math.imul(i, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0') + i.toString(16).padStart(56, '0');
 }
+
+/**
+ * The same catalogue in an archive store's database (`store` at store migration 1, the caller upgrades
+ * it): every volume received once (one version), pages with their dpi in meta, each version's
+ * catalogue blob being its first page's image. Set-wise copies from the workstation file. Faults the
+ * store cannot hold are left out: soft-deleted pages (so redundant-data finds only the orphan
+ * documents). Returns what each category must report there.
+ */
+export function copyToStore(
+  generated: GeneratedCatalogue,
+  workstationFile: string,
+  store: Database.Database,
+): Readonly<Record<CheckId, number>> {
+  const t = '2026-01-01T00:00:00.000Z';
+  store.prepare('ATTACH DATABASE ? AS ws').run(workstationFile);
+  try {
+    store.transaction(() => {
+      const bureau = store.prepare('INSERT OR IGNORE INTO bureaus (code, name, created_at) VALUES (?, ?, ?)');
+      for (const b of DEFAULT_PROVINCE.bureaus) bureau.run(b.code, b.name, t);
+      store.exec(`
+        INSERT INTO enterprises (id, uscc, reg_no, name, bureau_code, created_at, updated_at)
+          SELECT id, uscc, reg_no, name, bureau_code, created_at, updated_at FROM ws.enterprises;
+        INSERT INTO blobs (sha256, size, created_at) SELECT sha256, size, created_at FROM ws.blobs;
+        INSERT INTO volumes (id, uid, enterprise_id, archive_no, volume_type, year, registration_date, bureau_code,
+            current_version, created_at, updated_at)
+          SELECT id, uid, enterprise_id, archive_no, volume_type, year, registration_date, bureau_code, 1, created_at, updated_at
+          FROM ws.volumes;
+        INSERT INTO volume_versions (id, volume_id, version, manifest_sha256, declared_pages, payload_oxum, bag_info,
+            tag_files, catalogue_sha256, client_id, via, created_at)
+          SELECT v.id, v.id, 1, printf('%064x', v.id), v.declared_pages, '0.0', '{}', '{}',
+                 (SELECT p.blob_sha256 FROM ws.pages p WHERE p.volume_id = v.id AND p.seq = 1 AND p.deleted_at IS NULL), 'bench', 'offline', v.created_at
+          FROM ws.volumes v;
+        INSERT INTO pages (id, version_id, seq, file, blob_sha256, media_type, meta)
+          SELECT id, volume_id, seq, 'data/' || seq || '.jpg', blob_sha256, 'image/jpeg', json_object('dpiX', dpi_x, 'dpiY', dpi_y)
+          FROM ws.pages WHERE deleted_at IS NULL;
+      `);
+    })();
+    store.pragma('foreign_keys = OFF');
+    store.exec(`
+      INSERT INTO documents (id, version_id, seq, type_code, title, doc_date, responsible, first_page, last_page)
+        SELECT id, volume_id, seq, type_code, title, doc_date, responsible, first_page, last_page FROM ws.documents;
+    `);
+    store.pragma('foreign_keys = ON');
+  } finally {
+    store.exec('DETACH DATABASE ws');
+  }
+  const n = generated.expected['redundant-data'] / 2;
+  return { ...generated.expected, 'redundant-data': n };
+}

@@ -47,3 +47,29 @@ describe('check categories and kinds', () => {
     expect(() => parseOnly(' , ', CHECK_IDS)).toThrow(/none given/);
   });
 });
+
+describe('finding ids (what a UI links to)', () => {
+  it('names the entity and the records holding it, from the entity and the ids in details', () => {
+    const page = describeFinding({
+      kind: 'image-wrong.low-dpi',
+      entityType: 'page',
+      entityId: '42',
+      details: { enterpriseId: 3, volumeId: 7, pageId: 42, seq: 5, archiveNo: 'A-1', dpi: 150, floor: 200 },
+    });
+    expect(page.ids).toEqual({ enterpriseId: 3, volumeId: 7, pageId: 42, pageSeq: 5 });
+    const dup = describeFinding({
+      kind: 'dup-archive-no.same',
+      entityType: 'volume',
+      entityId: '8',
+      details: { normalised: 'A-1', volumeIds: [8, 9], archiveNos: ['A-1', 'a-1'] },
+    });
+    expect(dup.ids).toEqual({ volumeId: 8, volumeIds: [8, 9] });
+    const blob = describeFinding({
+      kind: 'image-redundant.orphan-file',
+      entityType: 'blob',
+      entityId: 'ab'.repeat(32),
+      details: { sha256: 'ab'.repeat(32), size: 3 },
+    });
+    expect(blob.ids).toEqual({ sha256: 'ab'.repeat(32) });
+  });
+});

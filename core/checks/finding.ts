@@ -11,6 +11,28 @@ export interface RawFinding {
   readonly details: Details;
 }
 
+/**
+ * The records a finding is about, for a UI to link to: the entity itself and what holds it (ids of the
+ * database the check ran on: a workstation's or a store's). Absent keys are unknown or do not apply.
+ */
+export interface FindingIds {
+  readonly enterpriseId?: number;
+  readonly volumeId?: number;
+  readonly documentId?: number;
+  readonly pageId?: number;
+  /** The page's position in its volume (页号). */
+  readonly pageSeq?: number;
+  readonly transformId?: number;
+  /** A blob (image file) by digest. */
+  readonly sha256?: string;
+  /** A roster entry unknown here, by code. */
+  readonly rosterCode?: string;
+  /** When a finding names several records (the volumes of a duplicate 档号, the pages of a gap …). */
+  readonly enterpriseIds?: readonly number[];
+  readonly volumeIds?: readonly number[];
+  readonly pageIds?: readonly number[];
+}
+
 export interface Finding {
   readonly category: CheckId;
   /** `category.kind`, stable: `page-error.seq-gap`. */
@@ -22,6 +44,8 @@ export interface Finding {
   readonly fix: Text;
   readonly autoFix: boolean;
   readonly details: Details;
+  /** What to link to (from the entity and the ids in details). */
+  readonly ids: FindingIds;
 }
 
 export interface CategoryReport {
@@ -53,6 +77,42 @@ export function describeFinding(raw: RawFinding): Finding {
     fix: kind.fix,
     autoFix: kind.autoFix,
     details: raw.details,
+    ids: findingIds(raw),
+  };
+}
+
+const ENTITY_KEY: Readonly<Record<EntityType, keyof FindingIds>> = {
+  enterprise: 'enterpriseId',
+  volume: 'volumeId',
+  document: 'documentId',
+  page: 'pageId',
+  transform: 'transformId',
+  blob: 'sha256',
+  roster: 'rosterCode',
+};
+
+/** The ids of a finding: its entity, and the `enterpriseId`, `volumeId`, … the check put in details. */
+export function findingIds(raw: RawFinding): FindingIds {
+  const d = raw.details;
+  const num = (key: string) => (typeof d[key] === 'number' ? { [key]: d[key] } : {});
+  const nums = (key: string) => {
+    const v = d[key];
+    return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number') ? { [key]: v } : {};
+  };
+  const own = ENTITY_KEY[raw.entityType];
+  const id = own === 'sha256' || own === 'rosterCode' ? raw.entityId : Number(raw.entityId);
+  return {
+    ...num('enterpriseId'),
+    ...num('volumeId'),
+    ...num('documentId'),
+    ...num('pageId'),
+    ...(typeof d['seq'] === 'number' ? { pageSeq: d['seq'] } : {}),
+    ...num('transformId'),
+    ...(typeof d['sha256'] === 'string' ? { sha256: d['sha256'] } : {}),
+    ...nums('enterpriseIds'),
+    ...nums('volumeIds'),
+    ...nums('pageIds'),
+    [own]: id,
   };
 }
 

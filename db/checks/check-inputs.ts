@@ -7,15 +7,55 @@ import type { Database } from 'better-sqlite3';
  */
 export interface InputTable {
   readonly name: string;
+  /** Inputs this one reads (built first). */
+  readonly needs?: readonly string[];
   build(db: Database, params: Readonly<Record<string, string | number>>): void;
 }
 
 const LIVE_VOLUME = `v.deleted_at IS NULL AND v.state <> 'withdrawn'`;
 
+/** The store's schema: pages and documents belong to volume versions. */
+const isStore = (db: Database) => hasTable(db, 'volume_versions');
+
+/** The inputs the statements name (`temp.<name>`) and those they need, in build order. */
+export function inputsFor(sql: string): InputTable[] {
+  const wanted = new Set(INPUT_TABLES.filter((t) => sql.includes(`temp.${t.name}`)).map((t) => t.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of INPUT_TABLES)
+      if (wanted.has(t.name))
+        for (const n of t.needs ?? [])
+          if (!wanted.has(n)) {
+            wanted.add(n);
+            grew = true;
+          }
+  }
+  return INPUT_TABLES.filter((t) => wanted.has(t.name));
+}
+
 export const INPUT_TABLES: readonly InputTable[] = [
   {
-    // Positions held twice by live pages: impossible while the unique index pages_volume_seq exists
-    // (SQLite enforces it), so the scan is made only on a database that lacks it.
+    // The store's volumes as the page and document queries see them: with their current version.
+    name: 'check_current',
+    build(db) {
+      db.exec(`
+        DROP TABLE IF EXISTS temp.check_current;
+        CREATE TEMP TABLE check_current (version_id INTEGER PRIMARY KEY, id INTEGER NOT NULL, uid TEXT NOT NULL,
+          enterprise_id INTEGER NOT NULL, archive_no TEXT NOT NULL, volume_type TEXT NOT NULL, declared_pages INTEGER,
+          state TEXT NOT NULL, created_at TEXT NOT NULL);
+      `);
+      if (!isStore(db)) return;
+      db.exec(`
+        INSERT INTO temp.check_current
+          SELECT vv.id, v.id, v.uid, v.enterprise_id, v.archive_no, v.volume_type, vv.declared_pages, 'stored', v.created_at
+          FROM volumes v JOIN volume_versions vv ON vv.volume_id = v.id AND vv.version = v.current_version;
+      `);
+    },
+  },
+  {
+    // Positions held twice by live pages: impossible while a unique index holds them (SQLite enforces
+    // it: pages_volume_seq on the workstation, UNIQUE (version_id, seq) in the store), so the scan is
+    // made only on a database that lacks it.
     name: 'check_seq_dups',
     build(db) {
       db.exec(`
@@ -28,7 +68,7 @@ export const INPUT_TABLES: readonly InputTable[] = [
           "SELECT 1 FROM pragma_index_list('pages') WHERE name = 'pages_volume_seq' AND \"unique\" = 1 AND partial = 1",
         )
         .get();
-      if (unique !== undefined) return;
+      if (unique !== undefined || isStore(db)) return;
       db.exec(`
         INSERT INTO temp.check_seq_dups
           SELECT volume_id, seq, count(*), json_group_array(id) FROM pages WHERE deleted_at IS NULL
@@ -37,25 +77,60 @@ export const INPUT_TABLES: readonly InputTable[] = [
     },
   },
   {
-    // Live pages per volume: count, first and last position, distinct positions. Read from
-    // volume_page_stats (kept on write, migration 9) where it exists, else one pass over the pages.
+    // Live pages per volume (vkey: the volume, or in the store its current version): count, first and
+    // last position, distinct positions. Read from the summary kept on write (workstation migration 9,
+    // store migration 2) where it exists, else one pass over the pages.
     name: 'check_vol_pages',
+    needs: ['check_seq_dups', 'check_current'],
     build(db) {
-      INPUT_TABLES.find((t) => t.name === 'check_seq_dups')?.build(db, {});
-      const kept = hasTable(db, 'volume_page_stats');
+      const store = isStore(db);
+      const source = store
+        ? hasTable(db, 'version_page_stats')
+          ? `SELECT s.version_id, s.pages, s.min_seq, s.max_seq, s.pages
+             FROM temp.check_current c JOIN version_page_stats s ON s.version_id = c.version_id WHERE s.pages > 0`
+          : `SELECT c.version_id, count(*), min(p.seq), max(p.seq), count(*)
+             FROM temp.check_current c JOIN pages p ON p.version_id = c.version_id GROUP BY c.version_id`
+        : hasTable(db, 'volume_page_stats')
+          ? 'SELECT volume_id, pages, min_seq, max_seq, pages FROM volume_page_stats WHERE pages > 0'
+          : 'SELECT volume_id, count(*), min(seq), max(seq), count(*) FROM pages WHERE deleted_at IS NULL GROUP BY volume_id';
       db.exec(`
         DROP TABLE IF EXISTS temp.check_vol_pages;
-        CREATE TEMP TABLE check_vol_pages (volume_id INTEGER PRIMARY KEY, pages INTEGER NOT NULL,
+        CREATE TEMP TABLE check_vol_pages (vkey INTEGER PRIMARY KEY, pages INTEGER NOT NULL,
           min_seq INTEGER NOT NULL, max_seq INTEGER NOT NULL, distinct_seqs INTEGER NOT NULL);
-        INSERT INTO temp.check_vol_pages (volume_id, pages, min_seq, max_seq, distinct_seqs)
-          ${
-            kept
-              ? 'SELECT volume_id, pages, min_seq, max_seq, pages FROM volume_page_stats WHERE pages > 0'
-              : 'SELECT volume_id, count(*), min(seq), max(seq), count(*) FROM pages WHERE deleted_at IS NULL GROUP BY volume_id'
-          };
+        INSERT INTO temp.check_vol_pages (vkey, pages, min_seq, max_seq, distinct_seqs) ${source};
         UPDATE temp.check_vol_pages SET distinct_seqs = pages
-          - (SELECT sum(d.n - 1) FROM temp.check_seq_dups d WHERE d.volume_id = check_vol_pages.volume_id)
-          WHERE volume_id IN (SELECT volume_id FROM temp.check_seq_dups);
+          - (SELECT sum(d.n - 1) FROM temp.check_seq_dups d WHERE d.volume_id = check_vol_pages.vkey)
+          WHERE vkey IN (SELECT volume_id FROM temp.check_seq_dups);
+      `);
+    },
+  },
+  {
+    // Volumes (vkey as above) whose documents do not tile 1..last exactly, or whose last catalogued
+    // page is not their page count; only these are read again by the page-range, uncatalogued-page and
+    // more-than-catalogued queries. Two streaming passes over the (key, first_page, last_page) index, no
+    // sort: in page order, documents tile exactly when every one ends where the running sum of the
+    // lengths so far ends (then each starts right after the one before); and the last page per volume.
+    name: 'check_doc_ranges',
+    needs: ['check_vol_pages'],
+    build(db) {
+      const store = isStore(db);
+      const key = store ? 'version_id' : 'volume_id';
+      const docs = `documents${store ? ' WHERE version_id IN (SELECT version_id FROM temp.check_current)' : ''}`;
+      db.exec(`
+        DROP TABLE IF EXISTS temp.check_doc_ranges;
+        CREATE TEMP TABLE check_doc_ranges (vkey INTEGER PRIMARY KEY, last INTEGER NOT NULL, pages INTEGER NOT NULL,
+          untiled INTEGER NOT NULL);
+        INSERT INTO temp.check_doc_ranges (vkey, last, pages, untiled)
+          WITH last(vkey, last) AS (SELECT ${key}, max(last_page) FROM ${docs} GROUP BY ${key}),
+          untiled(vkey) AS MATERIALIZED (
+            SELECT DISTINCT vkey FROM (
+              SELECT ${key} AS vkey, last_page,
+                     sum(last_page - first_page + 1) OVER (PARTITION BY ${key} ORDER BY first_page, last_page ROWS UNBOUNDED PRECEDING) AS run
+              FROM ${docs})
+            WHERE run <> last_page)
+          SELECT l.vkey, l.last, coalesce(c.pages, 0), l.vkey IN (SELECT vkey FROM untiled)
+          FROM last l LEFT JOIN temp.check_vol_pages c ON c.vkey = l.vkey
+          WHERE l.last <> coalesce(c.pages, 0) OR l.vkey IN (SELECT vkey FROM untiled);
       `);
     },
   },
@@ -81,10 +156,11 @@ export const INPUT_TABLES: readonly InputTable[] = [
     },
   },
   {
-    // Digests more than one page may use: blob_shared (kept on write, migration 9) where it exists,
-    // else one ordered pass over the pages_blob index.
+    // Digests two pages of one volume may share: blob_shared (kept on write, workstation migration 9,
+    // store migration 2) where it exists, else one ordered pass over the index of pages by blob.
     name: 'check_multi_blob',
     build(db) {
+      const key = isStore(db) ? 'version_id' : 'volume_id';
       db.exec(`
         DROP TABLE IF EXISTS temp.check_multi_blob;
         CREATE TEMP TABLE check_multi_blob (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -92,7 +168,7 @@ export const INPUT_TABLES: readonly InputTable[] = [
           ${
             hasTable(db, 'blob_shared')
               ? 'SELECT sha256 FROM blob_shared'
-              : 'SELECT blob_sha256 FROM pages GROUP BY blob_sha256 HAVING count(*) > 1'
+              : `SELECT blob_sha256 FROM pages GROUP BY blob_sha256 HAVING count(*) > count(DISTINCT ${key})`
           };
       `);
     },
@@ -145,10 +221,8 @@ export function expandMacros(statement: string, options: { dpiFloor: number }): 
                AND substr(${x}, 5, 2) BETWEEN '01' AND '12' AND substr(${x}, 7, 2) BETWEEN '01' AND '28'
           THEN 1 ELSE dangan_valid_date8(${x}) END)`,
     )
-    .replace(/\{\{lowDpi ([\w.]+)\}\}/g, (_, p: string) =>
-      // The partial index pages_low_dpi holds live pages under 200 dpi (the DA/T 31 floor).
-      options.dpiFloor <= 200
-        ? `${p}.deleted_at IS NULL AND min(${p}.dpi_x, ${p}.dpi_y) < 200 AND min(${p}.dpi_x, ${p}.dpi_y) < @dpiFloor`
-        : `${p}.deleted_at IS NULL AND min(${p}.dpi_x, ${p}.dpi_y) < @dpiFloor`,
+    .replace(/\{\{lowDpi (.+?)\}\}/g, (_, dpi: string) =>
+      // The partial indexes (pages_low_dpi, store_pages_low_dpi) hold pages under 200 dpi (DA/T 31).
+      options.dpiFloor <= 200 ? `${dpi} < 200 AND ${dpi} < @dpiFloor` : `${dpi} < @dpiFloor`,
     );
 }

@@ -77,18 +77,26 @@ export function syncListing(db: Database, inventory: BlobInventory, full = false
   }
 
   const at = new Date().toISOString();
-  const putEntry = db.prepare('INSERT OR REPLACE INTO blob_listing (sha256, size) VALUES (?, ?)');
+  // One statement per folder, its entries as one JSON array: a call per file would cost more than
+  // SQLite's insert itself (a first listing is every file in storage).
+  const putFolderEntries = db.prepare(
+    "INSERT OR REPLACE INTO blob_listing (sha256, size) SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?)",
+  );
+  const putEntries = (part: string) => {
+    const entries = [...inventory.list(part)].map((e) => [e.sha256, e.size]);
+    if (entries.length > 0) putFolderEntries.run(JSON.stringify(entries));
+  };
   const bulk = !persistent || changed.length + gone.length > all.length * FULL_SHARE;
   db.transaction(() => {
     if (bulk) {
       db.exec('DELETE FROM blob_listing; DELETE FROM blob_listing_diff');
-      for (const p of all) for (const e of inventory.list(p.part)) putEntry.run(e.sha256, e.size);
+      for (const p of all) putEntries(p.part);
       diff(db, null);
     } else {
       const clear = db.prepare('DELETE FROM blob_listing WHERE sha256 >= ? AND sha256 < ?');
       for (const p of changed) {
         clear.run(p.part, `${p.part}g`);
-        for (const e of inventory.list(p.part)) putEntry.run(e.sha256, e.size);
+        putEntries(p.part);
         diff(db, p.part);
       }
       for (const part of gone) {

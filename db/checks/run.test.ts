@@ -42,6 +42,20 @@ describe('runChecks on a catalogue with one planted fault of each kind', () => {
         expect(f.message.zh).toMatch(/[\u4e00-\u9fff]/);
         expect(f.message.zh).not.toMatch(/undefined|\[object/);
         expect(f.fix.zh).not.toBe('');
+        // What a UI links to: the record itself and the volume holding it (orphans have none).
+        const orphan = f.kind === 'redundant-data.orphan-row';
+        if (f.entityType === 'page' || f.entityType === 'document' || f.entityType === 'volume')
+          expect({ kind: f.kind, volumeId: orphan || typeof f.ids.volumeId === 'number' }).toEqual({
+            kind: f.kind,
+            volumeId: true,
+          });
+        if (f.entityType === 'page' && !orphan)
+          expect({ kind: f.kind, page: [typeof f.ids.pageId, typeof f.ids.pageSeq] }).toEqual({
+            kind: f.kind,
+            page: ['number', 'number'],
+          });
+        if (f.entityType === 'document') expect(f.ids.documentId).toBe(Number(f.entityId));
+        if (f.entityType === 'enterprise') expect(f.ids.enterpriseId).toBe(Number(f.entityId));
       }
     }
   });
