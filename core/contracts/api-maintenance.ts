@@ -23,6 +23,51 @@ export const CheckCategorySchema = z.object({
 });
 export type CheckCategoryView = z.infer<typeof CheckCategorySchema>;
 
+/**
+ * The very record a finding is about, resolved by the engine from the finding's ids, so the screen can
+ * open it: a volume (at the page or document concerned), an enterprise, a stored image with the pages
+ * using it, or a code known only to the registration roster. Null when there is nothing to open (a row
+ * whose volume no longer exists).
+ */
+export const FindingTargetSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('volume'),
+    volumeId: z.number().int(),
+    archiveNo: z.string(),
+    /** The live page concerned, with its position in the volume. */
+    pageId: z.number().int().nullable(),
+    seq: z.number().int().nullable(),
+    /** The document concerned: its position (第 N 件) in the volume. */
+    documentSeq: z.number().int().nullable(),
+  }),
+  z.object({
+    kind: z.literal('enterprise'),
+    enterpriseId: z.number().int(),
+    code: z.string().nullable(),
+    name: z.string(),
+  }),
+  z.object({
+    kind: z.literal('blob'),
+    sha256: z.string(),
+    size: z.number().int().nullable(),
+    /** Pages whose scan, processed image, thumbnail or transform result this is (the first 20). */
+    pages: z.array(
+      z.object({
+        pageId: z.number().int(),
+        volumeId: z.number().int(),
+        archiveNo: z.string().nullable(),
+        seq: z.number().int(),
+        use: z.enum(['original', 'master', 'thumbnail', 'transform']),
+        deleted: z.boolean(),
+      }),
+    ),
+    /** How many pages use it in all. */
+    pageCount: z.number().int(),
+  }),
+  z.object({ kind: z.literal('code'), code: z.string() }),
+]);
+export type FindingTarget = z.infer<typeof FindingTargetSchema>;
+
 export const FindingSchema = z.object({
   kind: z.string(),
   severity: SeveritySchema,
@@ -31,6 +76,7 @@ export const FindingSchema = z.object({
   message: TextSchema,
   fix: TextSchema,
   autoFix: z.boolean(),
+  target: FindingTargetSchema.nullable(),
 });
 export type FindingView = z.infer<typeof FindingSchema>;
 

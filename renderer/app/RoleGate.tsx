@@ -1,8 +1,14 @@
 import { Result, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { API, type Channel } from '../../core/contracts';
+import { API, type Channel, type UserView } from '../../core/contracts';
 import { useI18n } from '../i18n/i18n';
 import { useApp } from './context';
+
+/** Whether the user's roles let them call `channel` (the contract's access list decides). */
+export function mayCall(user: UserView, channel: Channel): boolean {
+  const access = API[channel].access;
+  return typeof access === 'string' || access.some((role) => user.roles.includes(role));
+}
 
 /**
  * A screen whose main channel the signed-in user may not call says which role it needs instead of
@@ -23,7 +29,7 @@ export function RoleGate({
   const { t, tx } = useI18n();
   const { user, reference } = useApp();
   const access = API[channel].access;
-  if (typeof access === 'string' || access.some((role) => user.roles.includes(role))) return children;
+  if (typeof access === 'string' || mayCall(user, channel)) return children;
   const names = access.map((role) => {
     const found = reference.roles.find((r) => r.role === role);
     return found ? tx(found.name) : role;

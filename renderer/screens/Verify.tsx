@@ -5,9 +5,8 @@ import {
   CloseCircleFilled,
   ExclamationOutlined,
   MinusCircleOutlined,
-  QuestionCircleOutlined,
 } from '@ant-design/icons';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Output, Text } from '../../core/contracts';
 import type { PageTextView, ReviewView } from '../../core/contracts/api-verification';
 import { useApp } from '../app/context';
@@ -15,11 +14,13 @@ import { errorText } from '../app/errors';
 import { localTime, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { RejectionNotice } from './catalogue/RejectionNotice';
-import { ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
+import { ShortcutButton, ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
 import { MachineChecks } from './verify/MachineChecks';
 import { OcrText } from './verify/OcrText';
 import { PageWithBoxes } from './verify/PageWithBoxes';
 import { ProblemModal } from './verify/ProblemModal';
+import { PageCaption } from './viewer/PageCaption';
+import { useThumbKeys, useWorkspace } from './viewer/workspace';
 import './scan/scan.css';
 import './catalogue/catalogue.css';
 import './verify/verify.css';
@@ -51,19 +52,13 @@ export function VerifyScreen() {
   const [pageInDoc, setPageInDoc] = useState(0);
   const [texts, setTexts] = useState<ReadonlyMap<number, PageTextView>>(new Map());
   const [loadingText, setLoadingText] = useState(false);
-  const [thumbKeys, setThumbKeys] = useState<ReadonlyMap<number, string | null>>(new Map());
+  const thumbs = useThumbKeys(client);
   const [problemOpen, setProblemOpen] = useState(false);
-  const [help, setHelp] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ text: Text; ok: boolean } | null>(null);
-  // Where the keyboard goes back to after a dialog.
-  const home = useRef<HTMLDivElement>(null);
-  const toHome = () => {
-    setTimeout(() => {
-      home.current?.focus();
-    }, 0);
-  };
+  // `home`: where the keyboard goes back to after a dialog.
+  const { keys, home, toHome, help, showHelp, hideHelp } = useWorkspace();
 
   const loadQueue = useCallback(async () => {
     try {
@@ -102,12 +97,7 @@ export function VerifyScreen() {
       setIndex(first >= 0 ? first : 0);
       setPageInDoc(0);
       toHome();
-      client.call('pages.list', { volumeId }).then(
-        (p) => {
-          setThumbKeys(new Map(p.pages.map((x) => [x.id, x.thumbKey])));
-        },
-        () => undefined,
-      );
+      thumbs.load(volumeId);
     });
 
   // Whole pages are still being read: follow until the code and name checks have their text.
@@ -209,7 +199,6 @@ export function VerifyScreen() {
       await loadQueue();
     });
 
-  const keys = useRef<(e: KeyboardEvent) => void>(() => undefined);
   keys.current = (e: KeyboardEvent) => {
     if (!review) return;
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
@@ -241,18 +230,9 @@ export function VerifyScreen() {
       e.preventDefault();
       setProblemOpen(true);
     } else if (k === '?') {
-      setHelp(true);
+      showHelp();
     }
   };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      keys.current(e);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-    };
-  }, []);
 
   const typeName = useCallback(
     (code: string) => {
@@ -315,14 +295,7 @@ export function VerifyScreen() {
             </Button>
           </Space>
         )}
-        <Button
-          icon={<QuestionCircleOutlined />}
-          onClick={() => {
-            setHelp(true);
-          }}
-        >
-          <kbd>?</kbd>
-        </Button>
+        <ShortcutButton onClick={showHelp} />
       </div>
       {error && <Alert type="error" showIcon title={error} data-testid="verify-error" />}
       {outcome && (
@@ -461,11 +434,7 @@ export function VerifyScreen() {
               ))}
             </div>
             <div className="verify-image">
-              <div className="viewer-caption" data-testid="verify-caption">
-                {seq !== null && t(`第 ${seq} 页`, `Page ${seq}`)}
-                {page?.pageNo !== null &&
-                  page !== undefined &&
-                  t(`（页号 ${page.pageNo}）`, ` (no. ${page.pageNo})`)}
+              <PageCaption seq={seq} pageNo={page?.pageNo ?? null} testId="verify-caption">
                 {target?.kind === 'document' && doc && (
                   <span className="viewer-heading">
                     {t(
@@ -474,12 +443,8 @@ export function VerifyScreen() {
                     )}
                   </span>
                 )}
-              </div>
-              {page ? (
-                <PageWithBoxes pageId={page.id} version={thumbKeys.get(page.id) ?? null} text={text} />
-              ) : (
-                <Empty />
-              )}
+              </PageCaption>
+              {page ? <PageWithBoxes pageId={page.id} version={thumbs.of(page.id)} text={text} /> : <Empty />}
             </div>
             <div className="verify-side">
               <Descriptions
@@ -563,14 +528,7 @@ export function VerifyScreen() {
           toHome();
         }}
       />
-      <ShortcutHelp
-        open={help}
-        onClose={() => {
-          setHelp(false);
-          toHome();
-        }}
-        shortcuts={SHORTCUTS}
-      />
+      <ShortcutHelp open={help} onClose={hideHelp} shortcuts={SHORTCUTS} />
     </Space>
   );
 }

@@ -159,11 +159,27 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await page.getByTestId('catalogue-volume').click();
     await page.locator('.ant-select-item-option').filter({ hasText: DEMO.name }).click();
     await expect.poll(() => page.getByTestId('strip-tile').count()).toBe(PAGES);
+    // Nothing described yet: a hint where to begin, not a red list of everything missing.
+    await expect
+      .poll(() => page.getByTestId('rule-issues').textContent())
+      .toContain('尚未分件：按 A 接受建议，或按 B 在当前页开始一件');
+    expect(await page.getByTestId('rule-issues').locator('.ant-alert-error').count()).toBe(0);
+    expect(await page.locator('.strip-tile.has-error').count()).toBe(0);
     // The engine reads the title zones (real tesseract) and proposes documents.
     await expect
       .poll(() => page.getByTestId('ocr-status').textContent(), { timeout: 90_000, interval: 1000 })
       .toContain('标题已识别');
     await expect.poll(() => page.getByTestId('doc-suggestion').count()).toBeGreaterThan(0);
+    // Each suggestion carries a date; one standing in from the registration is marked as unchecked.
+    await expect.poll(() => page.getByTestId('suggestion-date').count()).toBeGreaterThan(0);
+    const standIns = page.locator('[data-testid="suggestion-date"][data-source="registration"]');
+    expect(await standIns.getByTestId('date-unconfirmed').count()).toBe(await standIns.count());
+    expect(
+      await page
+        .locator('[data-testid="suggestion-date"][data-source="document"]')
+        .getByTestId('date-unconfirmed')
+        .count(),
+    ).toBe(0);
     await page.mouse.move(700, 850);
     await shot('cv-01-catalogue-suggestions');
     await page.getByTestId('shortcut-button').click();
@@ -182,6 +198,33 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     const rows = page.getByTestId('doc-row');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getByTestId('doc-type').textContent()).toContain('申请书');
+    // Half done (the date cleared): 保存 keeps it and says what is left; 完成著录 is refused, each
+    // finding said once. Then the date goes back.
+    const dateField = rows.first().getByTestId('doc-date');
+    const date = await dateField.inputValue();
+    await page.keyboard.press('d');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('doc-0-date');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => page.getByTestId('catalogue-notice').textContent())
+      .toMatch(/已保存（还有 \d+ 个问题）/);
+    expect(await page.getByTestId('unsaved').count()).toBe(0); // nothing left unsaved
+    await page.keyboard.press('Control+Enter');
+    const refused = page.getByTestId('catalogue-error');
+    await expect.poll(() => refused.textContent()).toContain('未完成著录');
+    const said = (await refused.textContent()) ?? '';
+    const listed = await refused.getByTestId('catalogue-error-issues').locator('li').allTextContents();
+    expect(listed.some((x) => x.includes('缺少日期'))).toBe(true);
+    for (const x of listed) expect(said.split(x).length - 1).toBe(1);
+    expect(await page.getByTestId('catalogue-state').textContent()).toBe('已扫描');
+    await page.keyboard.press('d');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('doc-0-date');
+    await page.keyboard.type(date);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dateField.inputValue()).toBe(date);
     // Page 3: B starts a document; T picks its type by typing; E edits its title.
     await page.keyboard.press('j');
     await page.keyboard.press('j');

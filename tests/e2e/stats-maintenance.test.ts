@@ -36,6 +36,34 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-maint-'));
 const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-backup-'));
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-'));
 
+interface PlantedPage {
+  readonly volumeId: number;
+  readonly archiveNo: string;
+  readonly pageId: number;
+  readonly seq: number;
+}
+/** Records behind planted faults, found in the seeded database without the checks' own SQL. */
+let planted:
+  | {
+      /** A live page no document covers (page-error). */
+      readonly uncatalogued: PlantedPage;
+      /** A page whose image file is gone from storage (image-missing). */
+      readonly missing: PlantedPage;
+      /** An enterprise with two opening volumes (multi-opening). */
+      readonly twoOpenings: { readonly id: number; readonly name: string };
+      /** An image whose file's size differs from its row, and the pages using it (image-wrong). */
+      readonly resized: { readonly sha256: string; readonly pages: readonly PlantedPage[] };
+    }
+  | undefined;
+
+/** The id a planted finding of `kind` names (faultyCatalogue's `expected` is `kind entityId`). */
+function plantedId(cat: ReturnType<typeof faultyCatalogue>, kind: string): string {
+  const category = kind.slice(0, kind.indexOf('.'));
+  const entry = cat.expected.get(category as never)?.find((e) => e.startsWith(`${kind} `));
+  if (entry === undefined) throw new Error(`no planted ${kind}`);
+  return entry.slice(kind.length + 1);
+}
+
 async function shot(name: string): Promise<void> {
   await page.waitForTimeout(300); // antd transitions and chart animations settle
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -146,6 +174,34 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
     };
     // Whatever the shell running the tests has set must not win over the screen's settings.
     const storeEnv = { DANGAN_STORE_URL: '', DANGAN_STORE_CLIENT_ID: '', DANGAN_STORE_SECRET: '' };
+    const livePages = (where: string, ...args: (string | number)[]) =>
+      cat.db
+        .prepare(
+          `SELECT p.volume_id AS volumeId, v.archive_no AS archiveNo, p.id AS pageId, p.seq, p.blob_sha256 AS sha
+           FROM pages p JOIN volumes v ON v.id = p.volume_id WHERE p.deleted_at IS NULL AND ${where}
+           ORDER BY p.volume_id, p.seq`,
+        )
+        .all(...args) as (PlantedPage & { sha: string })[];
+    const uncatalogued = livePages(
+      `p.volume_id = ? AND NOT EXISTS (SELECT 1 FROM documents d
+         WHERE d.volume_id = p.volume_id AND p.seq BETWEEN d.first_page AND d.last_page)`,
+      Number(plantedId(cat, 'page-error.uncatalogued')),
+    )[0];
+    const missing = livePages('p.volume_id = ?', Number(plantedId(cat, 'image-missing.pages'))).find(
+      (p) => !cat.blobs.has(p.sha),
+    );
+    const enterpriseId = Number(plantedId(cat, 'multi-opening.several'));
+    const resized = plantedId(cat, 'image-wrong.size-mismatch');
+    if (!uncatalogued || !missing) throw new Error('planted pages not found');
+    planted = {
+      uncatalogued,
+      missing,
+      twoOpenings: {
+        id: enterpriseId,
+        name: cat.db.prepare('SELECT name FROM enterprises WHERE id = ?').pluck().get(enterpriseId) as string,
+      },
+      resized: { sha256: resized, pages: livePages('p.blob_sha256 = ?', resized) },
+    };
     cat.db.pragma('wal_checkpoint(TRUNCATE)');
     cat.db.close();
     fs.copyFileSync(path.join(cat.dir, 'dangan.db'), path.join(dataDir, 'dangan.db'));
@@ -260,6 +316,88 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
     await expect.poll(() => page.getByTestId('undo-notice').textContent()).toContain(`已撤销修正 ${seq}`);
     await expect.poll(() => page.getByTestId('fix-history').textContent()).toContain('撤销（chen）');
     await shot('34-maintenance-undo');
+  }, 120_000);
+
+  it('each finding opens its very record: the page in 著录标引 or 扫描, the enterprise, the image', async () => {
+    if (!planted) throw new Error('not seeded');
+    const { uncatalogued, missing, twoOpenings, resized } = planted;
+    // The seeded images are random bytes (one is missing): the engine refuses to show them with a clear
+    // error (400, page.image-missing / page.image-unreadable), never an internal failure.
+    const failed: string[] = [];
+    const refused: string[] = [];
+    const onResponse = (r: { status: () => number; url: () => string }) => {
+      if (r.status() >= 500) failed.push(new URL(r.url()).pathname);
+      else if (r.status() >= 400) refused.push(new URL(r.url()).pathname);
+    };
+    page.on('response', onResponse);
+    const errorsBefore = consoleErrors.length;
+    const results = async () => {
+      await page.keyboard.press('Alt+0');
+      await page.getByTestId('screen-title').filter({ hasText: '系统维护' }).waitFor();
+      // The results are kept while the technician follows findings elsewhere: no second run.
+      await page.getByTestId('check-results').waitFor();
+    };
+    const finding = (kind: string) => page.locator(`[data-testid="finding-link"][data-kind="${kind}"]`);
+    // Categories opened before stay open (the results and their open panels are kept).
+    const openCategory = async (id: string) => {
+      const header = page.locator('.ant-collapse-header').filter({ has: page.getByTestId(`category-${id}`) });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    };
+    await page.getByRole('tab', { name: '数据检错与改错' }).click();
+
+    // A page in no document: 著录标引 opens that volume with that page selected and shown.
+    await openCategory('page-error');
+    expect(await finding('page-error.uncatalogued').textContent()).toContain(
+      `${uncatalogued.archiveNo} 第 ${uncatalogued.seq} 页`,
+    );
+    await shot('39-maintenance-finding-links');
+    await finding('page-error.uncatalogued').click();
+    await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
+    const selectedTile = page.locator('[data-testid="strip-tile"][aria-selected="true"]');
+    await expect.poll(() => selectedTile.getAttribute('data-seq')).toBe(String(uncatalogued.seq));
+    expect(await page.getByTestId('viewer-caption').textContent()).toContain(`第 ${uncatalogued.seq} 页`);
+    expect(await page.getByTestId('catalogue-volume').textContent()).toContain(uncatalogued.archiveNo);
+    await shot('40-finding-opens-catalogue-page');
+
+    // A page whose image is missing: 扫描 opens that volume at that page (to rescan it).
+    await results();
+    await openCategory('image-missing');
+    await finding('image-missing.pages').click();
+    await page.getByTestId('screen-title').filter({ hasText: '扫描' }).waitFor();
+    const selectedThumb = page.locator('[data-testid="thumb-tile"][aria-selected="true"]');
+    await expect.poll(() => selectedThumb.getAttribute('data-page-id')).toBe(String(missing.pageId));
+    expect(await page.locator('.scan-viewer .ant-card-head').textContent()).toContain(`第 ${missing.seq} 页`);
+    expect(await page.getByTestId('volume-select').textContent()).toContain(missing.archiveNo);
+    await shot('41-finding-opens-scan-page');
+
+    // An enterprise with two opening volumes: 登记 opens with that enterprise found.
+    await results();
+    await openCategory('multi-opening');
+    await finding('multi-opening.several').click();
+    await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
+    await expect.poll(() => page.getByTestId('enterprise-card').textContent()).toContain(twoOpenings.name);
+    await shot('42-finding-opens-enterprise');
+
+    // An image whose size is wrong: its digest and the pages using it, each opening in 扫描.
+    await results();
+    await openCategory('image-wrong');
+    await finding('image-wrong.size-mismatch').click();
+    await expect.poll(() => page.getByTestId('blob-digest').textContent()).toContain(resized.sha256);
+    const used = page.getByTestId('blob-pages');
+    for (const p of resized.pages) expect(await used.textContent()).toContain(`${p.archiveNo}第 ${p.seq} 页`);
+    await shot('43-finding-shows-image');
+    const first = resized.pages[0];
+    if (!first) throw new Error('the resized image is used by no page');
+    await used.getByTestId('blob-page-open-scan').first().click();
+    await page.getByTestId('screen-title').filter({ hasText: '扫描' }).waitFor();
+    await expect.poll(() => selectedThumb.getAttribute('data-page-id')).toBe(String(first.pageId));
+    await results();
+    page.off('response', onResponse);
+    expect(failed).toEqual([]);
+    expect(refused.filter((f) => f !== '/api/pages.image')).toEqual([]);
+    const logged = consoleErrors.splice(errorsBefore);
+    expect(logged.filter((m) => !m.includes('status of 400'))).toEqual([]);
+    expect(logged).toHaveLength(refused.length);
   }, 120_000);
 
   it('database check, audit verification and a verified backup', async () => {

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import type { PageImageSize, PageImageView } from '../../core/contracts/api-capture';
-import type { BlobStore } from '../../db/blob-store';
+import { DomainError } from '../../core/errors';
+import { text } from '../../core/text';
+import { BlobStoreError, type BlobStore } from '../../db/blob-store';
 import type { CaptureRepo } from '../../db/repos/capture';
 import type { PagesRepo } from '../../db/repos/pages';
 
@@ -37,6 +39,10 @@ export class PageImages {
 
   /** The thumbnail, or null while the page waits for processing (it then has none yet). */
   async thumbnail(pageId: number): Promise<PageImageView | null> {
+    return this.explained(pageId, () => this.findThumbnail(pageId));
+  }
+
+  private async findThumbnail(pageId: number): Promise<PageImageView | null> {
     const proc = this.capture.processing(pageId);
     if (proc?.thumbSha256) {
       const stored = await this.exact(proc.thumbSha256);
@@ -49,6 +55,10 @@ export class PageImages {
   }
 
   async image(pageId: number, size: PageImageSize): Promise<PageImageView> {
+    return this.explained(pageId, () => this.render(pageId, size));
+  }
+
+  private async render(pageId: number, size: PageImageSize): Promise<PageImageView> {
     if (size === 'thumb') {
       const t = await this.thumbnail(pageId);
       if (t) return t;
@@ -61,6 +71,37 @@ export class PageImages {
     const sha = size === 'original' ? page.blobSha256 : master;
     if (size === 'view') return this.view(pageId, size, sha, await this.scaled(sha, VIEW_MAX_PX, 'view'));
     return this.view(pageId, size, sha, (await this.exact(sha)) ?? (await this.scaled(sha, null, size)));
+  }
+
+  /**
+   * A page whose image file is gone, damaged or undecodable is what the data checks send a technician
+   * to look at: it gets an error that says so (and which page), not an internal failure.
+   */
+  private async explained<T>(pageId: number, make: () => Promise<T>): Promise<T> {
+    try {
+      return await make();
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      const seq = this.pages.get(pageId).seq;
+      if (e instanceof BlobStoreError) {
+        throw new DomainError(
+          'page.image-missing',
+          text(
+            `第 ${seq} 页的图像文件丢失或已损坏（${e.message}），请在“系统维护”中运行检错，或重扫此页`,
+            `The image file of page ${seq} is missing or damaged (${e.message}); run the data checks in 系统维护 or rescan the page`,
+          ),
+          { pageId },
+        );
+      }
+      throw new DomainError(
+        'page.image-unreadable',
+        text(
+          `第 ${seq} 页的图像无法解码，请重扫此页`,
+          `The image of page ${seq} cannot be decoded; rescan the page`,
+        ),
+        { pageId, cause: e instanceof Error ? e.message : String(e) },
+      );
+    }
   }
 
   private view(pageId: number, size: PageImageSize, sha256: string, r: Rendition): PageImageView {

@@ -11,10 +11,11 @@ import {
   Space,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { PlayCircleOutlined, ToolOutlined } from '@ant-design/icons';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Text } from '../../../core/contracts';
 import {
   FINDINGS_SHOWN,
@@ -27,8 +28,11 @@ import {
 import { useApp } from '../../app/context';
 import { errorText } from '../../app/errors';
 import { useI18n } from '../../i18n/i18n';
+import { BlobModal, type BlobTarget } from './BlobModal';
+import { findingLink } from './finding-links';
 import { GUIDES } from './guides';
 import { TaskProgress, useMaintenanceProgress } from './progress';
+import './maintenance.css';
 
 type Severity = FindingView['severity'];
 const SEVERITY: Readonly<Record<Severity, readonly [string, string, string]>> = {
@@ -50,6 +54,67 @@ export function SeverityTag({ severity }: { severity: Severity }) {
   const { t } = useI18n();
   const [zh, en, color] = SEVERITY[severity];
   return <Tag color={color}>{t(zh, en)}</Tag>;
+}
+
+/**
+ * The last results, kept while the technician follows findings to other screens and comes back (the
+ * screen is unmounted meanwhile); only for the user who ran them.
+ */
+let remembered: { userId: number; result: CheckResult; open: string[] } | null = null;
+
+/** A finding's record, as a link that opens it: the volume at its page or document, the enterprise, the image. */
+function FindingEntity({ finding, onBlob }: { finding: FindingView; onBlob: (b: BlobTarget) => void }) {
+  const { t } = useI18n();
+  const { navigate } = useApp();
+  const target = finding.target;
+  const [zh, en] = ENTITY[finding.entityType] ?? [finding.entityType, finding.entityType];
+  const id = finding.entityId.length > 16 ? `${finding.entityId.slice(0, 12)}…` : finding.entityId;
+  const link = findingLink(finding);
+  const label =
+    target?.kind === 'volume'
+      ? [
+          target.archiveNo,
+          target.documentSeq !== null && t(`第 ${target.documentSeq} 件`, `doc. ${target.documentSeq}`),
+          target.seq !== null && t(`第 ${target.seq} 页`, `p. ${target.seq}`),
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : target?.kind === 'enterprise'
+        ? `${target.name}${target.code === null ? '' : ` ${target.code}`}`
+        : target?.kind === 'code'
+          ? t(`名录代码 ${target.code}`, `Roster code ${target.code}`)
+          : target?.kind === 'blob'
+            ? t(`图像 ${target.sha256.slice(0, 12)}…`, `Image ${target.sha256.slice(0, 12)}…`)
+            : null;
+  if (label === null || target === null) {
+    return (
+      <span>
+        {t(zh, en)} <Typography.Text code>{id}</Typography.Text>
+      </span>
+    );
+  }
+  const where = link
+    ? t(`在“${link.place.zh}”中打开`, `Open in ${link.place.en}`)
+    : t('查看摘要与使用它的页面', 'Digest and the pages using it');
+  return (
+    <Tooltip title={`${t(zh, en)} ${id}`}>
+      <button
+        type="button"
+        className="finding-link"
+        data-testid="finding-link"
+        data-kind={finding.kind}
+        onClick={() => {
+          if (link) navigate(link.url);
+          else if (target.kind === 'blob') onBlob(target);
+        }}
+      >
+        <span className="finding-link-label">{label}</span>
+        <Typography.Text type="secondary" className="finding-link-where">
+          {where}
+        </Typography.Text>
+      </button>
+    </Tooltip>
+  );
 }
 
 /** Guided manual fix: the steps and the screens where they are done. */
@@ -92,12 +157,18 @@ export function ChecksPanel({
 }) {
   const i18n = useI18n();
   const { t, tx } = i18n;
-  const { client } = useApp();
+  const { client, user } = useApp();
   const progress = useMaintenanceProgress();
+  const kept = remembered?.userId === user.id ? remembered : null;
   const [chosen, setChosen] = useState<CheckIdName[]>(categories.map((c) => c.id));
   const [roster, setRoster] = useState('');
   const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<CheckResult | null>(null);
+  const [result, setResult] = useState<CheckResult | null>(kept?.result ?? null);
+  const [openKeys, setOpenKeys] = useState<string[]>(kept?.open ?? []);
+  const [blob, setBlob] = useState<{ target: BlobTarget; problem: string } | null>(null);
+  useEffect(() => {
+    remembered = result === null ? null : { userId: user.id, result, open: openKeys };
+  }, [result, openKeys, user.id]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Text | null>(null);
   const [preview, setPreview] = useState<FixPreview | null>(null);
@@ -280,6 +351,10 @@ export function ChecksPanel({
             </Typography.Paragraph>
           )}
           <Collapse
+            activeKey={openKeys}
+            onChange={(keys) => {
+              setOpenKeys(keys);
+            }}
             items={result.categories.map((c) => {
               const cat = byId.get(c.id);
               const fixable = cat?.autoFix === true && c.findings.some((f) => f.autoFix);
@@ -334,20 +409,17 @@ export function ChecksPanel({
                           pagination={{ pageSize: 20, hideOnSinglePage: true }}
                           columns={[
                             {
-                              title: t('对象', 'Entity'),
+                              title: t('对象（点击打开）', 'Record (click to open)'),
                               key: 'e',
-                              width: 150,
-                              render: (_: unknown, f: FindingView) => {
-                                const [zh, en] = ENTITY[f.entityType] ?? [f.entityType, f.entityType];
-                                return (
-                                  <span>
-                                    {t(zh, en)}{' '}
-                                    <Typography.Text code>
-                                      {f.entityId.length > 16 ? `${f.entityId.slice(0, 12)}…` : f.entityId}
-                                    </Typography.Text>
-                                  </span>
-                                );
-                              },
+                              width: 250,
+                              render: (_: unknown, f: FindingView) => (
+                                <FindingEntity
+                                  finding={f}
+                                  onBlob={(target) => {
+                                    setBlob({ target, problem: tx(f.message) });
+                                  }}
+                                />
+                              ),
                             },
                             {
                               title: t('级别', 'Severity'),
@@ -394,6 +466,13 @@ export function ChecksPanel({
           />
         </Card>
       )}
+      <BlobModal
+        blob={blob?.target ?? null}
+        problem={blob?.problem ?? ''}
+        onClose={() => {
+          setBlob(null);
+        }}
+      />
       <Modal
         open={preview !== null}
         width={960}

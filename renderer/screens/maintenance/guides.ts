@@ -1,4 +1,5 @@
 import type { CheckIdName as CheckId } from '../../../core/contracts/api-maintenance';
+import { CATALOGUE, REGISTER, SCAN, type Place } from './finding-links';
 
 /**
  * 处理指引: what a technician does, step by step, for findings no automatic fix may touch (they need a
@@ -6,13 +7,10 @@ import type { CheckIdName as CheckId } from '../../../core/contracts/api-mainten
  */
 export interface Guide {
   readonly steps: readonly { readonly zh: string; readonly en: string }[];
-  readonly links: readonly { readonly path: string; readonly zh: string; readonly en: string }[];
+  readonly links: readonly Place[];
 }
 
 const s = (zh: string, en: string) => ({ zh, en });
-const REGISTER = { path: '/register', zh: '企业/案卷登记', en: 'Registration' };
-const SCAN = { path: '/scan', zh: '扫描', en: 'Scanning' };
-const CATALOGUE = { path: '/catalogue', zh: '著录标引', en: 'Cataloguing' };
 const WORKBENCH = { path: '/', zh: '工作台', en: 'Workbench' };
 
 export const GUIDES: Readonly<Record<CheckId, Guide>> = {

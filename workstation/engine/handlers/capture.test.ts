@@ -175,6 +175,26 @@ describe('capture handlers', () => {
     expect(original.sha256).toBe(t.ws.repos.pages.get(ids[0]!).blobSha256);
   });
 
+  it('a page whose image file is lost gets a clear error, and the other thumbnails still come', async () => {
+    const t = await shared();
+    const run = await t.ok('scan.start', { volumeId: t.volumeId, ...DEMO, pages: 2 }, t.op);
+    await t.ended(run.scanId);
+    const [lost, kept] = (await t.processed(t.volumeId, t.op)).pages;
+    const sha = t.ws.repos.pages.get(lost!.id).blobSha256;
+    const master = t.ws.data.db
+      .prepare('SELECT master_sha256 AS m, thumb_sha256 AS th FROM page_processing WHERE page_id = ?')
+      .get(lost!.id) as { m: string; th: string };
+    for (const digest of [sha, master.m, master.th]) fs.rmSync(t.ws.blobs.pathOf(digest), { force: true });
+
+    // 'master' is read from storage on every call (display copies are cached in memory by digest, and
+    // the demo scanner's pages repeat across this file's volumes).
+    const err = await t.fails('pages.image', { pageId: lost!.id, size: 'master' }, t.op);
+    expect(err.code).toBe('page.image-missing');
+    expect(err.message.zh).toContain(`第 ${lost!.seq} 页的图像文件丢失`);
+    const thumbs = await t.ok('pages.thumbnails', { pageIds: [lost!.id, kept!.id] }, t.op);
+    expect(thumbs.map((x) => x.pageId)).toEqual([kept!.id]);
+  });
+
   it('rotates, deletes, moves and undoes; the thumbnail follows the rotation', async () => {
     const t = await shared();
     const run = await t.ok('scan.start', { volumeId: t.volumeId, ...DEMO, pages: 3 }, t.op);

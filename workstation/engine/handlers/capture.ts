@@ -1,6 +1,6 @@
 import type { CAPTURE_API, PageRow } from '../../../core/contracts/api-capture';
 import type { VolumeRow } from '../../../core/contracts';
-import { DomainError } from '../../../core/errors';
+import { DomainError, isDomainError } from '../../../core/errors';
 import type { VolumeState } from '../../../core/lifecycle';
 import { text } from '../../../core/text';
 import type { Page, Volume } from '../../../db/repos';
@@ -149,7 +149,15 @@ export function captureHandlers(s: EngineServices): CaptureHandlers {
     'pages.thumbnails': async ({ pageIds }) => {
       const out = [];
       for (const id of new Set(pageIds)) {
-        const t = await images().thumbnail(id);
+        // One page whose image is lost must not blank the whole grid: it is left out (its tile keeps
+        // the placeholder) and `pages.image` says what is wrong with it.
+        const t = await images()
+          .thumbnail(id)
+          .catch((e: unknown) => {
+            if (isDomainError(e) && (e.code === 'page.image-missing' || e.code === 'page.image-unreadable'))
+              return null;
+            throw e;
+          });
         if (t) out.push(t);
       }
       return out;

@@ -27,10 +27,12 @@ import { recordCheckRun } from '../../../db/stats/check-runs';
 import type { User } from '../../../db/repos';
 import { findBureau } from '../../../core/bureaus';
 import type { StoreConnectionView } from '../../../core/contracts/api-maintenance';
+import { FindingTargets } from '../../../db/repos/finding-targets';
 import { TransfersRepo } from '../../../db/repos/transfers';
 import {
   fetchStoreKey,
   normalizeStoreUrl,
+  readSavedConnectionInfo,
   readStoredConnection,
   testStoreConnection,
   writeStoredConnection,
@@ -141,7 +143,7 @@ function backupFolderError(e: unknown, to: string): DomainError | null {
   );
 }
 
-function shown(c: CategoryReport): CheckResult['categories'][number] {
+function shown(c: CategoryReport, targets: FindingTargets): CheckResult['categories'][number] {
   return {
     id: c.id,
     name: c.name,
@@ -156,6 +158,7 @@ function shown(c: CategoryReport): CheckResult['categories'][number] {
       message: f.message,
       fix: f.fix,
       autoFix: f.autoFix,
+      target: targets.resolve(f),
     })),
     notes: [...c.notes],
   };
@@ -169,6 +172,7 @@ function shown(c: CategoryReport): CheckResult['categories'][number] {
  */
 export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
   const { db, blobs, repos, events } = s;
+  const findingTargets = new FindingTargets(db);
   let busy: Task | null = null;
 
   const exclusive = async <T>(task: Task, work: () => Promise<T>): Promise<T> => {
@@ -206,7 +210,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
     return b;
   };
   const storeView = (): StoreConnectionView => {
-    const saved = readStoredConnection(repos.settings);
+    const saved = readSavedConnectionInfo(repos.settings);
     const source = s.store.fromEnv !== null ? 'env' : saved !== null ? 'settings' : 'none';
     return {
       saved:
@@ -215,7 +219,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
           : {
               url: saved.url,
               clientId: saved.clientId,
-              secretSet: saved.secret !== '',
+              secretSet: saved.secretSet,
               bureauCode: saved.bureauCode,
             },
       source,
@@ -225,7 +229,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
   };
   /** The form's values, the saved secret standing in for an omitted one. */
   const formConnection = (input: { url: string; clientId: string; secret?: string | undefined }) => {
-    const secret = input.secret ?? readStoredConnection(repos.settings)?.secret;
+    const secret = input.secret ?? readStoredConnection(repos.settings, s.store.secrets)?.secret;
     if (secret === undefined) {
       throw new DomainError(
         'store.secret-required',
@@ -269,6 +273,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
       writeStoredConnection(
         repos.settings,
         { ...conn, bureauCode: input.bureauCode },
+        s.store.secrets,
         actorOf(user, role(user)),
       );
       await s.store.restart();
@@ -432,7 +437,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
         return {
           at: started.toISOString(),
           durationMs: Date.now() - t0,
-          categories: report.categories.map(shown),
+          categories: report.categories.map((c) => shown(c, findingTargets)),
           fixity:
             fixity === null
               ? null
