@@ -1,9 +1,15 @@
 import type { EngineEvent, Envelope } from '../core/contracts';
-import { ENGINE_RESTARTED, isEngineMessage, restartDelayMs, type EngineRequest } from './engine-protocol';
+import {
+  ENGINE_RESTARTED,
+  isEngineMessage,
+  restartDelayMs,
+  type EngineInit,
+  type EngineRequest,
+} from './engine-protocol';
 
 /** What the host needs of a child process; Electron's UtilityProcess has this shape (tests use a fake). */
 export interface EngineChild {
-  postMessage(message: EngineRequest): void;
+  postMessage(message: EngineRequest | EngineInit): void;
   on(event: 'message', listener: (message: unknown) => void): void;
   on(event: 'exit', listener: (code: number) => void): void;
   kill(): boolean;

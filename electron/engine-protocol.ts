@@ -11,6 +11,12 @@ export interface EngineRequest {
   readonly session: string | null;
 }
 
+/** The main process's first message to a new engine process: the OS-kept key (base64), or null (electron/secret-key.ts). */
+export interface EngineInit {
+  readonly kind: 'init';
+  readonly osKey: string | null;
+}
+
 export type EngineMessage =
   | { readonly kind: 'reply'; readonly id: number; readonly envelope: Envelope<unknown> }
   | { readonly kind: 'event'; readonly event: EngineEvent }

@@ -9,6 +9,7 @@ import {
   ipcMain,
   net,
   protocol,
+  safeStorage,
   session,
   utilityProcess,
   type WebContents,
@@ -17,6 +18,7 @@ import { IPC } from '../core/contracts';
 import { CONTENT_SECURITY_POLICY, contentType } from '../workstation/engine/ui-files';
 import { EngineHost } from './engine-host';
 import { createIpcRouter } from './ipc-router';
+import { osInstallationKey } from './secret-key';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -45,15 +47,20 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const windows = new Set<WebContents>();
+// Read once the app is ready (safeStorage needs it); every engine process gets it as its first message.
+let osKey: Buffer | null = null;
 const host = new EngineHost({
-  spawn: () =>
-    utilityProcess.fork(engineEntry, ['--data', dataDir], {
+  spawn: () => {
+    const child = utilityProcess.fork(engineEntry, ['--data', dataDir], {
       serviceName: 'dangan-engine',
       execArgv: packaged ? [] : ['--import', 'tsx'],
       // glibc keeps freed image buffers in its arenas; returning large blocks to the system at once
       // keeps the engine's peak memory near 420 MB instead of 630 MB while capturing (bench capture).
       env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '1048576' },
-    }),
+    });
+    child.postMessage({ kind: 'init', osKey: osKey?.toString('base64') ?? null });
+    return child;
+  },
   onEvent: (event) => {
     for (const wc of windows) if (!wc.isDestroyed()) wc.send(IPC.event, event);
   },
@@ -112,6 +119,7 @@ void app.whenReady().then(() => {
       sessionToken,
     );
   });
+  osKey = osInstallationKey(dataDir, safeStorage);
   host.start();
   createWindow();
 });

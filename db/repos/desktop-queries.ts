@@ -49,8 +49,9 @@ export class DesktopQueries {
     this.pagesSince = db.prepare(
       'SELECT count(*) AS n FROM pages WHERE deleted_at IS NULL AND captured_at >= @since',
     );
+    // Volumes, not events: a volume submitted twice in a day (returned by QA, fixed) is one volume catalogued.
     this.transitionsSince = db.prepare(
-      `SELECT count(*) AS n FROM audit_log
+      `SELECT count(DISTINCT object_id) AS n FROM audit_log
        WHERE action = 'volume.transition' AND outcome = 'ok' AND at >= @since
          AND json_extract(details, '$.to') = @to AND (@userId IS NULL OR user_id = @userId)`,
     );

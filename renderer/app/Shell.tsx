@@ -12,7 +12,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { Locale } from '../../core/contracts';
 import { useI18n } from '../i18n/i18n';
 import { useApp } from './context';
@@ -51,6 +51,9 @@ export const ROUTES: readonly Route[] = [
     key: '0',
   },
 ];
+
+/** Wide enough for the longest English label with its shortcut, at the UI font size. */
+const SIDER_WIDTH_EN = 232;
 
 /** The signed-in frame: menu (Alt+digit shortcuts), who is signed in, language switch, sign-out. */
 export function Shell({
@@ -92,7 +95,8 @@ export function Shell({
 
   return (
     <Layout className="shell">
-      <Layout.Sider width={200} theme="light" className="shell-sider">
+      {/* English labels are longer ("Upload queue  Alt+7"): the column widens so none is cut off. */}
+      <Layout.Sider width={locale === 'en' ? SIDER_WIDTH_EN : 200} theme="light" className="shell-sider">
         <div className="brand">
           档案 <span>Dangan</span>
         </div>
@@ -113,7 +117,7 @@ export function Shell({
           }))}
         />
       </Layout.Sider>
-      <Layout>
+      <Layout className="shell-main">
         <Layout.Header className="shell-header">
           <Typography.Text strong>{t(reference.province.name, reference.province.nameEn)}</Typography.Text>
           <Space size="middle">
@@ -126,31 +130,109 @@ export function Shell({
             >
               {locale === 'zh' ? 'English' : '中文'}
             </Button>
-            <Dropdown
-              menu={{
-                items: [
-                  { key: 'password', label: t('修改密码', 'Change password') },
-                  { key: 'logout', label: t('退出登录', 'Sign out') },
-                ],
-                onClick: ({ key }) => {
-                  if (key === 'logout') onLogout();
-                  else onChangePassword();
-                },
-              }}
-            >
-              <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
-                {user.displayName}
-                {roleNames.map((n) => (
-                  <Tag key={n} className="role-tag">
-                    {n}
-                  </Tag>
-                ))}
-              </Button>
-            </Dropdown>
+            <UserMenu onLogout={onLogout} onChangePassword={onChangePassword}>
+              {user.displayName}
+              {roleNames.map((n) => (
+                <Tag key={n} className="role-tag">
+                  {n}
+                </Tag>
+              ))}
+            </UserMenu>
           </Space>
         </Layout.Header>
         <Layout.Content className="shell-content">{children}</Layout.Content>
       </Layout>
     </Layout>
+  );
+}
+
+/**
+ * The signed-in user's menu. It opens on click, on Enter/Space/↓ (focus goes to the first item: ↑↓ move,
+ * Enter chooses, Esc closes and returns to the button) and, as before, when the pointer rests on it.
+ * Controlled by hand because antd's click trigger toggles: a click after the hover opened it would close it.
+ */
+function UserMenu({
+  children,
+  onLogout,
+  onChangePassword,
+}: {
+  children: ReactNode;
+  onLogout: () => void;
+  onChangePassword: () => void;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const byKeyboard = useRef(false);
+
+  const focusFirstItem = () => {
+    requestAnimationFrame(() => {
+      document.querySelector<HTMLElement>('.user-menu-popup [role="menuitem"]')?.focus();
+    });
+  };
+  const openMenu = (keyboard: boolean) => {
+    byKeyboard.current = keyboard;
+    setOpen(true);
+    if (keyboard) focusFirstItem();
+  };
+
+  // A click anywhere else closes it (the hover trigger alone would leave a keyboard-opened menu open).
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (button.current?.contains(target) || document.querySelector('.user-menu-popup')?.contains(target))
+        return;
+      setOpen(false);
+    };
+    window.addEventListener('pointerdown', onDown);
+    return () => {
+      window.removeEventListener('pointerdown', onDown);
+    };
+  }, [open]);
+
+  return (
+    <Dropdown
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        // Back to the button only when the keyboard opened it (a pointer leaving must not move focus).
+        if (!next && byKeyboard.current) button.current?.focus({ preventScroll: true });
+        if (!next) byKeyboard.current = false;
+      }}
+      rootClassName="user-menu-popup"
+      menu={{
+        items: [
+          { key: 'password', label: t('修改密码', 'Change password') },
+          { key: 'logout', label: t('退出登录', 'Sign out') },
+        ],
+        onClick: ({ key }) => {
+          setOpen(false);
+          if (key === 'logout') onLogout();
+          else onChangePassword();
+        },
+      }}
+    >
+      <Button
+        ref={button}
+        type="text"
+        icon={<UserOutlined />}
+        data-testid="user-menu"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        // A click from the keyboard (Enter, Space) has no pointer position: detail is 0.
+        onClick={(e: MouseEvent) => {
+          openMenu(e.detail === 0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            openMenu(true);
+          }
+        }}
+      >
+        {children}
+      </Button>
+    </Dropdown>
   );
 }

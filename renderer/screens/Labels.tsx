@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Col, InputNumber, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useEffect, useRef, useState } from 'react';
 import type { VolumeRow } from '../../core/contracts';
@@ -166,51 +179,68 @@ export function LabelsScreen() {
           />
         )}
       </Card>
-      {done && (
-        <Card size="small" title={t('打印预览', 'Print preview')} data-testid="labels-preview-card">
-          <iframe
-            ref={preview}
-            key={done.url}
-            src={done.url}
-            title={t('标签 PDF 预览', 'Label PDF preview')}
-            className="labels-preview"
-            data-testid="labels-preview"
-            onLoad={() => {
-              setPreviewLoaded(true);
+      {/* The volumes beside the preview: choosing and checking happen without scrolling past the PDF. */}
+      <div className="labels-workspace">
+        <Card
+          size="small"
+          title={t(`选择案卷（已选 ${selected.length}）`, `Volumes (${selected.length} chosen)`)}
+          data-testid="labels-volumes"
+        >
+          <Table<VolumeRow>
+            size="small"
+            rowKey="id"
+            dataSource={volumes}
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            rowSelection={{
+              selectedRowKeys: selected,
+              onChange: (keys) => {
+                setSelected(keys.map(Number));
+              },
             }}
+            columns={[
+              { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
+              { title: t('企业', 'Enterprise'), dataIndex: 'enterpriseName', key: 'e' },
+              {
+                title: t('类型', 'Type'),
+                dataIndex: 'volumeType',
+                key: 't',
+                render: (c: string) => volumeTypeName(reference, c, i18n),
+              },
+              {
+                title: t('状态', 'State'),
+                dataIndex: 'state',
+                key: 's',
+                render: (s: VolumeRow['state']) => (
+                  <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
+                ),
+              },
+            ]}
           />
         </Card>
-      )}
-      <Table<VolumeRow>
-        size="small"
-        rowKey="id"
-        dataSource={volumes}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        rowSelection={{
-          selectedRowKeys: selected,
-          onChange: (keys) => {
-            setSelected(keys.map(Number));
-          },
-        }}
-        columns={[
-          { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
-          { title: t('企业', 'Enterprise'), dataIndex: 'enterpriseName', key: 'e' },
-          {
-            title: t('类型', 'Type'),
-            dataIndex: 'volumeType',
-            key: 't',
-            render: (c: string) => volumeTypeName(reference, c, i18n),
-          },
-          {
-            title: t('状态', 'State'),
-            dataIndex: 'state',
-            key: 's',
-            render: (s: VolumeRow['state']) => (
-              <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
-            ),
-          },
-        ]}
-      />
+        <Card size="small" title={t('打印预览', 'Print preview')} data-testid="labels-preview-card">
+          {done ? (
+            <iframe
+              ref={preview}
+              key={done.url}
+              src={done.url}
+              title={t('标签 PDF 预览', 'Label PDF preview')}
+              className="labels-preview"
+              data-testid="labels-preview"
+              onLoad={() => {
+                setPreviewLoaded(true);
+              }}
+            />
+          ) : (
+            <Empty
+              className="labels-preview-empty"
+              description={t(
+                '选好案卷后按“生成”，标签在此预览',
+                'Choose volumes and make the labels to preview them here',
+              )}
+            />
+          )}
+        </Card>
+      </div>
     </Space>
   );
 }

@@ -19,6 +19,7 @@ import {
   ArrowRightOutlined,
   DeleteOutlined,
   PlayCircleOutlined,
+  FileSearchOutlined,
   RedoOutlined,
   ReloadOutlined,
   RotateLeftOutlined,
@@ -40,6 +41,7 @@ import type {
 } from '../../core/contracts/api-capture';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
+import { targetFromUrl } from '../app/targets';
 import { useI18n } from '../i18n/i18n';
 import { DeviceErrorAlert } from './scan/DeviceErrorAlert';
 import { PageViewer } from './scan/PageImage';
@@ -79,21 +81,17 @@ function isTyping(e: KeyboardEvent): boolean {
   );
 }
 
-/** The volume to open from the address (`/scan?volume=12`), e.g. from the workbench. */
-function volumeFromUrl(): number | null {
-  const v = Number(new URLSearchParams(window.location.search).get('volume'));
-  return Number.isInteger(v) && v > 0 ? v : null;
-}
-
 /** 扫描: choose a volume, a scanner and a profile; scan; check and correct the pages as they arrive. */
 export function ScanScreen() {
   const i18n = useI18n();
   const { t, tx } = i18n;
-  const { client } = useApp();
+  const { client, navigate } = useApp();
   const { message } = AntApp.useApp();
 
   const [queue, setQueue] = useState<VolumeRow[]>([]);
-  const [volumeId, setVolumeId] = useState<number | null>(volumeFromUrl);
+  // Opened at a record (`/scan?volume=12&page=345`: the workbench, a check finding).
+  const [wanted] = useState(targetFromUrl);
+  const [volumeId, setVolumeId] = useState<number | null>(wanted.volumeId);
   const [archiveNo, setArchiveNo] = useState('');
   const [devices, setDevices] = useState<DeviceView[]>([]);
   const [deviceProblems, setDeviceProblems] = useState<string[]>([]);
@@ -118,6 +116,8 @@ export function ScanScreen() {
   const selected = pages.find((p) => p.id === selectedId) ?? null;
   const running = run?.state === 'running' && run.volumeId === volumeId;
   const isDemo = deviceId === 'demo';
+  // After 扫描完成 the next step is cataloguing; more pages are 补扫 (scanned → scanning), never the default.
+  const finished = list?.volume.state === 'scanned' && !running;
 
   // --- loading ---------------------------------------------------------------------------------
   const loadQueue = useCallback(async () => {
@@ -156,9 +156,11 @@ export function ScanScreen() {
       const before = pagesRef.current;
       pagesRef.current = next.pages;
       setList(next);
+      const asked = next.volume.id === wanted.volumeId ? wanted.pageId : null;
+      const first = next.pages.some((p) => p.id === asked) ? asked : null;
       setSelectedId((sel) => {
         const last = next.pages.at(-1)?.id ?? null;
-        if (sel === null) return last;
+        if (sel === null) return first ?? last;
         // Watching the newest page while pages arrive: follow it.
         if (sel === before.at(-1)?.id && next.pages.length > before.length) return last;
         if (next.pages.some((p) => p.id === sel)) return sel;
@@ -280,6 +282,10 @@ export function ScanScreen() {
       return null;
     });
   }, [act, busy, client, count, running, settings, volumeId]);
+
+  const toCatalogue = useCallback(() => {
+    if (volumeId !== null) navigate(`/catalogue?volume=${volumeId}`);
+  }, [navigate, volumeId]);
 
   const cancel = useCallback(() => {
     if (!run || run.state !== 'running') return;
@@ -412,7 +418,7 @@ export function ScanScreen() {
         if (e.ctrlKey) return false;
         switch (e.key) {
           case 'Enter':
-            return (start(), true);
+            return (finished ? toCatalogue() : start(), true);
           case 'Escape':
             return (cancel(), true);
           case 'ArrowLeft':
@@ -454,7 +460,7 @@ export function ScanScreen() {
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [cancel, move, pages, remove, rotate, scanInto, selected, start, undo]);
+  }, [cancel, finished, move, pages, remove, rotate, scanInto, selected, start, toCatalogue, undo]);
 
   // --- view -------------------------------------------------------------------------------------
   const volume = list?.volume ?? queue.find((v) => v.id === volumeId) ?? null;
@@ -484,9 +490,12 @@ export function ScanScreen() {
           {t('扫描', 'Scanning')}
         </Typography.Title>
         <Typography.Text type="secondary" className="scan-keys">
+          {finished
+            ? t('Enter 去著录 · F5 补扫 · ', 'Enter catalogue · F5 scan more · ')
+            : t('Enter/F5 开始 · ', 'Enter/F5 start · ')}
           {t(
-            'Enter/F5 开始 · Esc 取消 · ←→ 选页 · R 右转 · L 左转 · Delete 删除 · Ctrl+Z 撤销 · Ctrl+←→ 移动 · S 重扫 · I 前插 · Shift+I 后插 · +/- 缩放 · O 原图',
-            'Enter/F5 start · Esc cancel · ←→ select · R right · L left · Delete · Ctrl+Z undo · Ctrl+←→ move · S rescan · I insert before · Shift+I after · +/- zoom · O original',
+            'Esc 取消 · ←→ 选页 · R 右转 · L 左转 · Delete 删除 · Ctrl+Z 撤销 · Ctrl+←→ 移动 · S 重扫 · I 前插 · Shift+I 后插 · +/- 缩放 · O 原图',
+            'Esc cancel · ←→ select · R right · L left · Delete · Ctrl+Z undo · Ctrl+←→ move · S rescan · I insert before · Shift+I after · +/- zoom · O original',
           )}
         </Typography.Text>
       </div>
@@ -517,7 +526,11 @@ export function ScanScreen() {
               onChange={(v: number) => {
                 setVolumeId(v);
               }}
-              options={queue.map((v) => ({
+              // A volume opened by a link may not be in the queue: it is still named in the picker.
+              options={(list && !queue.some((v) => v.id === list.volume.id)
+                ? [list.volume, ...queue]
+                : queue
+              ).map((v) => ({
                 value: v.id,
                 label: `${v.archiveNo} ${v.enterpriseName}`,
               }))}
@@ -622,6 +635,27 @@ export function ScanScreen() {
             >
               {t('取消扫描（Esc）', 'Cancel (Esc)')}
             </Button>
+          ) : finished ? (
+            <Space data-testid="scan-next-steps">
+              <Tag color="success">{t('本卷已扫描完成', 'This volume is scanned')}</Tag>
+              <Button
+                type="primary"
+                icon={<FileSearchOutlined />}
+                onClick={toCatalogue}
+                data-testid="go-catalogue"
+              >
+                {t('去著录（Enter）', 'Catalogue (Enter)')}
+              </Button>
+              <Button
+                icon={<PlayCircleOutlined />}
+                onClick={start}
+                disabled={deviceId === null || !list.editable}
+                loading={busy === 'start'}
+                data-testid="scan-more"
+              >
+                {t('补扫（F5）', 'Scan more (F5)')}
+              </Button>
+            </Space>
           ) : (
             <Button
               type="primary"
@@ -683,7 +717,8 @@ export function ScanScreen() {
           </Space>
         </Card>
       )}
-      {run?.error && run.volumeId === volumeId && run.state !== 'running' && (
+      {/* Once the operator finished the volume, the last run's stop (a cancel, a jam) is past news. */}
+      {run?.error && run.volumeId === volumeId && run.state !== 'running' && !finished && (
         <DeviceErrorAlert
           error={run.error}
           pages={run.pages}

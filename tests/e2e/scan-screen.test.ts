@@ -134,7 +134,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     await ws.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(profile, { recursive: true, force: true });
-  });
+    // Opening 著录标引 starts title OCR; stopping the workstation waits for the page being read.
+  }, 120_000);
 
   const tiles = () => page.getByTestId('thumb-tile');
   const total = () => page.getByTestId('page-total').textContent();
@@ -193,7 +194,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
       img.evaluate((e) => (e as HTMLImageElement).naturalWidth / (e as HTMLImageElement).naturalHeight);
     expect(await ratio()).toBeLessThan(1); // a portrait page
     await page.keyboard.press('r');
-    await expect.poll(ratio).toBeGreaterThan(1); // the new thumbnail is landscape
+    await expect.poll(ratio, { timeout: 15_000 }).toBeGreaterThan(1); // the new thumbnail is landscape
     await shot('05-rotated');
 
     await page.keyboard.press('Delete');
@@ -213,7 +214,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     await page.getByTestId('page-count').fill('30');
     await page.getByTestId('screen-title').click();
     await page.keyboard.press('F5');
-    await page.getByTestId('cancel-scan').waitFor();
+    await page.getByTestId('cancel-scan').waitFor({ timeout: 60_000 }); // a loaded machine starts slowly
     await expect.poll(() => tiles().count(), { timeout: 60_000 }).toBeGreaterThan(10);
     await page.keyboard.press('Escape');
     const alert = page.getByTestId('device-error');
@@ -222,6 +223,29 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     expect(await alert.textContent()).toContain('已扫描的页面均已保存');
     await shot('08-cancelled');
   }, 180_000);
+
+  it('after 扫描完成 offers 去著录 and 补扫 instead of 开始扫描; Enter goes on to 著录标引', async () => {
+    await page.getByTestId('finish-scan').click();
+    await page.getByTestId('scan-next-steps').waitFor();
+    expect(await page.getByTestId('start-scan').count()).toBe(0);
+    expect(await page.getByTestId('device-error').count()).toBe(0); // the cancelled run is past news
+    expect(await page.getByTestId('scan-more').textContent()).toContain('补扫');
+    expect(await page.getByTestId('go-catalogue').textContent()).toContain('去著录');
+    expect(await page.locator('.scan-keys').textContent()).toContain('Enter 去著录 · F5 补扫');
+    await shot('08a-finished-next-steps');
+    await page.getByTestId('screen-title').click();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
+    expect(page.url()).toContain('/catalogue?volume=');
+    // No document yet: a hint where to begin, not a red list of every page outside a document.
+    await expect
+      .poll(() => page.getByTestId('rule-issues').textContent())
+      .toContain('尚未分件：按 A 接受建议，或按 B 在当前页开始一件');
+    expect(await page.getByTestId('rule-issues').locator('li').count()).toBe(0);
+    await shot('08b-catalogue-grouped-findings');
+    await page.keyboard.press('Alt+3');
+    await page.getByTestId('screen-title').filter({ hasText: '扫描' }).waitFor();
+  }, 60_000);
 
   it(`opens a ${BIG}-page volume by 档号: the grid holds only a window of thumbnails and scrolls to the end`, async () => {
     await page.getByTestId('archive-no').locator('input').fill(big);

@@ -1,40 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStoreData } from '../../store/store-data';
 import { StoreClient, sendBlobs, uploadVolume } from '../../workstation/transfer/store-client';
 import { bagOfVolume } from '../../workstation/transfer/volume-bag';
+import { startStoreProcess as startStore } from '../support/store-process';
 import { tempDir } from '../support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../support/transfer-fixtures';
 
 // kill -9 of the store while it commits, then restart and retry: each volume is wholly there or absent
 // after the kill, and the retry completes it exactly once. DANGAN_TRANSFER_KILLS raises the rounds.
 const KILLS = Number(process.env['DANGAN_TRANSFER_KILLS'] ?? 2);
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'dangan.js');
-
-function startStore(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [BIN, 'store', 'serve', '--store-data', dir, '--listen', '127.0.0.1:0'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => {
-      reject(new Error(`store exited (${code}) before listening: ${err}`));
-    });
-  });
-}
 
 function killed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -14,6 +14,7 @@ import type { OcrZone, PageOcrRepo } from '../../db/repos/page-ocr';
 import type { OcrRunner } from '../ocr/ocr-runner';
 import type { CaptureService } from './capture-service';
 import type { StoreConnection } from '../transfer/store-client';
+import type { SecretKeys } from '../transfer/secret-box';
 
 /** What every handler can reach: the repositories, the event bus and the engine's settings. */
 export interface EngineServices {
@@ -51,6 +52,8 @@ export interface StoreService {
   activeUrl(): string | null;
   /** Stops the uploader and starts it again with the current connection (the environment's or the saved one). */
   restart(): Promise<void>;
+  /** The installation's keys that seal the saved secret (secret-box.ts). */
+  readonly secrets: SecretKeys;
 }
 
 /** One call: who is calling (null on public endpoints) and with which session token. */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { StoreIndexEntry } from '../../db/repos/store-index';
-import type { StoreAnswer, StoreLookup, StoreQuery } from '../registration/store-lookup';
+import {
+  FallbackLookup,
+  type StoreAnswer,
+  type StoreLookup,
+  type StoreQuery,
+} from '../registration/store-lookup';
 import { StoreClient, type StoreConnection } from './store-client';
 
 const entrySchema = z.object({
@@ -38,5 +43,24 @@ export class HttpStoreLookup implements StoreLookup {
       }
     }
     return { volumes: [...found.values()], source: 'live', asOf: this.now().toISOString() };
+  }
+}
+
+/**
+ * The guard's store as the engine's connection is now: the one the uploader uses (the environment's, or
+ * the one saved in 系统维护 — a save takes effect on the next registration, without a restart). Asked
+ * live with a timeout; without a connection, or when the store does not answer, the synced index answers.
+ */
+export class ActiveStoreLookup implements StoreLookup {
+  constructor(
+    private readonly active: () => StoreConnection | null,
+    private readonly offline: StoreLookup,
+    private readonly timeoutMs?: number,
+  ) {}
+
+  findDigitized(query: StoreQuery): Promise<StoreAnswer> {
+    const conn = this.active();
+    if (conn === null) return this.offline.findDigitized(query);
+    return new FallbackLookup(new HttpStoreLookup(conn), this.offline, this.timeoutMs).findDigitized(query);
   }
 }

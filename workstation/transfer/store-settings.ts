@@ -2,28 +2,91 @@ import { z } from 'zod';
 import { DomainError } from '../../core/errors';
 import { text, type Text } from '../../core/text';
 import type { SettingsRepo } from '../../db/repos/settings';
-import type { Actor } from '../../db/repos/actor';
+import { SYSTEM_ACTOR, type Actor } from '../../db/repos/actor';
+import { KEY_FILE, openSecret, sealSecret, type SecretKeys } from './secret-box';
 import type { StoreConnection } from './store-client';
 
 /** The settings key of the archive store connection set in 系统维护. */
 export const STORE_SETTING = 'store.connection';
 
-export const StoredConnectionSchema = z.object({
-  url: z.string(),
-  clientId: z.string(),
-  secret: z.string(),
+/** The connection with its secret in plain text (in memory only). */
+export interface StoredConnection {
+  readonly url: string;
+  readonly clientId: string;
+  readonly secret: string;
   /** This workstation's bureau: the credential must belong to it. */
-  bureauCode: z.string(),
-});
-export type StoredConnection = z.infer<typeof StoredConnectionSchema>;
-
-export function readStoredConnection(settings: SettingsRepo): StoredConnection | null {
-  return settings.get<StoredConnection | null>(STORE_SETTING, StoredConnectionSchema.nullable(), null);
+  readonly bureauCode: string;
 }
 
-export function writeStoredConnection(settings: SettingsRepo, c: StoredConnection, actor: Actor): void {
-  // The secret is stored but never written to the audit log (the log says only that it changed).
-  settings.set(STORE_SETTING, c, actor, { redact: ['secret'] });
+/** The setting as stored: the secret sealed (secret-box.ts); `secret` in plain text only in rows written before. */
+const StoredRowSchema = z.object({
+  url: z.string(),
+  clientId: z.string(),
+  bureauCode: z.string(),
+  sealedSecret: z.string().optional(),
+  secret: z.string().optional(),
+});
+type StoredRow = z.infer<typeof StoredRowSchema>;
+
+function readRow(settings: SettingsRepo): StoredRow | null {
+  return settings.get<StoredRow | null>(STORE_SETTING, StoredRowSchema.nullable(), null);
+}
+
+/** Saves the connection with its secret sealed under the installation's key. */
+export function writeStoredConnection(
+  settings: SettingsRepo,
+  c: StoredConnection,
+  keys: SecretKeys,
+  actor: Actor,
+): void {
+  const row = {
+    url: c.url,
+    clientId: c.clientId,
+    bureauCode: c.bureauCode,
+    sealedSecret: sealSecret(keys, c.secret),
+  };
+  // Not even the sealed secret goes to the audit log (it says only that the setting changed).
+  settings.set(STORE_SETTING, row, actor, { redact: ['sealedSecret'] });
+}
+
+/** What 系统维护 shows of the saved connection; opens no secret. */
+export function readSavedConnectionInfo(
+  settings: SettingsRepo,
+): { url: string; clientId: string; bureauCode: string; secretSet: boolean } | null {
+  const row = readRow(settings);
+  if (row === null) return null;
+  const secretSet = (row.sealedSecret ?? row.secret ?? '') !== '';
+  return { url: row.url, clientId: row.clientId, bureauCode: row.bureauCode, secretSet };
+}
+
+/**
+ * The saved connection with its secret opened. A row from before secrets were sealed, or one sealed
+ * under another of this installation's keys, is sealed again under the current key as it is read.
+ * A secret no key here opens (the database was copied without its key file) is `store.secret-unreadable`.
+ */
+export function readStoredConnection(settings: SettingsRepo, keys: SecretKeys): StoredConnection | null {
+  const row = readRow(settings);
+  if (row === null) return null;
+  const base = { url: row.url, clientId: row.clientId, bureauCode: row.bureauCode };
+  if (row.sealedSecret === undefined) {
+    const plain = { ...base, secret: row.secret ?? '' };
+    writeStoredConnection(settings, plain, keys, SYSTEM_ACTOR);
+    return plain;
+  }
+  const opened = openSecret(keys, row.sealedSecret);
+  if (opened === null) {
+    throw new DomainError(
+      'store.secret-unreadable',
+      text(
+        `保存的档案库密钥无法解密：本机的密钥文件（数据目录中的 ${KEY_FILE}）缺失或不是加密时所用的（数据库是否从别处复制而来？）。请在“系统维护 → 档案库连接”中重新填写密钥并保存`,
+        `The saved store secret cannot be decrypted: this installation's key file (${KEY_FILE} in the data folder) is missing or not the one it was sealed with (was the database copied from elsewhere?). Re-enter the secret in 系统维护 → store connection and save`,
+      ),
+      { url: row.url, clientId: row.clientId },
+    );
+  }
+  const conn = { ...base, secret: opened.plain };
+  if (opened.reseal) writeStoredConnection(settings, conn, keys, SYSTEM_ACTOR);
+  return conn;
 }
 
 /** An http(s) address; its normal form is the origin (the store's API lives at its root). */
