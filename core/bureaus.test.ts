@@ -3,6 +3,7 @@ import fujianJson from '../resources/bureaus/fujian.json';
 import {
   DEFAULT_PROVINCE,
   bureauForDivision,
+  defaultBureau,
   divisionName,
   findBureau,
   loadProvinceConfig,
@@ -73,6 +74,16 @@ describe('default province (Fujian)', () => {
     expect(owner('35010X')).toBeUndefined();
   });
 
+  it('defaults a new enterprise to the nearest configured bureau of its division, else the province', () => {
+    const code = (d: string | null) => defaultBureau(DEFAULT_PROVINCE, d).code;
+    expect(code('350200')).toBe('350200');
+    expect(code('350203')).toBe('350200'); // a county: its city
+    expect(code('350128')).toBe('350128');
+    expect(code('110105')).toBe('350000'); // another province
+    expect(code('359900')).toBe('350000');
+    expect(code(null)).toBe('350000'); // a 注册号 names no division
+  });
+
   it('names divisions for display', () => {
     expect(divisionName(DEFAULT_PROVINCE, '350200')).toEqual({ zh: '厦门市', en: 'Xiamen' });
     expect(divisionName(DEFAULT_PROVINCE, '350203')).toEqual({
@@ -136,6 +147,8 @@ describe('province configuration', () => {
     });
     expect(bureauForDivision(config, '130632')?.code).toBe('XA');
     expect(bureauForDivision(config, '130102')?.code).toBe('SJZ');
+    // 唐山 (1302) has no bureau of its own here: its counties fall back to the province.
+    expect(defaultBureau(config, '130203').code).toBe('HB');
   });
 
   it('refuses duplicate codes and divisions, naming the path', () => {

@@ -191,3 +191,12 @@ export function divisionName(config: ProvinceConfig, division: string): Text {
   if (owner !== undefined) return text(`${owner.name}（${division}）`, `${owner.nameEn} (${division})`);
   return text(division, division);
 }
+
+/**
+ * The bureau a new enterprise is registered under unless the operator chooses another: the nearest
+ * configured bureau to the division its code was issued in (the county's own entry, else its city),
+ * else the province bureau (a code from another province, or one naming no division, e.g. a 注册号).
+ */
+export function defaultBureau(config: ProvinceConfig, division: string | null): Bureau {
+  return (division === null ? undefined : bureauForDivision(config, division)) ?? provinceBureau(config);
+}

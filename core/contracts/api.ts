@@ -4,6 +4,7 @@ import {
   DashboardSchema,
   EnterpriseSchema,
   OutboxRowSchema,
+  OutboxStatusSchema,
   OutboxStateSchema,
   ReferenceSchema,
   RoleSchema,
@@ -86,9 +87,19 @@ export const API = {
       uscc: short(64).optional(),
       regNo: short(64).optional(),
       name: short(200),
-      bureauCode: short(12),
+      /** Without it: the bureau the code's division names (codes.check's defaultBureauCode). */
+      bureauCode: short(12).optional(),
     }),
     EnterpriseSchema,
+  ),
+  /**
+   * What the volume form starts with for this enterprise: its bureau, type SL, and the year of the
+   * registration date when one is given (else this year). The operator may change each.
+   */
+  'volumes.defaults': endpoint(
+    'signed-in',
+    z.strictObject({ enterpriseId: id, registrationDate: short(8).optional() }),
+    z.object({ bureauCode: z.string(), year: z.number().int(), volumeType: z.string() }),
   ),
   'volumes.suggestArchiveNo': endpoint(
     'signed-in',
@@ -151,6 +162,8 @@ export const API = {
     z.strictObject({ states: z.array(OutboxStateSchema).min(1).max(5).optional() }),
     z.array(OutboxRowSchema),
   ),
+  /** Whether queued volumes can upload: the store in use (or none), the latest failure, the next try. */
+  'outbox.status': endpoint(['operator', 'technician'], none, OutboxStatusSchema),
   'outbox.enqueue': endpoint(['operator', 'technician'], z.strictObject({ volumeId: id }), OutboxRowSchema),
   'outbox.retry': endpoint(['technician'], z.strictObject({ id }), OutboxRowSchema),
   'outbox.cancel': endpoint(['technician'], z.strictObject({ id }), OutboxRowSchema),

@@ -21,6 +21,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CodeCheckView, EnterpriseView, InputRef, VolumeView } from './register-types';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
+import { targetFromUrl } from '../app/targets';
 import { STATE_COLORS, bureauName, localTime, stateName, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { looksLikeCode } from './register-rules';
@@ -160,7 +161,14 @@ export function RegisterScreen() {
   const [volumeDefaults, setVolumeDefaults] = useState<Partial<VolumeForm> | null>(null);
   useEffect(() => {
     if (volumeDefaults === null) return;
-    volumeForm.setFieldsValue(volumeDefaults);
+    // Untouched: the 年度 keeps following the registration date until the operator sets it.
+    volumeForm.setFields(
+      (Object.keys(volumeDefaults) as (keyof VolumeForm)[]).map((name) => ({
+        name,
+        value: volumeDefaults[name],
+        touched: false,
+      })),
+    );
   }, [volumeDefaults, volumeForm]);
 
   const select = async (id: number) => {
@@ -169,14 +177,57 @@ export function RegisterScreen() {
     const r = await client.call('enterprises.get', { id });
     const changed = selected?.enterprise.id !== id;
     setSelected(r);
-    // Defaults for a newly chosen enterprise; the same one again keeps what the operator set.
-    if (changed)
-      setVolumeDefaults({
-        bureauCode: r.enterprise.bureauCode,
-        volumeType: 'SL',
-        year: new Date().getFullYear(),
-      });
+    // Defaults for a newly chosen enterprise (its bureau, this year); the same one again keeps what
+    // the operator set.
+    if (changed) setVolumeDefaults(await client.call('volumes.defaults', { enterpriseId: id }));
   };
+
+  /** The 年度 follows the registration date as it is typed, until the operator sets the year himself. */
+  const followDate = (typed: string | undefined) => {
+    const registrationDate = typed?.trim() ?? '';
+    if (!selected || registrationDate.length > 8 || volumeForm.isFieldTouched('year')) return;
+    const enterpriseId = selected.enterprise.id;
+    client
+      .call('volumes.defaults', { enterpriseId, ...(registrationDate ? { registrationDate } : {}) })
+      .then((d) => {
+        const now = (volumeForm.getFieldValue('registrationDate') as string | undefined)?.trim() ?? '';
+        if (now === registrationDate && !volumeForm.isFieldTouched('year'))
+          volumeForm.setFieldValue('year', d.year);
+      })
+      .catch(() => undefined); // only a default: the operator can still type the year
+  };
+
+  /** A code typed into the new-enterprise form moves 登记机关 to its bureau, unless the operator chose one. */
+  const followCode = (typed: string | undefined) => {
+    const code = typed?.trim() ?? '';
+    if (!looksLikeCode(code) || enterpriseForm.isFieldTouched('bureauCode')) return;
+    client
+      .call('codes.check', { code })
+      .then((c) => {
+        const now = (enterpriseForm.getFieldValue('code') as string | undefined)?.trim() ?? '';
+        if (c.valid && now === code && !enterpriseForm.isFieldTouched('bureauCode'))
+          enterpriseForm.setFieldValue('bureauCode', c.defaultBureauCode);
+      })
+      .catch(() => undefined); // only a default: the operator can still pick the bureau
+  };
+
+  // Opened at a record (a check finding): that enterprise shown with its code in the search box, or a
+  // code only the registration roster has, looked up. Once, on the first render.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    const at = targetFromUrl();
+    if (at.code !== null) {
+      queryRef.current = at.code;
+      setQuery(at.code);
+    }
+    if (at.enterpriseId !== null) {
+      select(at.enterpriseId).catch((e: unknown) => {
+        setError(errorText(e, i18n));
+      });
+    }
+  });
 
   /** Opens a fresh new-enterprise form, prefilled from the search text and its code check. */
   const startCreate = (q: string, c: CodeCheckView | null) => {
@@ -186,7 +237,7 @@ export function RegisterScreen() {
     setCreateDefaults({
       code,
       name: looksLikeCode(q) ? '' : q,
-      bureauCode: c?.bureauCode ?? reference.bureaus[0]?.code ?? '',
+      bureauCode: c?.defaultBureauCode ?? reference.bureaus[0]?.code ?? '',
     });
     setFocusField({ name: code === '' ? 'code' : 'name' });
   };
@@ -404,6 +455,9 @@ export function RegisterScreen() {
                 form={enterpriseForm}
                 layout="vertical"
                 onFinish={(v) => void createEnterprise(v)}
+                onValuesChange={(changed: Partial<EnterpriseForm>) => {
+                  if ('code' in changed) followCode(changed.code);
+                }}
                 requiredMark={false}
               >
                 <Form.Item
@@ -499,6 +553,9 @@ export function RegisterScreen() {
                     form={volumeForm}
                     layout="vertical"
                     onFinish={(v) => void createVolume(v)}
+                    onValuesChange={(changed: Partial<VolumeForm>) => {
+                      if ('registrationDate' in changed) followDate(changed.registrationDate);
+                    }}
                     requiredMark={false}
                   >
                     <Row gutter={12}>
@@ -529,9 +586,11 @@ export function RegisterScreen() {
                           rules={[{ required: true }]}
                         >
                           <Select
+                            data-testid="volume-bureau"
+                            // The bureau's name as the card and the code check show it (三明市, not 三明).
                             options={reference.bureaus.map((b) => ({
                               value: b.code,
-                              label: t(b.shortName, b.nameEn),
+                              label: bureauName(reference, b.code, i18n),
                             }))}
                           />
                         </Form.Item>

@@ -1,5 +1,5 @@
 import { formatArchiveNumber } from '../../../core/archive-number';
-import { bureauForDivision, divisionName } from '../../../core/bureaus';
+import { bureauForDivision, defaultBureau, divisionName } from '../../../core/bureaus';
 import { checkCode } from '../../../core/codes';
 import { allowedTransitions, STATE_NAMES, VOLUME_STATES } from '../../../core/lifecycle';
 import { normalizeCode } from '../../../core/normalize';
@@ -10,6 +10,7 @@ import type { Volume } from '../../../db/repos';
 import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
 import { enterpriseView, volumeView } from '../views';
 import { chooseRole } from '../transition-role';
+import { volumeDefaults } from '../../registration/volume-defaults';
 
 type RegistrationHandlers = Pick<
   EngineHandlers,
@@ -18,6 +19,7 @@ type RegistrationHandlers = Pick<
   | 'enterprises.search'
   | 'enterprises.get'
   | 'enterprises.create'
+  | 'volumes.defaults'
   | 'volumes.suggestArchiveNo'
   | 'volumes.create'
   | 'volumes.get'
@@ -36,6 +38,12 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       enterpriseName: names.get(v.id)?.enterpriseName ?? '',
       enterpriseCode: names.get(v.id)?.enterpriseCode ?? null,
     }));
+  };
+
+  /** The division a USCC or 注册号 was issued in (characters 3–8 of a USCC), when it names one. */
+  const divisionOf = (code: string): string | null => {
+    const r = checkCode(code);
+    return r.parts && 'division' in r.parts ? r.parts.division : null;
   };
 
   const suggest = (bureauCode: string, year: number, volumeType: string) => {
@@ -67,7 +75,7 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
 
     'codes.check': ({ code }) => {
       const r = checkCode(code);
-      const division = r.parts && 'division' in r.parts ? r.parts.division : null;
+      const division = divisionOf(code);
       const existing = r.valid ? repos.enterprises.findByCode(r.normalized) : null;
       return Promise.resolve({
         normalized: r.normalized,
@@ -77,6 +85,7 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
         warnings: r.warnings,
         division: division === null ? null : divisionName(province, division),
         bureauCode: division === null ? null : (bureauForDivision(province, division)?.code ?? null),
+        defaultBureauCode: defaultBureau(province, division).code,
         existing: existing ? enterpriseView(existing) : null,
       });
     },
@@ -95,10 +104,13 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       }),
 
     'enterprises.create': (input, ctx) => {
+      const code = input.uscc ?? input.regNo;
+      const bureauCode =
+        input.bureauCode ?? defaultBureau(province, code === undefined ? null : divisionOf(code)).code;
       const e = repos.enterprises.create(
         {
           name: input.name,
-          bureauCode: input.bureauCode,
+          bureauCode,
           ...(input.uscc !== undefined ? { uscc: input.uscc } : {}),
           ...(input.regNo !== undefined ? { regNo: input.regNo } : {}),
         },
@@ -106,6 +118,9 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       );
       return Promise.resolve(enterpriseView(e));
     },
+
+    'volumes.defaults': ({ enterpriseId, registrationDate }) =>
+      Promise.resolve(volumeDefaults(repos.enterprises.get(enterpriseId), registrationDate, s.now())),
 
     'volumes.suggestArchiveNo': ({ bureauCode, year, volumeType }) =>
       Promise.resolve({ archiveNo: suggest(bureauCode, year, volumeType) }),
