@@ -78,6 +78,11 @@ export const CodeCheckSchema = z.object({
   division: TextSchema.nullable(),
   /** The bureau of this province that owns that division, when there is one. */
   bureauCode: z.string().nullable(),
+  /**
+   * The bureau a new enterprise with this code is registered under unless the operator picks another:
+   * `bureauCode` when there is one, else the province bureau (core/bureaus.ts defaultBureau).
+   */
+  defaultBureauCode: z.string(),
   /** The enterprise already registered under this code, if any. */
   existing: EnterpriseSchema.nullable(),
 });
@@ -162,3 +167,29 @@ export const OutboxRowSchema = z.object({
   updatedAt: z.string(),
 });
 export type OutboxRow = z.infer<typeof OutboxRowSchema>;
+
+/**
+ * Whether the 上传队列 can move: the archive store it uploads to (null: none configured, so queued volumes
+ * only wait) and, when uploads fail, the latest failure and the next automatic try.
+ */
+export const OutboxStatusSchema = z.object({
+  store: z
+    .object({
+      url: z.string(),
+      /** The launch's environment ($DANGAN_STORE_URL …) or the connection saved in 系统维护. */
+      source: z.enum(['environment', 'settings']),
+    })
+    .nullable(),
+  /** Entries waiting to upload (queued, or failed and to be retried). */
+  waiting: z.number().int(),
+  lastFailure: z
+    .object({
+      archiveNo: z.string(),
+      error: OutboxRowSchema.shape.lastError.unwrap(),
+      at: z.string(),
+      /** When the uploader tries the failed entries again by itself; null: at its next look. */
+      nextRetryAt: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;

@@ -148,6 +148,7 @@ export class TransfersRepo {
     setUploadUrl: Statement<{ outboxId: number; sha: string; url: string; now: string }>;
     clearUploads: Statement<{ outboxId: number }>;
     setRunAfter: Statement<{ id: number; at: string | null }>;
+    runAfter: Statement<{ id: number }, { run_after: string | null }>;
     due: Statement<{ now: string }, { id: number }>;
   };
 
@@ -215,6 +216,7 @@ export class TransfersRepo {
       ),
       clearUploads: db.prepare('DELETE FROM transfer_uploads WHERE outbox_id = @outboxId'),
       setRunAfter: db.prepare('UPDATE outbox SET run_after = @at WHERE id = @id'),
+      runAfter: db.prepare('SELECT run_after FROM outbox WHERE id = @id'),
       due: db.prepare(
         `SELECT id FROM outbox WHERE kind = 'upload' AND state IN ('queued', 'failed')
            AND (run_after IS NULL OR run_after <= @now) ORDER BY id`,
@@ -350,6 +352,11 @@ export class TransfersRepo {
   /** Sets (or clears) the earliest time a failed outbox entry is tried again. */
   retryAfter(outboxId: number, at: Date | null): void {
     this.stmts.setRunAfter.run({ id: outboxId, at: at === null ? null : at.toISOString() });
+  }
+
+  /** The earliest time an outbox entry is tried again (null: whenever the uploader next looks). */
+  runAfter(outboxId: number): string | null {
+    return this.stmts.runAfter.get({ id: outboxId })?.run_after ?? null;
   }
 
   /** Upload entries ready to run now: queued, or failed with their back-off elapsed. */

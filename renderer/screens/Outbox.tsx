@@ -13,9 +13,15 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { CloudUploadOutlined, ExportOutlined, RedoOutlined, StopOutlined } from '@ant-design/icons';
+import {
+  CloudUploadOutlined,
+  ExportOutlined,
+  RedoOutlined,
+  SettingOutlined,
+  StopOutlined,
+} from '@ant-design/icons';
 import { useCallback, useEffect, useState } from 'react';
-import type { OutboxRow, Text, VolumeRow } from '../../core/contracts';
+import type { OutboxRow, OutboxStatus, Text, VolumeRow } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { localTime } from '../app/format';
@@ -49,9 +55,10 @@ function mib(bytes: number): string {
 export function OutboxScreen() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { client, user } = useApp();
+  const { client, user, navigate } = useApp();
   const isTech = user.roles.includes('technician');
   const [rows, setRows] = useState<OutboxRow[]>([]);
+  const [status, setStatus] = useState<OutboxStatus | null>(null);
   const [ready, setReady] = useState<VolumeRow[]>([]);
   const [toQueue, setToQueue] = useState<number[]>([]);
   const [selected, setSelected] = useState<number[]>([]);
@@ -62,12 +69,14 @@ export function OutboxScreen() {
 
   const load = useCallback(async () => {
     try {
-      const [o, v] = await Promise.all([
+      const [o, v, st] = await Promise.all([
         client.call('outbox.list', { states: SHOWN }),
         client.call('volumes.list', { states: ['verified', 'queued'], limit: 500 }),
+        client.call('outbox.status', {}),
       ]);
       setRows([...o].reverse());
       setReady(v);
+      setStatus(st);
     } catch (e) {
       setError(errorText(e, i18n));
     }
@@ -146,6 +155,15 @@ export function OutboxScreen() {
       <Typography.Title level={3} data-testid="screen-title">
         {t('上传队列', 'Upload queue')}
       </Typography.Title>
+      {status && (
+        <StoreAlert
+          status={status}
+          canConfigure={isTech || user.roles.includes('admin')}
+          onConfigure={() => {
+            navigate('/maintenance');
+          }}
+        />
+      )}
       {error && <Alert type="error" showIcon title={error} data-testid="outbox-error" />}
       {notice && <Alert type="success" showIcon title={i18n.tx(notice)} data-testid="outbox-notice" />}
       <Card size="small">
@@ -338,5 +356,67 @@ export function OutboxScreen() {
         ]}
       />
     </Space>
+  );
+}
+
+/**
+ * Why queued volumes are not moving: no archive store configured (they wait for ever, which the queue
+ * alone cannot show), or the configured one failing (its last error and the next automatic try).
+ */
+function StoreAlert(props: { status: OutboxStatus; canConfigure: boolean; onConfigure: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { store, lastFailure } = props.status;
+  const configure = props.canConfigure && (
+    <Button
+      size="small"
+      icon={<SettingOutlined />}
+      onClick={props.onConfigure}
+      data-testid="outbox-configure"
+    >
+      {t('打开系统维护', 'Open maintenance')}
+    </Button>
+  );
+  if (store === null) {
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        data-testid="outbox-no-store"
+        title={t(
+          '未配置档案库：已排队的案卷不会上传。请在“系统维护 → 档案库连接”中设置',
+          'No archive store is configured: queued volumes will not upload. Set it in Maintenance → Store connection',
+        )}
+        action={configure}
+      />
+    );
+  }
+  if (lastFailure === null) return null;
+  const next =
+    lastFailure.nextRetryAt === null
+      ? t('下次检查时自动重试', 'It is retried at the next check')
+      : t(
+          `将于 ${localTime(lastFailure.nextRetryAt)} 自动重试`,
+          `Next retry ${localTime(lastFailure.nextRetryAt)}`,
+        );
+  return (
+    <Alert
+      type="error"
+      showIcon
+      data-testid="outbox-store-failing"
+      title={t(`上传到档案库 ${store.url} 未成功`, `Uploads to the archive store ${store.url} are failing`)}
+      description={
+        <span title={lastFailure.error.detail}>
+          {t(
+            `最近错误（${lastFailure.archiveNo}，${localTime(lastFailure.at)}）：`,
+            `Last error (${lastFailure.archiveNo}, ${localTime(lastFailure.at)}): `,
+          )}
+          {i18n.tx(lastFailure.error.message)}
+          {t('。', '. ')}
+          {next}
+        </span>
+      }
+      action={configure}
+    />
   );
 }

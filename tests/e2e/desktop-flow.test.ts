@@ -70,8 +70,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await shot('01a-setup-empty-password');
     await page.getByLabel('姓名').fill('赵管理');
     await page.getByLabel('密码', { exact: true }).fill('weakpass');
-    expect(await rule('不包含用户名').getAttribute('data-state')).toBe('met');
-    expect(await rule('包含大写字母').getAttribute('data-state')).toBe('unmet');
+    // Polled: the rules follow the typing at React's next render, not within fill().
+    await expect.poll(() => rule('不包含用户名').getAttribute('data-state')).toBe('met');
+    await expect.poll(() => rule('包含大写字母').getAttribute('data-state')).toBe('unmet');
     await shot('01-setup-weak-password');
     await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
     await page.getByLabel('确认密码').fill(ADMIN_PW);
@@ -114,9 +115,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.keyboard.press('Alt+2');
     await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
     const search = page.getByTestId('enterprise-search');
+    const code = page.getByTestId('enterprise-code');
+    // A code typed into an empty new-enterprise form moves 登记机关 to the code's bureau.
+    await page.getByTestId('new-enterprise').click();
+    await code.fill(USCC_FUZHOU);
+    await expect.poll(() => page.getByTestId('enterprise-form').textContent()).toContain('福州市（350100）');
     await search.fill(USCC_FUZHOU);
     await search.press('Enter'); // at once, before the as-you-type check has answered
-    const code = page.getByTestId('enterprise-code');
     await expect.poll(() => code.inputValue()).toBe(USCC_FUZHOU);
     const form = page.getByTestId('enterprise-form');
     await expect.poll(() => form.textContent()).toContain('福州市（350100）');
@@ -186,16 +191,23 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await shot('09-register-new-enterprise');
     await page.getByTestId('create-enterprise').click();
     await page.getByTestId('enterprise-card').waitFor();
+    // One name for a bureau everywhere: the card and the volume form's 登记机关 both say 厦门市.
+    expect(await page.getByTestId('enterprise-card').textContent()).toContain('厦门市');
+    await expect.poll(() => page.getByTestId('volume-bureau').textContent()).toContain('厦门市');
     await expect
       .poll(() => page.getByTestId('archive-no-preview').textContent())
       .toMatch(/^350200-\d{4}-SL-000001$/);
-    await page.getByTestId('volume-date').fill('20260301');
+    // The 年度 follows the registration date: a 2024 registration is filed under 2024.
+    await page.getByTestId('volume-date').fill('20240315');
+    await expect
+      .poll(() => page.getByTestId('archive-no-preview').textContent())
+      .toBe('350200-2024-SL-000001');
     await page.getByTestId('create-volume').click();
-    await page.getByRole('cell', { name: /350200-\d{4}-SL-000001/ }).waitFor();
+    await page.getByRole('cell', { name: '350200-2024-SL-000001' }).waitFor();
     await expect.poll(() => page.getByTestId('archive-no-preview').textContent()).toMatch(/-SL-000002$/);
     await shot('10-register-volume');
     // The same type and date again: the duplicate-digitization warning.
-    await page.getByTestId('volume-date').fill('20260301');
+    await page.getByTestId('volume-date').fill('20240315');
     await page.getByTestId('create-volume').click();
     await page.waitForTimeout(600);
     await shot('11-register-duplicate-warning');
@@ -233,7 +245,45 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.getByTestId('screen-title').filter({ hasText: 'Workbench' }).waitFor();
     await page.mouse.move(600, 400);
     await shot('14-workbench-english');
+    // Every menu label shows whole in English, shortcut included: none is cut off with an ellipsis.
+    const cut = await page
+      .locator('.shell-sider .ant-menu-title-content')
+      .evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent));
+    expect(cut).toEqual([]);
     await page.getByTestId('locale-switch').click();
+    // No archive store is configured here: 上传队列 says so at the top. The button to 系统维护 is for
+    // technicians and administrators, not for this operator.
+    await page.keyboard.press('Alt+7');
+    await expect
+      .poll(() => page.getByTestId('outbox-no-store').textContent())
+      .toContain('未配置档案库：已排队的案卷不会上传。请在“系统维护 → 档案库连接”中设置');
+    expect(await page.getByTestId('outbox-configure').count()).toBe(0);
+    await shot('14a-outbox-no-store');
+  });
+
+  it('the user menu opens on click and from the keyboard, and Esc closes it', async () => {
+    const menu = page.getByTestId('user-menu');
+    const item = page.locator('.user-menu-popup').getByText('修改密码');
+    await page.mouse.move(600, 400);
+    await menu.click();
+    await item.waitFor();
+    await page.mouse.move(600, 400); // the pointer leaving closes a menu it opened by clicking
+    await item.waitFor({ state: 'hidden' });
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await item.waitFor();
+    // Focus is in the menu: the first item, then ↓ to the next one.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
+      .toContain('修改密码');
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
+      .toContain('退出登录');
+    await shot('13c-user-menu-keyboard');
+    await page.keyboard.press('Escape');
+    await item.waitFor({ state: 'hidden' });
+    expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
   it('标签打印 produces a label PDF for the new volumes', async () => {
@@ -243,7 +293,39 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.locator('thead .ant-checkbox-input').check(); // select every volume
     await page.getByTestId('make-labels').click();
     await page.getByTestId('labels-done').waitFor();
+    await page.getByTestId('labels-preview').waitFor();
+    // The volume list stands beside the preview, not below it.
+    const list = await page.getByTestId('labels-volumes').boundingBox();
+    const preview = await page.getByTestId('labels-preview-card').boundingBox();
+    if (!list || !preview) throw new Error('labels layout not rendered');
+    expect(Math.abs(list.y - preview.y)).toBeLessThan(2);
+    expect(list.x + list.width).toBeLessThanOrEqual(preview.x);
     await shot('15-labels');
+    // On a page taller than the window (a long volume list, say: here a spacer makes it so) the menu
+    // stays in view and the divider runs to the page's end.
+    await page.evaluate(() => {
+      const spacer = document.createElement('div');
+      spacer.id = 'tall-spacer';
+      spacer.style.height = '1500px';
+      document.querySelector('.shell-content')?.appendChild(spacer);
+      window.scrollTo(0, document.documentElement.scrollHeight);
+    });
+    const geometry = await page.evaluate(() => ({
+      scrolled: window.scrollY,
+      page: document.documentElement.scrollHeight,
+      main: document.querySelector('.shell-main')?.getBoundingClientRect().bottom ?? 0,
+      mainLeft: getComputedStyle(document.querySelector('.shell-main') ?? document.body).borderLeftWidth,
+      sider: document.querySelector('.shell-sider')?.getBoundingClientRect().top ?? -1,
+    }));
+    expect(geometry.scrolled).toBeGreaterThan(1000);
+    expect(geometry.main + geometry.scrolled).toBeGreaterThanOrEqual(geometry.page - 1);
+    expect(geometry.mainLeft).toBe('1px');
+    expect(geometry.sider).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, '15a-labels-scrolled.png') });
+    await page.evaluate(() => {
+      document.getElementById('tall-spacer')?.remove();
+      window.scrollTo(0, 0);
+    });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('labels-download').click(),

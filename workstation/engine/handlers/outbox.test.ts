@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedVolume } from '../../../tests/support/repos';
@@ -102,6 +104,55 @@ describe('outbox handlers', () => {
     expect(r.bags).toEqual([{ archiveNo: v.archiveNo, dir: expect.any(String) as string, written: true }]);
     expect(fs.existsSync(path.join(to, r.bags[0]!.dir, 'manifest-sha256.txt'))).toBe(true);
     expect(fs.existsSync(path.join(to, 'batch-manifest.json'))).toBe(true);
+  });
+});
+
+describe('outbox.status', () => {
+  it('says when no store is configured: queued volumes only wait', async () => {
+    const t = await setup();
+    const v = seedVerifiedVolume(t.ws);
+    expect(await t.ok('outbox.status', {}, t.op)).toEqual({ store: null, waiting: 0, lastFailure: null });
+    await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.op);
+    expect(await t.ok('outbox.status', {}, t.tech)).toEqual({ store: null, waiting: 1, lastFailure: null });
+    expect((await t.fails('outbox.status', {}, t.qa)).code).toBe('auth.forbidden');
+  });
+
+  it('gives the last error and the next try when the configured store cannot be reached', async () => {
+    // A port nothing listens on: opened, then closed.
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const dir = tempDir();
+    const ws = openTestWorkstation(dir);
+    const url = `http://127.0.0.1:${port}`;
+    const t = await engineWithUsers({
+      db: ws.data.db,
+      dataDir: dir,
+      now: ws.clock.now,
+      store: { url, clientId: 'ws-1', secret: 's'.repeat(32) },
+      transferWorker: { intervalMs: 3_600_000, baseBackoffMs: 60_000, random: () => 1 },
+    });
+    try {
+      const v = seedVerifiedVolume(ws);
+      await t.ok('outbox.enqueue', { volumeId: v.volumeId }, t.as.operator);
+      expect(await t.ok('outbox.status', {}, t.as.operator)).toEqual({
+        store: { url, source: 'environment' },
+        waiting: 1,
+        lastFailure: null,
+      });
+      await t.engine.transfer?.runNow();
+      const status = await t.ok('outbox.status', {}, t.as.technician);
+      expect(status.store).toEqual({ url, source: 'environment' });
+      expect(status.waiting).toBe(1);
+      expect(status.lastFailure).toMatchObject({ archiveNo: v.archiveNo, error: { code: null } });
+      expect(status.lastFailure?.error.detail).toMatch(/ECONNREFUSED|fetch failed/u);
+      // The first back-off (60 s with this random) from the moment it failed.
+      const at = Date.parse(status.lastFailure?.at ?? '');
+      expect(Date.parse(status.lastFailure?.nextRetryAt ?? '') - at).toBe(60_000);
+    } finally {
+      await t.engine.close();
+    }
   });
 });
 

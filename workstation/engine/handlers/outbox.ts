@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { OutboxRow, Text } from '../../../core/contracts';
+import type { OutboxRow, OutboxStatus, Text } from '../../../core/contracts';
 import { DomainError } from '../../../core/errors';
 import { text } from '../../../core/text';
 import type { BlobStore } from '../../../db/blob-store';
@@ -12,7 +12,7 @@ import { chooseRole } from '../transition-role';
 
 type OutboxHandlers = Pick<
   EngineHandlers,
-  'outbox.list' | 'outbox.enqueue' | 'outbox.retry' | 'outbox.cancel' | 'bag.export'
+  'outbox.list' | 'outbox.status' | 'outbox.enqueue' | 'outbox.retry' | 'outbox.cancel' | 'bag.export'
 >;
 
 export interface OutboxDeps {
@@ -62,7 +62,29 @@ export function outboxHandlers(s: EngineServices, deps: OutboxDeps): OutboxHandl
       updatedAt: e.updatedAt,
     };
   };
+  /** What the screen says above the queue: no store (nothing uploads) or the latest failure. */
+  const status = (): OutboxStatus => {
+    const url = s.store.activeUrl();
+    const waiting = repos.outbox.list({ states: ['queued', 'failed'] }).filter((e) => e.kind === 'upload');
+    const failed = waiting
+      .filter((e) => e.state === 'failed' && e.lastError !== null)
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    return {
+      store: url === null ? null : { url, source: s.store.fromEnv !== null ? 'environment' : 'settings' },
+      waiting: waiting.length,
+      lastFailure:
+        failed === undefined || failed.lastError === null
+          ? null
+          : {
+              archiveNo: repos.volumes.get(failed.volumeId).archiveNo,
+              error: describeError(failed.lastError),
+              at: failed.updatedAt,
+              nextRetryAt: deps.transfers.runAfter(failed.id),
+            },
+    };
+  };
   return {
+    'outbox.status': () => Promise.resolve(status()),
     'outbox.list': ({ states }) =>
       Promise.resolve(repos.outbox.list(states === undefined ? {} : { states }).map(row)),
     'outbox.enqueue': ({ volumeId }, ctx) => {
