@@ -56,6 +56,10 @@ describe('upload leftovers', () => {
     plantUpload(store.uploadsDir, 'two-days-old', new Date(Date.now() - 48 * HOUR), false);
     plantUpload(store.uploadsDir, 'an-hour-old', new Date(Date.now() - HOUR), false);
     const app = buildStoreApp(store);
+    // @tus/file-store queues an mkdir of its folder from its constructor and never says when it is
+    // done; let libuv's thread pool (FIFO, 4 threads) pass it, or the temp folder's removal at the end
+    // of the test could come first and that mkdir would throw ENOENT outside any test.
+    await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(dataDir)));
     try {
       await app.ready();
       expect(fs.readdirSync(store.uploadsDir).sort()).toEqual(['an-hour-old', 'an-hour-old.json']);

@@ -139,6 +139,7 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
         dpi: options.dpi,
         mode: options.mode,
         ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
+        subject: (({ name, uscc }) => ({ name, uscc }))(repos.enterprises.get(volume.enterpriseId)),
       });
       const report = await runScan(pipeline, session, volume.id, {
         repos,

@@ -41,6 +41,11 @@ export interface ScanJob {
   readonly heightMm?: number;
   /** Stop after this many pages (the demo scanner's paper stack; a limit for feeders). */
   readonly maxPages?: number;
+  /**
+   * The enterprise whose file is being scanned. Real scanners ignore it; the demo scanner prints it on
+   * the first file it delivers, as the paper an operator feeds belongs to the volume they registered.
+   */
+  readonly subject?: { readonly name: string; readonly uscc: string | null };
 }
 
 export type ImageMediaType =

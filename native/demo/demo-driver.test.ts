@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { validateUscc } from '../../core/codes';
 import type { ScanEvent, ScannedPage } from '../../core/scanning/driver';
-import { DemoDriver } from './demo-driver';
+import { DemoDriver, sheetsOfFile } from './demo-driver';
 import { demoEnterprise } from './enterprise';
 import { seededRandom } from './random';
 
@@ -108,6 +108,17 @@ describe('demo scanner', () => {
       if (data[i]! > 150 && data[i + 1]! < 110 && data[i + 2]! < 110) red++;
     }
     expect(red).toBeGreaterThan(50);
+  });
+
+  it("prints the job's subject on the first file only; the next file stays as it was", async () => {
+    const file = sheetsOfFile().length;
+    const job = { source: 'feeder', dpi: 75, mode: 'gray', maxPages: file + 1 } as const;
+    const plain = pagesOf(await collect(new DemoDriver().scan('demo', job)));
+    const subject = { name: '厦门鹭岛恒信科技有限公司', uscc: '91350200776049653A' };
+    const named = pagesOf(await collect(new DemoDriver().scan('demo', { ...job, subject })));
+    expect(named).toHaveLength(file + 1);
+    expect(Buffer.from(named[0]!.bytes).equals(Buffer.from(plain[0]!.bytes))).toBe(false);
+    expect(Buffer.from(named[file]!.bytes).equals(Buffer.from(plain[file]!.bytes))).toBe(true);
   });
 
   it('stops when cancelled, saying so, and refuses an unknown device', async () => {

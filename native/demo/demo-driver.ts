@@ -123,7 +123,7 @@ export class DemoDriver implements ScannerDriver {
     // A flatbed holds one sheet; a feeder holds one file unless told how many pages to deliver.
     const defaultPages = job.source === 'flatbed' ? 1 : sheetsOfFile().length * (duplex ? 2 : 1);
     const limit = job.maxPages ?? defaultPages;
-    const sheets = this.plan(seed);
+    const sheets = this.plan(seed, job.subject);
     let index = 0;
     for (const sheet of sheets) {
       for (const side of duplex ? (['front', 'back'] as const) : (['front'] as const)) {
@@ -163,12 +163,19 @@ export class DemoDriver implements ScannerDriver {
     }
   }
 
-  /** An endless stack of files, each for a new enterprise; optional cover sheet and Patch-T between files. */
-  private *plan(seed: number): Generator<PlannedSheet> {
+  /**
+   * An endless stack of files, each for a new enterprise; optional cover sheet and Patch-T between files.
+   * The first file is the job's subject's when it names one (its name and code; the rest made up).
+   */
+  private *plan(seed: number, subject: ScanJob['subject']): Generator<PlannedSheet> {
     const random = seededRandom(seed);
     let first = true;
     for (;;) {
-      const enterprise = demoEnterprise(random);
+      const made = demoEnterprise(random);
+      const enterprise =
+        first && subject
+          ? { ...made, name: subject.name, ...(subject.uscc !== null ? { uscc: subject.uscc } : {}) }
+          : made;
       if (first && this.options.coverLabel !== undefined) yield { kind: 'cover', page: 0, enterprise };
       if (!first && this.options.patchTBetweenFiles) yield { kind: 'patch-t', page: 0, enterprise };
       first = false;
@@ -186,7 +193,7 @@ export class DemoDriver implements ScannerDriver {
   }
 }
 
-function sheetsOfFile(): { kind: DemoSheetKind; page: number }[] {
+export function sheetsOfFile(): { kind: DemoSheetKind; page: number }[] {
   return ESTABLISHMENT_FILE.flatMap(({ kind, pages }) =>
     Array.from({ length: pages }, (_, page) => ({ kind, page })),
   );

@@ -20,7 +20,9 @@ import { verificationHandlers } from './handlers/verification';
 import { statsHandlers } from './handlers/stats';
 import { maintenanceHandlers } from './handlers/maintenance';
 import { VolumeRegistration } from '../registration/register-volume';
-import type { StoreLookup } from '../registration/store-lookup';
+import { SyncedIndexLookup, type StoreLookup } from '../registration/store-lookup';
+import { ActiveStoreLookup } from '../transfer/http-store-lookup';
+import { StoreIndexRepo } from '../../db/repos/store-index';
 import {
   startTransferWorker,
   type EngineTransfer,
@@ -28,7 +30,10 @@ import {
 } from '../transfer/engine-worker';
 import type { StoreConnection } from '../transfer/store-client';
 import { readStoredConnection } from '../transfer/store-settings';
+import { fileKeys, type SecretKeys } from '../transfer/secret-box';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
+import { FormReadingsRepo } from '../../db/repos/form-readings';
+import { FormReadingService } from '../ocr/form-service';
 import { OcrRunner, type PoolHandle } from '../ocr/ocr-runner';
 import { OCR_JOB_KINDS, OcrService } from '../ocr/ocr-service';
 import { TesseractPool, type Recognizer } from '../ocr/tesseract-pool';
@@ -50,6 +55,8 @@ export interface EngineOptions {
   readonly storeLookup?: StoreLookup | null;
   /** The archive store and this workstation's credential: when given, queued volumes upload in the background. */
   readonly store?: StoreConnection | null;
+  /** Keys sealing the saved store secret: Electron's from the OS (safeStorage), else the data folder's key file. */
+  readonly secretKeys?: SecretKeys;
   readonly transferWorker?: TransferWorkerOptions;
   /** OCR workers (default: tesseract.js, one per core, started when there is text to read). */
   readonly ocr?: { readonly createPool?: () => Promise<PoolHandle>; readonly idleMs?: number };
@@ -103,14 +110,16 @@ export function createEngine(options: EngineOptions): Engine {
     });
   const blobs = new BlobStore(path.join(options.dataDir, 'blobs'));
   const ocrRepo = new PageOcrRepo(options.db, now);
-  const ocrService = (r: Recognizer) => new OcrService(repos, ocrRepo, blobs, r);
+  const forms = new FormReadingService(repos, ocrRepo, new FormReadingsRepo(options.db, now), blobs);
+  const ocrService = (r: Recognizer) => new OcrService(repos, ocrRepo, blobs, r, forms);
   let capture: CaptureService | null = null;
   // The uploader runs on the launch's connection (the environment) or else the one saved in 系统维护.
   let transfer: EngineTransfer | null = null;
+  const secrets = options.secretKeys ?? fileKeys(options.dataDir);
   const connection = (): StoreConnection | null => {
     if (options.store !== undefined && options.store !== null) return options.store;
     try {
-      const saved = readStoredConnection(repos.settings);
+      const saved = readStoredConnection(repos.settings, secrets);
       return saved === null ? null : { url: saved.url, clientId: saved.clientId, secret: saved.secret };
     } catch (e) {
       log('store connection setting', e);
@@ -127,14 +136,16 @@ export function createEngine(options: EngineOptions): Engine {
             conn,
             options.transferWorker,
           );
-    activeUrl = conn?.url ?? null;
+    active = conn;
   };
-  let activeUrl: string | null = null;
+  // The uploader's connection, which the duplicate-digitization guard asks too.
+  let active: StoreConnection | null = null;
   let closed = false;
   const services: EngineServices = {
     store: {
       fromEnv: options.store ?? null,
-      activeUrl: () => activeUrl,
+      activeUrl: () => active?.url ?? null,
+      secrets,
       restart: async () => {
         await transfer?.stop();
         if (!closed) startUploader();
@@ -146,7 +157,11 @@ export function createEngine(options: EngineOptions): Engine {
       return capture;
     },
     queries: new DesktopQueries(options.db),
-    registration: new VolumeRegistration(repos, options.storeLookup ?? null),
+    registration: new VolumeRegistration(
+      repos,
+      options.storeLookup ??
+        new ActiveStoreLookup(() => active, new SyncedIndexLookup(new StoreIndexRepo(options.db, now))),
+    ),
     events,
     province,
     archiveNumberPattern: options.repos?.volumes?.archiveNumberPattern ?? province.archiveNumberPattern,
@@ -177,11 +192,15 @@ export function createEngine(options: EngineOptions): Engine {
       enqueue: (volumeId, zones) => ocrService(NOT_RUNNING).enqueueVolume(volumeId, { zones }),
     },
   };
+  // Orientation checks an older version's crash lost between a page's processing and its check.
+  CaptureService.recoverOrientationChecks(options.db, repos, now());
   // OCR left unfinished by a previous run (recovered above, or queued and never read) is taken up too.
   if (repos.jobs.pendingOf([...Object.values(OCR_JOB_KINDS), ORIENTATION_JOB]) > 0)
     services.ocr.runner.kick();
   // Pages a previous run captured but did not process are taken up with the engine's start.
-  if (CaptureService.hasWaitingPages(options.db)) services.capture();
+  if (CaptureService.hasWaitingPages(options.db) || CaptureService.hasInterruptedRuns(repos)) {
+    services.capture();
+  }
   const handlers: EngineHandlers = {
     ...authHandlers(services),
     ...userHandlers(services),
