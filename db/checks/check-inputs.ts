@@ -107,19 +107,34 @@ export const INPUT_TABLES: readonly InputTable[] = [
   {
     // Volumes (vkey as above) whose documents do not tile 1..last exactly, or whose last catalogued
     // page is not their page count; only these are read again by the page-range, uncatalogued-page and
-    // more-than-catalogued queries. Two streaming passes over the (key, first_page, last_page) index, no
-    // sort: in page order, documents tile exactly when every one ends where the running sum of the
-    // lengths so far ends (then each starts right after the one before); and the last page per volume.
+    // more-than-catalogued queries. In page order, documents tile exactly when every one ends where the
+    // running sum of the lengths so far ends (then each starts right after the one before). Read from
+    // the per-volume summary kept on write where it exists, else two streaming passes over the
+    // (key, first_page, last_page) index, no sort.
     name: 'check_doc_ranges',
     needs: ['check_vol_pages'],
     build(db) {
       const store = isStore(db);
       const key = store ? 'version_id' : 'volume_id';
-      const docs = `documents${store ? ' WHERE version_id IN (SELECT version_id FROM temp.check_current)' : ''}`;
+      const summary = store ? 'version_doc_stats' : 'volume_doc_stats';
       db.exec(`
         DROP TABLE IF EXISTS temp.check_doc_ranges;
         CREATE TEMP TABLE check_doc_ranges (vkey INTEGER PRIMARY KEY, last INTEGER NOT NULL, pages INTEGER NOT NULL,
           untiled INTEGER NOT NULL);
+      `);
+      if (hasTable(db, summary)) {
+        // Kept on write (workstation migration 12, store migration 3): one row per volume, no documents read.
+        db.exec(`
+          INSERT INTO temp.check_doc_ranges (vkey, last, pages, untiled)
+            SELECT s.${key}, s.last, coalesce(c.pages, 0), s.untiled
+            FROM ${store ? `temp.check_current cc CROSS JOIN ${summary} s ON s.${key} = cc.version_id` : `${summary} s`}
+            LEFT JOIN temp.check_vol_pages c ON c.vkey = s.${key}
+            WHERE s.untiled OR s.last <> coalesce(c.pages, 0);
+        `);
+        return;
+      }
+      const docs = `documents${store ? ' WHERE version_id IN (SELECT version_id FROM temp.check_current)' : ''}`;
+      db.exec(`
         INSERT INTO temp.check_doc_ranges (vkey, last, pages, untiled)
           WITH last(vkey, last) AS (SELECT ${key}, max(last_page) FROM ${docs} GROUP BY ${key}),
           untiled(vkey) AS MATERIALIZED (
@@ -205,6 +220,12 @@ export function expandMacros(statement: string, options: { dpiFloor: number }): 
   return statement
     .replace(/\{\{textSuspect ([\w.]+)\}\}/g, (_, x: string) => textSuspect(x))
     .replace(/\{\{codeSuspect ([\w.]+)\}\}/g, (_, x: string) => codeSuspect(x))
+    .replace(
+      // Free text to look at: suspect, or over its limit. Written exactly as the partial indexes of
+      // workstation migration 12 and store migration 3 are, so that SQLite reads only their rows.
+      /\{\{textCandidate ([\w.]+) (\d+)\}\}/g,
+      (_, x: string, max: string) => `(${textSuspect(x)} OR length(${x}) > ${max})`,
+    )
     .replace(
       /\{\{normText ([\w.]+)\}\}/g,
       (_, x: string) => `(CASE WHEN ${textSuspect(x)} THEN dangan_norm_text(${x}) ELSE ${x} END)`,

@@ -27,6 +27,8 @@ export interface CheckDialect {
   readonly parent: { readonly table: string; readonly en: string; readonly zh: string };
   /** Keys of the parents pages exist for (read without a pass over pages). */
   readonly pageParents: string;
+  /** Keys of the parents documents exist for (the tiling summary: one row per parent, not per document). */
+  readonly docParents: string;
   /** The workstation only: soft delete, page transforms, fixity results, page positions not unique. */
   readonly workstation: boolean;
 }
@@ -42,6 +44,7 @@ export const WORKSTATION_DIALECT: CheckDialect = {
   label: (p) => `${p}.label_found`,
   parent: { table: 'volumes', en: 'volume', zh: '案卷' },
   pageParents: 'SELECT c.vkey AS k FROM temp.check_vol_pages c',
+  docParents: 'SELECT s.volume_id AS k FROM volume_doc_stats s',
   workstation: true,
 };
 
@@ -57,6 +60,7 @@ export const STORE_DIALECT: CheckDialect = {
   parent: { table: 'volume_versions', en: 'version', zh: '案卷版本' },
   // Every version's pages, not only the current ones (orphans can hang from any).
   pageParents: 'SELECT s.version_id AS k FROM version_page_stats s WHERE s.pages > 0',
+  docParents: 'SELECT s.version_id AS k FROM version_doc_stats s',
   workstation: false,
 };
 
@@ -96,6 +100,12 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
   // Documents with their volume: on the workstation orphans too (v NULL), in the store current versions only.
   const documents = `documents d ${d.workstation ? 'LEFT ' : ''}JOIN ${volumeOf(`d.${d.key}`)}`;
   const ws = <T>(list: readonly T[]): readonly T[] => (d.workstation ? list : []);
+  // The distinct values of an indexed column, one index seek each (a loose index scan), not a pass.
+  const distinct = (table: string, col: string) =>
+    `(WITH RECURSIVE x(value) AS (
+        SELECT (SELECT ${col} FROM ${table} ORDER BY ${col} LIMIT 1)
+        UNION ALL SELECT (SELECT ${col} FROM ${table} WHERE ${col} > x.value ORDER BY ${col} LIMIT 1) FROM x WHERE x.value IS NOT NULL)
+      SELECT value FROM x WHERE value IS NOT NULL)`;
 
   // Enterprises flagged by the per-enterprise aggregate, with their volumes of one kind listed.
   const volumesOfKind = (kind: string, flag: string, types: string) =>
@@ -230,7 +240,12 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
        SELECT 'index-error.unnormalised-code', 'enterprise', id,
               json_object('enterpriseId', id, 'field', field, 'column', CASE kind WHEN 'uscc' THEN 'uscc' ELSE 'reg_no' END,
                           'value', value, 'normalised', dangan_norm_code(value))
-       FROM c WHERE {{normCode value}} <> value
+       FROM (SELECT id, '统一社会信用代码' AS field, 'uscc' AS kind, uscc AS value FROM enterprises e
+             WHERE ${liveE} AND {{codeSuspect e.uscc}}
+             UNION ALL SELECT id, '注册号', 'regno', reg_no FROM enterprises e WHERE ${liveE} AND {{codeSuspect e.reg_no}})
+       -- Only codes outside the set the normaliser never changes (partial indexes, workstation
+       -- migration 12, store migration 3).
+       WHERE dangan_norm_code(value) <> value
        UNION ALL
        SELECT 'index-error.invalid-code', 'enterprise', id,
               json_object('enterpriseId', id, 'field', field, 'code', {{normCode value}},
@@ -239,23 +254,26 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
       `SELECT 'index-error.unnormalised-code', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'field', '档号', 'column', 'archive_no',
                           'value', v.archive_no, 'normalised', dangan_norm_code(v.archive_no))
-       FROM volumes v WHERE ${d.notDeleted('v')} AND {{normCode v.archive_no}} <> v.archive_no`,
+       FROM volumes v
+       WHERE ${d.notDeleted('v')} AND {{codeSuspect v.archive_no}} AND dangan_norm_code(v.archive_no) <> v.archive_no`,
       // Free text: invisible or control characters, stray spaces; over-long fields the schema does not bound.
       `WITH t(entity_type, id, tbl, col, field, value, max_length, enterprise_id, volume_id) AS (
-         SELECT 'enterprise', id, 'enterprises', 'name', '企业名称', name, 200, id, NULL FROM enterprises e WHERE ${liveE}
+         -- Each arm reads only its candidates: the rows of the partial index over the same expression
+         -- (workstation migration 12, store migration 3), or a pass where the schema lacks it.
+         SELECT 'enterprise', id, 'enterprises', 'name', '企业名称', name, 200, id, NULL FROM enterprises e
+           WHERE ${liveE} AND {{textCandidate e.name 200}}
          UNION ALL SELECT 'document', d.id, 'documents', 'title', '题名', d.title, 500, v.enterprise_id, v.id
-           FROM ${documents}
+           FROM ${documents} WHERE {{textCandidate d.title 500}}
          UNION ALL SELECT 'document', d.id, 'documents', 'responsible', '责任者', d.responsible, 200, v.enterprise_id, v.id
-           FROM ${documents} WHERE d.responsible IS NOT NULL
+           FROM ${documents} WHERE {{textCandidate d.responsible 200}}
          ${
            d.workstation
              ? `UNION ALL SELECT 'volume', id, 'volumes', 'page_count_reason', '页数更正原因', page_count_reason, 500, enterprise_id, id
-                FROM volumes WHERE page_count_reason IS NOT NULL`
+                FROM volumes WHERE {{textCandidate page_count_reason 500}}`
              : ''
          }),
        -- Materialised: the three findings below read it, and the JS normaliser runs once per candidate.
-       n AS MATERIALIZED (SELECT *, {{normText value}} AS norm FROM t
-         WHERE {{textSuspect value}} OR length(value) > max_length)
+       n AS MATERIALIZED (SELECT *, {{normText value}} AS norm FROM t)
        SELECT 'index-error.dirty-text', entity_type, id,
               json_object('enterpriseId', enterprise_id, 'volumeId', volume_id, 'documentId', CASE entity_type WHEN 'document' THEN id END,
                           'table', tbl, 'column', col, 'field', field, 'value', value)
@@ -270,20 +288,27 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
               json_object('enterpriseId', enterprise_id, 'volumeId', volume_id, 'documentId', CASE entity_type WHEN 'document' THEN id END,
                           'table', tbl, 'column', col, 'field', field)
        FROM n WHERE col IN ('name', 'title') AND norm = ''`,
+      // Coded values: the distinct values are read from an index (a seek per value, workstation migration
+      // 12, store migration 3), and only the rows holding an unknown one.
       `SELECT 'index-error.invalid-value', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'field', '案卷类型', 'value', v.volume_type, 'archiveNo', v.archive_no)
-       FROM volumes v WHERE ${d.notDeleted('v')} AND v.volume_type NOT IN (SELECT value FROM json_each(@volumeTypes))
+       FROM ${distinct('volumes', 'volume_type')} x CROSS JOIN volumes v ON v.volume_type = x.value
+       WHERE x.value NOT IN (SELECT value FROM json_each(@volumeTypes)) AND ${d.notDeleted('v')}
        UNION ALL
        SELECT 'index-error.invalid-value', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'field', '登记机关', 'value', v.bureau_code, 'archiveNo', v.archive_no)
-       FROM volumes v WHERE ${d.notDeleted('v')} AND v.bureau_code NOT IN (SELECT value FROM json_each(@bureaus))
+       FROM ${distinct('volumes', 'bureau_code')} x CROSS JOIN volumes v ON v.bureau_code = x.value
+       WHERE x.value NOT IN (SELECT value FROM json_each(@bureaus)) AND ${d.notDeleted('v')}
        UNION ALL
        SELECT 'index-error.invalid-value', 'enterprise', e.id, json_object('enterpriseId', e.id, 'field', '登记机关', 'value', e.bureau_code)
-       FROM enterprises e WHERE ${liveE} AND e.bureau_code NOT IN (SELECT value FROM json_each(@bureaus))
+       FROM ${distinct('enterprises', 'bureau_code')} x CROSS JOIN enterprises e ON e.bureau_code = x.value
+       WHERE x.value NOT IN (SELECT value FROM json_each(@bureaus)) AND ${liveE}
        UNION ALL
        SELECT 'index-error.invalid-value', 'document', d.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'documentId', d.id, 'field', '文件类型', 'value', d.type_code)
-       FROM ${documents} WHERE d.type_code NOT IN (SELECT value FROM json_each(@documentTypes))`,
+       FROM ${distinct('documents', 'type_code')} x CROSS JOIN documents d ON d.type_code = x.value
+       ${d.workstation ? 'LEFT ' : ''}JOIN ${volumeOf(`d.${d.key}`)}
+       WHERE x.value NOT IN (SELECT value FROM json_each(@documentTypes))`,
       `SELECT 'index-error.bad-date', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'field', '登记日期', 'value', v.registration_date)
        FROM volumes v WHERE ${d.notDeleted('v')} AND v.registration_date IS NOT NULL AND NOT {{validDate v.registration_date}}
@@ -393,10 +418,12 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
     ],
     'redundant-data': [
       `${orphan('document', 'documents', '文件', 'd', d.parent.en, d.parent.zh, d.key)}
-       FROM documents d WHERE NOT EXISTS (SELECT 1 FROM ${d.parent.table} x WHERE x.id = d.${d.key})
+       FROM documents d
+       WHERE d.${d.key} IN (
+         SELECT dp.k FROM (${d.docParents}) dp WHERE NOT EXISTS (SELECT 1 FROM ${d.parent.table} x WHERE x.id = dp.k))
        UNION ALL
-       -- The parents of live pages come from a per-parent aggregate, of deleted pages from their partial
-       -- index; the pages of a missing parent are then read through the same indexes.
+       -- The parents of documents and of live pages come from per-parent summaries, of deleted pages from
+       -- their partial index; the rows of a missing parent are then read through the same indexes.
        ${orphan('page', 'pages', '页面', 'p', d.parent.en, d.parent.zh, d.key)}
        FROM pages p
        WHERE ${d.notDeleted('p')} AND p.${d.key} IN (
