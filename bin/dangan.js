@@ -6,15 +6,22 @@ import os from 'node:os';
 import { register } from 'tsx/esm/api';
 
 // `start` in browser mode runs the engine, and with it the page pipeline's image buffers, in this
-// process. glibc keeps freed buffers of that size in its per-thread arenas unless told, when the
+// process (as do `scan` and `import`). glibc keeps freed buffers of that size in its per-thread arenas unless told, when the
 // process starts, to map them (MALLOC_MMAP_THRESHOLD_: peak ~420 MB instead of ~630 MB while
-// capturing; bench capture). Electron's engine process gets it in electron/main.ts; here `start` runs
-// itself once more with it set, and this process only passes signals on and waits.
+// capturing; bench capture). Electron's engine process gets it in electron/main.ts; here these commands
+// run themselves once more with it set, and this process only passes signals on and waits.
 const MMAP_THRESHOLD = '1048576';
 /** @type {NodeJS.Signals[]} */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const CAPTURING = new Set(['start', 'scan', 'import']);
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 
-if (process.argv[2] === 'start' && process.platform === 'linux' && !process.env.MALLOC_MMAP_THRESHOLD_) {
+if (
+  command !== undefined &&
+  CAPTURING.has(command) &&
+  process.platform === 'linux' &&
+  !process.env.MALLOC_MMAP_THRESHOLD_
+) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, MALLOC_MMAP_THRESHOLD_: MMAP_THRESHOLD },

@@ -150,7 +150,7 @@ describe('capture commands', () => {
         io,
       ),
     ).toBe(EXIT.finding);
-    expect(io.errors.join('\n')).toMatch(/案卷不存在.*no such volume/);
+    expect(io.errors.join('\n')).toMatch(/volume.not-found.*案卷不存在.*No such volume/);
     await expect(
       scanCommand(
         {

@@ -2,17 +2,25 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ColorMode, DeviceInfo, ScannerDriver, ScanSource } from '../../core/scanning/driver';
+import {
+  deviceMode,
+  type DeviceInfo,
+  type ScanMode,
+  type ScannerDriver,
+  type ScanSource,
+} from '../../core/scanning/driver';
 import { isDomainError } from '../../core/errors';
 import { bilingual } from '../../core/text';
-import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
+import { createRepos, type Actor, type Repos } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor } from '../../native/registry';
 import { importFolder, watchImport, type FileOutcome } from '../../workstation/capture/import';
 import { CapturePipeline } from '../../workstation/capture/pipeline';
 import { resolutionIssues } from '../../workstation/capture/profiles';
 import { checkScanTarget, runScan } from '../../workstation/capture/scan';
-import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { resolveDataDir } from '../../workstation/data-dir';
+import { openDataFolder } from './data-folder';
+import { findVolume } from './volume-ref';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 
@@ -46,21 +54,14 @@ export async function devicesCommand(options: DevicesOptions, io: Io): Promise<n
   return EXIT.ok;
 }
 
-function findVolume(repos: Repos, ref: string): Volume {
-  const found = /^\d+$/.test(ref)
-    ? repos.volumes.get(Number(ref))
-    : (repos.volumes.byUid(ref) ?? repos.volumes.findByArchiveNo(ref));
-  if (found === null) throw new Error(`案卷不存在 / no such volume: ${ref}`);
-  return found;
-}
-
 export interface ScanOptions {
   readonly dataDir: string;
   readonly device: string;
   readonly volume: string;
   readonly source: ScanSource;
   readonly dpi: number;
-  readonly mode: ColorMode;
+  /** `auto`: scanned in colour, each page's master colour (seals, red headers) or grey. */
+  readonly mode: ScanMode;
   readonly pages?: number;
   readonly seed?: number;
   /** Who scans (audited); default the OS account, as operator. */
@@ -77,8 +78,7 @@ async function withPipeline(
   run: (repos: Repos, pipeline: CapturePipeline) => Promise<number>,
   io: Io,
 ): Promise<number> {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const data = openDataDir(dataDir);
+  const data = openDataFolder(dataDir);
   const repos = createRepos(data.db);
   const pipeline = new CapturePipeline(data.db, repos, data.blobs, threads === undefined ? {} : { threads });
   try {
@@ -87,10 +87,6 @@ async function withPipeline(
   } catch (e) {
     if (isDomainError(e)) {
       io.err(`错误 error [${e.code}]: ${bilingual(e.text)}`);
-      return EXIT.finding;
-    }
-    if (e instanceof Error && e.message.startsWith('案卷不存在')) {
-      io.err(e.message);
       return EXIT.finding;
     }
     throw e;
@@ -105,6 +101,8 @@ function summary(repos: Repos, pipeline: CapturePipeline, pageIds: readonly numb
   let deskewed = 0;
   let separators = 0;
   let failed = 0;
+  let colour = 0;
+  let grey = 0;
   for (const id of pageIds) {
     const page = repos.pages.get(id);
     const proc = pipeline.capture.processing(id);
@@ -112,10 +110,15 @@ function summary(repos: Repos, pipeline: CapturePipeline, pageIds: readonly numb
     if (page.isSeparator) separators++;
     if (proc?.deskewed) deskewed++;
     if (proc?.state === 'failed') failed++;
+    if (proc?.autoColour && proc.masterMode === 'color') colour++;
+    if (proc?.autoColour && proc.masterMode === 'gray') grey++;
   }
   io.out(
     `处理完成：${pageIds.length} 页，空白页 ${blank}，纠斜 ${deskewed}，分隔页 ${separators}，失败 ${failed} / processed: ${pageIds.length} pages, ${blank} blank, ${deskewed} deskewed, ${separators} separators, ${failed} failed`,
   );
+  if (colour + grey > 0) {
+    io.out(`自动彩色：彩色 ${colour} 页，灰度 ${grey} 页 / automatic colour: ${colour} colour, ${grey} grey`);
+  }
 }
 
 /** `dangan scan`: scans into a volume; each page is printed once it is safely stored. */
@@ -137,13 +140,14 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
       const session = driver.scan(options.device, {
         source: options.source,
         dpi: options.dpi,
-        mode: options.mode,
+        mode: deviceMode(options.mode),
         ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
         subject: (({ name, uscc }) => ({ name, uscc }))(repos.enterprises.get(volume.enterpriseId)),
       });
       const report = await runScan(pipeline, session, volume.id, {
         repos,
         actor,
+        autoColour: options.mode === 'auto',
         onPage: (p) => {
           io.out(`已保存 saved\t第 ${p.seq} 页 page ${p.seq}\t${p.id}\t${p.blobSha256}`);
         },
@@ -265,8 +269,11 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
     )
     .option('--dpi <n>', '分辨率 / resolution (DA/T 31: 300 default, 200 minimum)', parseIntIn(50, 1200), 300)
     .addOption(
-      new Option('--mode <mode>', '色彩模式 / colour mode')
-        .choices(['color', 'gray', 'lineart'])
+      new Option(
+        '--mode <mode>',
+        '色彩模式 / colour mode (auto 自动: 彩色扫描，有印章、红头的页保存为彩色，其余灰度 / scanned in colour, pages with seals or red headers kept in colour, the rest grey)',
+      )
+        .choices(['auto', 'color', 'gray', 'lineart'])
         .default('gray'),
     )
     .option('--pages <n>', '页数（演示扫描仪）/ pages (demo scanner)', parseIntIn(1, 100_000))
@@ -279,7 +286,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
         volume: string;
         source: ScanSource;
         dpi: number;
-        mode: ColorMode;
+        mode: ScanMode;
         pages?: number;
         seed?: number;
         as?: string;

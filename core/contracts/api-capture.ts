@@ -15,6 +15,8 @@ const READERS: readonly ['operator', 'qa', 'technician'] = ['operator', 'qa', 't
 
 export const ScanSourceSchema = z.enum(['flatbed', 'feeder', 'duplex']);
 export const ScanModeSchema = z.enum(['color', 'gray', 'lineart']);
+/** What the operator picks: a device mode or `auto` (scanned in colour, each page kept colour or grey). */
+export const ScanSettingModeSchema = z.enum(['auto', 'color', 'gray', 'lineart']);
 export const ScanErrorCategorySchema = z.enum([
   'no-paper',
   'paper-jam',
@@ -59,7 +61,7 @@ const ScanSettings = {
   deviceId: short(500),
   source: ScanSourceSchema,
   dpi: z.number().int().min(50).max(1200),
-  mode: ScanModeSchema,
+  mode: ScanSettingModeSchema,
 };
 
 export const ScanRunSchema = z.object({
@@ -75,6 +77,8 @@ export const ScanRunSchema = z.object({
   endedAt: z.string().nullable(),
   /** Why the run stopped early (`cancelled` after a cancel); null when it ran to the end. */
   error: ScanErrorSchema.nullable(),
+  /** The mode asked for (`auto`: each page colour or grey); absent in runs reported before it existed. */
+  mode: ScanSettingModeSchema.optional(),
 });
 export type ScanRunView = z.infer<typeof ScanRunSchema>;
 
@@ -86,7 +90,11 @@ export const PageRowSchema = z.object({
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   dpi: z.number().int().nullable(),
+  /** The page's colour mode (color, gray, bw); for an automatic-colour page, what its master became. */
   colorMode: z.string().nullable(),
+  /** Scanned in the automatic mode: `colorMode` was decided by the page's content (its score). */
+  autoColour: z.boolean(),
+  colourScore: z.number().nullable(),
   side: z.enum(['front', 'back']).nullable(),
   isBlank: z.boolean(),
   blankScore: z.number().nullable(),

@@ -6,6 +6,22 @@ import { text, type Text } from '../text';
 export type DriverKind = 'sane' | 'escl' | 'twain' | 'folder' | 'demo';
 export type ScanSource = 'flatbed' | 'feeder' | 'duplex';
 export type ColorMode = 'color' | 'gray' | 'lineart';
+/**
+ * What the operator picks: a device mode, or `auto` (自动): the device scans in colour and each page's
+ * master is kept in colour only when the page carries colour (seals, red headers), else grey. Drivers
+ * only ever see `ColorMode`; `auto` is the pipeline's.
+ */
+export type ScanMode = ColorMode | 'auto';
+export const SCAN_MODES: readonly ScanMode[] = ['auto', 'color', 'gray', 'lineart'];
+
+export function isScanMode(v: unknown): v is ScanMode {
+  return SCAN_MODES.some((m) => m === v);
+}
+
+/** The mode the device is asked for. */
+export function deviceMode(mode: ScanMode): ColorMode {
+  return mode === 'auto' ? 'color' : mode;
+}
 
 export interface DeviceInfo {
   /** Stable id across runs, prefixed by the driver: `demo`, `sane:test:0`, `escl:http://…`. */

@@ -32,6 +32,11 @@ export interface Processing {
   readonly lowDpi: boolean;
   readonly durationMs: number | null;
   readonly lastError: string | null;
+  /** Automatic colour (migration 11): the page was scanned in colour for it. */
+  readonly autoColour: boolean;
+  readonly colourScore: number | null;
+  /** What the master became (null until processed, and for pages processed before migration 11). */
+  readonly masterMode: CaptureProfile | null;
 }
 
 export interface ProcessingResult {
@@ -44,6 +49,8 @@ export interface ProcessingResult {
   readonly blankScore: number;
   readonly lowDpi: boolean;
   readonly durationMs: number;
+  readonly colourScore?: number | null;
+  readonly masterMode?: CaptureProfile;
 }
 
 export interface FoundCode {
@@ -90,6 +97,9 @@ interface ProcessingRow {
   low_dpi: number;
   duration_ms: number | null;
   last_error: string | null;
+  auto_colour: number;
+  colour_score: number | null;
+  master_mode: CaptureProfile | null;
 }
 
 interface FileRow {
@@ -120,15 +130,24 @@ interface OpRow {
  * with the pages and jobs repositories inside one transaction (better-sqlite3 nests them as savepoints).
  */
 export class CaptureRepo {
-  private readonly insertProcessing: Statement<{ page_id: number; profile: CaptureProfile; now: string }>;
+  private readonly insertProcessing: Statement<{
+    page_id: number;
+    profile: CaptureProfile;
+    now: string;
+    auto_colour: number;
+  }>;
   private readonly byPage: Statement<{ pageId: number }, ProcessingRow>;
   private readonly finish: Statement<
-    Omit<ProcessingRow, 'page_id' | 'state' | 'profile' | 'arrived_at' | 'last_error' | 'crop'> & {
+    Omit<
+      ProcessingRow,
+      'page_id' | 'state' | 'profile' | 'arrived_at' | 'last_error' | 'crop' | 'auto_colour'
+    > & {
       page_id: number;
       crop: string | null;
     }
   >;
   private readonly markFailed: Statement<{ page_id: number; error: string; now: string }>;
+  private readonly autoPageMode: Statement<{ page_id: number; master_mode: CaptureProfile }>;
   private readonly countStates: Statement<[], { state: ProcessingState; n: number }>;
   private readonly pendingIds: Statement<{ limit: number }, { page_id: number }>;
   private readonly insertCode: Statement<FoundCode & { page_id: number; now: string }>;
@@ -156,14 +175,21 @@ export class CaptureRepo {
     private readonly now: Clock = systemClock,
   ) {
     this.insertProcessing = db.prepare(
-      `INSERT INTO page_processing (page_id, state, profile, arrived_at) VALUES (@page_id, 'pending', @profile, @now)`,
+      `INSERT INTO page_processing (page_id, state, profile, arrived_at, auto_colour)
+       VALUES (@page_id, 'pending', @profile, @now, @auto_colour)`,
     );
     this.byPage = db.prepare('SELECT * FROM page_processing WHERE page_id = @pageId');
     this.finish = db.prepare(
       `UPDATE page_processing SET state = 'done', processed_at = @processed_at, master_sha256 = @master_sha256,
          thumb_sha256 = @thumb_sha256, orientation = @orientation, skew_deg = @skew_deg, deskewed = @deskewed,
-         crop = @crop, blank_score = @blank_score, low_dpi = @low_dpi, duration_ms = @duration_ms, last_error = NULL
+         crop = @crop, blank_score = @blank_score, low_dpi = @low_dpi, duration_ms = @duration_ms, last_error = NULL,
+         colour_score = @colour_score, master_mode = @master_mode
        WHERE page_id = @page_id`,
+    );
+    // An automatic-colour page is what its master became (it was captured as colour).
+    this.autoPageMode = db.prepare(
+      `UPDATE pages SET color_mode = CASE @master_mode WHEN 'lineart' THEN 'bw' ELSE @master_mode END
+       WHERE id = @page_id AND EXISTS (SELECT 1 FROM page_processing WHERE page_id = @page_id AND auto_colour = 1)`,
     );
     this.markFailed = db.prepare(
       `UPDATE page_processing SET state = 'failed', last_error = @error, processed_at = @now WHERE page_id = @page_id`,
@@ -206,9 +232,17 @@ export class CaptureRepo {
     this.pageRow = db.prepare('SELECT volume_id, seq, deleted_at FROM pages WHERE id = @id');
   }
 
-  /** Marks a just-captured page as waiting for processing (same transaction as the page row). */
-  arrived(pageId: number, profile: CaptureProfile): void {
-    this.insertProcessing.run({ page_id: pageId, profile, now: this.now().toISOString() });
+  /**
+   * Marks a just-captured page as waiting for processing (same transaction as the page row);
+   * `autoColour`: its master is to be colour or grey by its content (a `color` page).
+   */
+  arrived(pageId: number, profile: CaptureProfile, autoColour = false): void {
+    this.insertProcessing.run({
+      page_id: pageId,
+      profile,
+      now: this.now().toISOString(),
+      auto_colour: autoColour ? 1 : 0,
+    });
   }
 
   processing(pageId: number): Processing | null {
@@ -230,8 +264,11 @@ export class CaptureRepo {
       blank_score: r.blankScore,
       low_dpi: r.lowDpi ? 1 : 0,
       duration_ms: r.durationMs,
+      colour_score: r.colourScore ?? null,
+      master_mode: r.masterMode ?? null,
     }).changes;
     if (changes === 0) throw notTracked(pageId);
+    if (r.masterMode) this.autoPageMode.run({ page_id: pageId, master_mode: r.masterMode });
     const now = this.now().toISOString();
     for (const c of codes) this.insertCode.run({ page_id: pageId, ...c, now });
   }
@@ -398,6 +435,9 @@ function toProcessing(row: ProcessingRow): Processing {
     lowDpi: row.low_dpi === 1,
     durationMs: row.duration_ms,
     lastError: row.last_error,
+    autoColour: row.auto_colour === 1,
+    colourScore: row.colour_score,
+    masterMode: row.master_mode,
   };
 }
 

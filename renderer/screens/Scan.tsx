@@ -50,7 +50,16 @@ import { SplitPreview } from './scan/SplitPreview';
 import './scan/scan.css';
 
 type Source = 'flatbed' | 'feeder' | 'duplex';
-type Mode = 'color' | 'gray' | 'lineart';
+type Mode = 'auto' | 'color' | 'gray' | 'lineart';
+
+/**
+ * The modes offered for a device: 自动 first whenever it scans in colour (scanned in colour, each page
+ * kept in colour only with seals or red headers, else grey: DA/T 31's rule without sorting the sheets).
+ */
+function modesOf(caps: CapabilitiesView | null): Mode[] {
+  const modes = caps?.colorModes ?? ['gray'];
+  return modes.includes('color') ? ['auto', ...modes] : [...modes];
+}
 type PageList = {
   volume: VolumeRow;
   pages: PageRow[];
@@ -100,7 +109,7 @@ export function ScanScreen() {
   const [caps, setCaps] = useState<CapabilitiesView | null>(null);
   const [source, setSource] = useState<Source>('feeder');
   const [dpi, setDpi] = useState(DEFAULT_DPI);
-  const [mode, setMode] = useState<Mode>('gray');
+  const [mode, setMode] = useState<Mode>('auto');
   const [count, setCount] = useState<number | null>(10);
   const [list, setList] = useState<PageList | null>(null);
   const [run, setRun] = useState<ScanRunView | null>(null);
@@ -200,7 +209,8 @@ export function ScanScreen() {
       (c) => {
         setCaps(c);
         setSource((s) => (c.sources.includes(s) ? s : (c.sources[0] ?? 'flatbed')));
-        setMode((m) => (c.colorModes.includes(m) ? m : (c.colorModes[0] ?? 'gray')));
+        const offered = modesOf(c);
+        setMode((m) => (offered.includes(m) ? m : (offered[0] ?? 'gray')));
       },
       (e: unknown) => {
         setCaps(null);
@@ -478,6 +488,7 @@ export function ScanScreen() {
     flatbed: ['平板', 'Flatbed'],
   };
   const modeNames: Record<Mode, [string, string]> = {
+    auto: ['自动（彩色/灰度）', 'Auto (colour/grey)'],
     color: ['彩色', 'Colour'],
     gray: ['灰度', 'Grey'],
     lineart: ['黑白', 'Black & white'],
@@ -608,7 +619,7 @@ export function ScanScreen() {
               onChange={(v: Mode) => {
                 setMode(v);
               }}
-              options={(caps?.colorModes ?? ['gray']).map((m) => ({ value: m, label: t(...modeNames[m]) }))}
+              options={modesOf(caps).map((m) => ({ value: m, label: t(...modeNames[m]) }))}
               className="narrow-select"
             />
           </label>
@@ -701,6 +712,14 @@ export function ScanScreen() {
                 {t(`已保存 ${run.pages} 页`, `${run.pages} page(s) saved`)}
                 {run.expected !== null ? ` / ${run.expected}` : ''}
               </span>
+              {run.mode === 'auto' && (
+                <Typography.Text type="secondary" data-testid="scan-auto-colour">
+                  {t(
+                    `自动：彩色 ${pages.filter((p) => p.autoColour && p.colorMode === 'color').length} 页，灰度 ${pages.filter((p) => p.autoColour && p.colorMode === 'gray').length} 页`,
+                    `Auto: ${pages.filter((p) => p.autoColour && p.colorMode === 'color').length} colour, ${pages.filter((p) => p.autoColour && p.colorMode === 'gray').length} grey`,
+                  )}
+                </Typography.Text>
+              )}
               {pendingPages > 0 && (
                 <Typography.Text type="secondary">
                   {t(`${pendingPages} 页处理中`, `${pendingPages} processing`)}

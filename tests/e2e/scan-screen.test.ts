@@ -12,6 +12,7 @@ import { openDataDir } from '../../workstation/data-dir';
 import { createEngine } from '../../workstation/engine/engine';
 import { encodeLabel } from '../../core/labels/label-codec';
 import { syntheticPage } from '../support/label-pages';
+import { callOk, createUserAndChangePassword } from '../support/engine-users';
 import { USCC_A, seedVolume } from '../support/repos';
 import { ROOT, startWorkstation, type Started } from './workstation-process';
 
@@ -63,12 +64,13 @@ async function seed(): Promise<void> {
     null,
   )) as Envelope<Output<'setup.createAdmin'>>;
   if (!admin.ok) throw new Error('setup');
-  const made = await engine.dispatch(
-    'users.create',
-    { username: 'wang', displayName: '王扫描', password: OP_PW, roles: ['operator'] },
-    admin.value.token,
-  );
-  if (!made.ok) throw new Error('operator');
+  // The operator has changed the initial password the administrator gave (first sign-in done).
+  await createUserAndChangePassword(callOk(engine), admin.value.token, {
+    username: 'wang',
+    displayName: '王扫描',
+    password: OP_PW,
+    roles: ['operator'],
+  });
   await engine.close();
   const repos = createRepos(data.db);
   const a = seedVolume(repos, 1);
@@ -150,6 +152,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     await page.getByTestId('screen-title').filter({ hasText: '扫描' }).waitFor();
     await expect.poll(() => page.getByTestId('device-select').textContent()).toContain('演示扫描仪');
     expect(await page.getByTestId('dpi-select').textContent()).toContain('300 dpi');
+    // 自动 (colour or grey per page) is offered first and chosen; the explicit modes stay.
+    await expect.poll(() => page.getByTestId('mode-select').textContent()).toContain('自动（彩色/灰度）');
+    await page.getByTestId('mode-select').click();
+    const modes = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+    await expect.poll(() => modes.allTextContents()).toEqual(['自动（彩色/灰度）', '彩色', '灰度', '黑白']);
+    await page.keyboard.press('Escape');
     await shot('01-empty');
   });
 
@@ -182,6 +190,28 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
       Array.from({ length: 10 }, (_, i) => String(i + 1)),
     );
     await page.getByTestId('page-viewer').locator('img').waitFor();
+    // Scanned in 自动: the sealed 申请书 page, the 决议 and the licence (pages 2, 6, 9) kept in colour,
+    // the rest grey — each tile says which.
+    const badges = page.getByTestId('thumb-grid').getByTestId('colour-badge');
+    await expect.poll(() => badges.count(), { timeout: 60_000 }).toBe(10);
+    const byPage = await tiles().evaluateAll((els) =>
+      els.map((e) => e.querySelector('[data-testid="colour-badge"]')?.getAttribute('data-mode')),
+    );
+    expect(byPage).toEqual([
+      'gray',
+      'color',
+      'gray',
+      'gray',
+      'gray',
+      'color',
+      'gray',
+      'gray',
+      'color',
+      'gray',
+    ]);
+    await expect
+      .poll(() => page.getByTestId('scan-auto-colour').textContent())
+      .toBe('自动：彩色 3 页，灰度 7 页');
     await shot('04-scanned-10');
   }, 300_000);
 

@@ -158,7 +158,7 @@ export class PageOperations {
       },
       actor,
     );
-    this.pipeline.enqueue(page.id, image.mode, image.dpi);
+    this.pipeline.enqueue(page.id, image.mode, image.dpi, image.autoColour ?? false);
     return page;
   }
 

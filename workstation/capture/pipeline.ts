@@ -20,6 +20,8 @@ export interface CapturedImage {
   readonly width?: number;
   readonly height?: number;
   readonly side?: 'front' | 'back';
+  /** Automatic colour (a `color` page): the master is colour or grey by the page's content. */
+  readonly autoColour?: boolean;
 }
 
 export interface PipelineOptions {
@@ -115,7 +117,7 @@ export class CapturePipeline {
           ...(image.side ? { side: image.side } : {}),
           ...(batchId !== undefined ? { batchId } : {}),
         });
-        this.enqueue(p.id, image.mode, image.dpi);
+        this.enqueue(p.id, image.mode, image.dpi, image.autoColour ?? false);
         return p;
       });
       alsoInTransaction?.(out);
@@ -126,11 +128,16 @@ export class CapturePipeline {
   }
 
   /** Queues processing of a page already committed (inside the caller's transaction). */
-  enqueue(pageId: number, mode: ColorMode, dpi: number | null): void {
-    this.capture.arrived(pageId, mode);
+  enqueue(pageId: number, mode: ColorMode, dpi: number | null, autoColour = false): void {
+    const auto = autoColour && mode === 'color';
+    this.capture.arrived(pageId, mode, auto);
     // Every claim counts as an attempt, including one a crash of the whole engine interrupted (the
     // recovery cannot tell a page that crashes the engine from a power cut): generous, yet finite.
-    this.repos.jobs.enqueue({ kind: PROCESS_JOB, payload: { pageId, mode, dpi }, maxAttempts: 10 });
+    this.repos.jobs.enqueue({
+      kind: PROCESS_JOB,
+      payload: { pageId, mode, dpi, ...(auto ? { autoColour: true } : {}) },
+      maxAttempts: 10,
+    });
   }
 
   /** Starts processing: first returns jobs of a dead previous process to the queue. */
@@ -177,7 +184,12 @@ export class CapturePipeline {
     while (this.inFlight < this.maxInFlight) {
       const job = this.repos.jobs.claim(this.workerId, [PROCESS_JOB]);
       if (!job) break;
-      const payload = job.payload as { pageId: number; mode: ColorMode; dpi: number | null };
+      const payload = job.payload as {
+        pageId: number;
+        mode: ColorMode;
+        dpi: number | null;
+        autoColour?: boolean;
+      };
       const page = this.repos.pages.get(payload.pageId);
       this.inFlight++;
       this.pool
@@ -186,6 +198,7 @@ export class CapturePipeline {
           sha256: page.blobSha256,
           mode: payload.mode,
           dpi: payload.dpi,
+          ...(payload.autoColour === true ? { autoColour: true } : {}),
           sm3: this.options.sm3 ?? false,
           timings: this.options.timings ?? process.env['DANGAN_CAPTURE_TIMINGS'] === '1',
         })
@@ -261,6 +274,8 @@ export class CapturePipeline {
           blankScore: out.blankScore,
           lowDpi: out.lowDpi,
           durationMs: out.durationMs,
+          colourScore: out.colourScore,
+          masterMode: out.masterMode,
         },
         codes,
       );

@@ -13,9 +13,10 @@ import {
   type Box,
   type GreyImage,
 } from './analysis';
+import { colourScore, isColourful } from './colour-content';
 import { MIN_DPI, profileFor, type CaptureProfile } from './profiles';
-import { halve, pointSample } from './reduce';
-import { keepUncutSides, paperColour, turnAndCrop, turnedSize, type RawImage } from './straighten';
+import { halve, pointSampleWithGrey } from './reduce';
+import { keepUncutSides, paperColour, turnAndCrop, turnedSize, TurnArea, type RawImage } from './straighten';
 
 export interface ProcessInput {
   readonly blobRoot: string;
@@ -26,6 +27,11 @@ export interface ProcessInput {
   readonly sm3?: boolean;
   /** Report milliseconds per stage in `stageMs` (profiling; off in production): wall or CPU time. */
   readonly timings?: boolean | 'cpu';
+  /**
+   * Automatic colour (a `color` page only): the master stays colour when the page carries colour
+   * (seals, red headers: `colour-content.ts`), else it is grey.
+   */
+  readonly autoColour?: boolean;
 }
 
 export interface StoredBlob {
@@ -62,6 +68,10 @@ export interface ProcessOutput {
   readonly durationMs: number;
   /** Milliseconds per stage, when `timings` was asked for. */
   readonly stageMs?: Readonly<Record<string, number>>;
+  /** The colour score (`colour-content.ts`) when automatic colour was asked for, else null. */
+  readonly colourScore: number | null;
+  /** What the master is: the profile's mode, or grey for an automatic-colour page without colour. */
+  readonly masterMode: 'color' | 'gray' | 'lineart';
 }
 
 /**
@@ -78,22 +88,37 @@ export const THUMB_WIDTH = 256;
 const EXIF_ROTATION: Readonly<Record<number, 0 | 90 | 180 | 270>> = { 3: 180, 6: 90, 8: 270 };
 
 /**
- * The worker's buffer for the turned master, reused from page to page: allocating and freeing 8–26 MB
- * per page is what grows the process (glibc keeps freed blocks of that size in its arenas). A second
- * page processed at the same time in this thread (not the pool's way, but possible) gets its own.
+ * What a worker reuses from page to page: the area the master is turned in (20–60 MB: allocating and
+ * freeing that per page is what grows the process, glibc keeping freed blocks of that size in its
+ * arenas), the one the analysis copy is turned in, and the analysis copy's buffer. Fewer large
+ * allocations per page also means fewer full garbage collections, which cost 2–23 ms each. The turned
+ * master is a view of its area until its encoding ends, and the page holds the workspace until then. A
+ * second page processed at the same time in this thread (not the pool's way, but possible) gets a
+ * workspace of its own.
  */
-let scratch = new Uint8Array(0);
-let scratchBusy = false;
-
-function takeScratch(size: number): Uint8Array | undefined {
-  if (scratchBusy) return undefined;
-  scratchBusy = true;
-  if (scratch.length < size) scratch = new Uint8Array(size);
-  return scratch;
+interface Workspace {
+  readonly master: TurnArea;
+  readonly view: TurnArea;
+  sample: Uint8Array;
 }
 
-function releaseScratch(): void {
-  scratchBusy = false;
+let workspace: Workspace | undefined;
+let workspaceBusy = false;
+
+function takeWorkspace(): { space: Workspace; release: () => void } {
+  const fresh = (): Workspace => ({
+    master: new TurnArea(),
+    view: new TurnArea(),
+    sample: new Uint8Array(0),
+  });
+  if (workspaceBusy) return { space: fresh(), release: () => undefined };
+  workspaceBusy = true;
+  return {
+    space: (workspace ??= fresh()),
+    release: () => {
+      workspaceBusy = false;
+    },
+  };
 }
 
 /**
@@ -106,6 +131,22 @@ function releaseScratch(): void {
  * durable (fsynced) before this returns.
  */
 export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
+  const { space, release } = takeWorkspace();
+  const pending: Promise<unknown>[] = [];
+  try {
+    return await processIn(space, input, pending);
+  } finally {
+    // The encodings may still read the workspace when another step failed: wait for them.
+    await Promise.allSettled(pending);
+    release();
+  }
+}
+
+async function processIn(
+  space: Workspace,
+  input: ProcessInput,
+  pending: Promise<unknown>[],
+): Promise<ProcessOutput> {
   const clock = stageClock(input.timings ?? false);
   const blobs = new BlobStore(input.blobRoot, { sm3: input.sm3 ?? false });
   const original = fs.readFileSync(blobs.pathOf(input.sha256));
@@ -134,13 +175,13 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
 
   // The analysis copy, ≤ 150 dpi: the decoded pixel nearest each cell's centre (see reduce.ts).
   const scale = Math.min(1, ANALYSIS_DPI / dpi);
-  const sampled = pointSample(
-    full,
-    Math.max(1, Math.round(width * scale)),
-    Math.max(1, Math.round(height * scale)),
-  );
+  const smallW = Math.max(1, Math.round(width * scale));
+  const smallH = Math.max(1, Math.round(height * scale));
+  if (space.sample.length < smallW * smallH * channels)
+    space.sample = new Uint8Array(smallW * smallH * channels);
+  const { pixels: sampled, grey: greyData } = pointSampleWithGrey(full, smallW, smallH, space.sample);
   const small = { data: sampled.data, info: rawInfo(sampled) };
-  const grey = toGrey(small.data, small.info.width, small.info.height, small.info.channels);
+  const grey: GreyImage = { data: greyData, width: smallW, height: smallH };
   const analysisDpi = dpi * (small.info.width / width);
   const minBorderPx = Math.max(2, Math.round(analysisDpi / 25.4)); // 1 mm
   clock.lap('downsample');
@@ -154,6 +195,10 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
   // finds the paper as before), else the paper's colour too (a sheet filling the scan has no border).
   const smallRaw: RawImage = { data: small.data, ...rawInfo(small.info) };
   const fill = deskewed ? paperColour(smallRaw, paperBefore ?? fullBox(grey), INK_MAX) : [255];
+  // Automatic colour: measured on the RGB analysis copy (~1 ms); a page without colour gets a grey master.
+  const colour = input.autoColour && input.mode === 'color' ? colourScore(smallRaw) : null;
+  const masterMode = colour !== null && !isColourful(colour) ? 'gray' : input.mode;
+  const masterProfile = masterMode === input.mode ? profile : profileFor(masterMode, dpi);
   const viewFill =
     paperBefore || !deskewed ? 0 : (paperColour({ ...grey, channels: 1 }, fullBox(grey), INK_MAX)[0] ?? 255);
   // The analysis copy after deskew, for the crop box and the blank score.
@@ -162,7 +207,7 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
         { ...grey, channels: 1 },
         -skewDeg,
         { left: 0, top: 0, ...turnedSize(grey.width, grey.height, -skewDeg) },
-        undefined,
+        space.view,
         viewFill,
       )
     : grey;
@@ -200,23 +245,42 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
     ((profile.master === 'tiff-g4' && meta.format === 'tiff' && meta.bitsPerSample === 1) ||
       (profile.master === 'jpeg' &&
         meta.format === 'jpeg' &&
-        (input.mode === 'color') === (meta.channels === 3)));
+        (masterMode === 'color') === (meta.channels === 3)));
   const box = crop ? clampBox(crop, fullW, fullH) : { left: 0, top: 0, width: fullW, height: fullH };
   // The master is turned here and encoded on a libvips thread, while this thread reads the QR codes and
   // makes the thumbnail; its blob is written (fsynced) while the thumbnail encodes. With stage timings
   // asked for, each step finishes before the next, so that every stage has its own time.
   const encoding = originalFits
     ? null
-    : encodeMaster(full, profile, { turnDeg: deskewed ? -skewDeg : 0, box, cropped: crop !== null, fill });
+    : encodeMaster(full, masterProfile, space.master, {
+        turnDeg: deskewed ? -skewDeg : 0,
+        box,
+        cropped: crop !== null,
+        fill,
+      });
+  if (encoding) pending.push(encoding);
   if (deskewed) clock.lap('deskew');
   if (input.timings) await encoding;
   clock.lap('encode');
   // QR codes (our labels, the licence's own code) through the label reader, on the grey analysis copy.
   const qrTexts = isBlank ? [] : findQrTexts(view, analysisDpi);
   clock.lap('qr');
-  // Thumbnail from the analysis copy, turned and cropped like the master.
-  const thumbnailing = thumbnail(smallRaw, deskewed ? -skewDeg : 0, crop, canvas, fill);
+  // Thumbnail from the analysis copy, turned and cropped like the master. A grey one is cut from the
+  // turned grey copy already made (saves halving and turning another copy, ~3 ms) unless the crop reaches
+  // a side where that copy's uncovered corners are black and the master's the paper's colour.
+  const cropInside =
+    crop !== null &&
+    crop.left > 0 &&
+    crop.top > 0 &&
+    crop.left + crop.width < fullW &&
+    crop.top + crop.height < fullH;
+  const sameCorners = !deskewed || !paperBefore || cropInside;
+  const thumbnailing =
+    masterMode !== 'color' && sameCorners
+      ? thumbnailOf(view, crop, canvas)
+      : thumbnail(smallRaw, deskewed ? -skewDeg : 0, crop, canvas, fill, masterMode === 'gray');
   thumbnailing.catch(() => undefined); // awaited below; a failure must not surface unhandled meanwhile
+  pending.push(thumbnailing);
   if (input.timings) await thumbnailing;
   clock.lap('thumbnail');
   const master: StoredBlob = encoding
@@ -242,6 +306,8 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
     isBlank,
     patchT,
     qrTexts,
+    colourScore: colour,
+    masterMode,
     durationMs: Math.round(clock.total()),
     ...(input.timings ? { stageMs: clock.stages() } : {}),
   };
@@ -249,46 +315,39 @@ export async function processPage(input: ProcessInput): Promise<ProcessOutput> {
 
 /**
  * The master's bytes: the decoded page turned by `turnDeg` (none: 0), of the turned canvas `box`
- * (when `cropped`, else the whole canvas), encoded per profile. The turn runs before this returns (into the worker's scratch buffer); the
+ * (when `cropped`, else the whole canvas), encoded per profile. The turn runs before this returns, in
+ * `area` (whose view the encoder then reads: the caller keeps the area until the encoding ends); the
  * encoding runs on a libvips thread. The returned promise is already marked handled, so that a failure
  * while the caller does other work is not an unhandled rejection; awaiting it still throws.
  */
 function encodeMaster(
   full: RawImage,
   profile: CaptureProfile,
+  area: TurnArea,
   shape: { turnDeg: number; box: Box; cropped: boolean; fill: readonly number[] },
 ): Promise<Buffer> {
   const { turnDeg, box } = shape;
-  const buffer = turnDeg ? takeScratch(box.width * box.height * full.channels) : undefined;
   let img: Sharp;
-  try {
-    if (turnDeg) {
-      // Turn and crop in one pass over the kept pixels only (below the threshold nothing is resampled).
-      const turned = turnAndCrop(full, turnDeg, box, buffer, shape.fill);
-      img = sharp(turned.data, { raw: rawInfo(turned) });
-    } else {
-      img = sharp(full.data, { raw: rawInfo(full) });
-      if (shape.cropped) img = img.extract(box);
-    }
-  } catch (e) {
-    if (buffer) releaseScratch();
-    throw e;
+  if (turnDeg) {
+    // Turn and crop in one pass over the kept pixels only (below the threshold nothing is resampled).
+    const turned = turnAndCrop(full, turnDeg, box, area, shape.fill);
+    img = sharp(turned.data, { raw: rawInfo(turned) });
+  } else {
+    img = sharp(full.data, { raw: rawInfo(full) });
+    if (shape.cropped) img = img.extract(box);
   }
   const dpi = profile.dpi;
-  const encoded = (
+  const encoded =
     profile.master === 'tiff-g4'
       ? img
           .threshold(128)
           .toColourspace('b-w')
           .tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4 })
           .toBuffer()
-      : asChannels(img, full.channels)
+      : asChannels(img, profile.mode === 'gray' ? 1 : full.channels)
           .jpeg({ quality: profile.jpegQuality })
           .toBuffer()
-          .then((bytes) => setJpegDensity(bytes, dpi))
-  ).finally(() => {
-    if (buffer) releaseScratch();
-  });
+          .then((bytes) => setJpegDensity(bytes, dpi));
   encoded.catch(() => undefined);
   return encoded;
 }
@@ -330,6 +389,7 @@ function thumbnail(
   crop: Box | null,
   canvas: { width: number; height: number },
   fill: readonly number[],
+  grey = false,
 ): Promise<Buffer> {
   let base = small;
   while (base.width >= THUMB_WIDTH * 3) base = halve(base);
@@ -337,14 +397,7 @@ function thumbnail(
   const kx = here.width / canvas.width;
   const ky = here.height / canvas.height;
   const box = clampBox(
-    crop
-      ? {
-          left: Math.floor(crop.left * kx),
-          top: Math.floor(crop.top * ky),
-          width: Math.round(crop.width * kx),
-          height: Math.round(crop.height * ky),
-        }
-      : { left: 0, top: 0, width: here.width, height: here.height },
+    crop ? scaleBox(crop, kx, ky) : { left: 0, top: 0, width: here.width, height: here.height },
     here.width,
     here.height,
   );
@@ -355,7 +408,38 @@ function thumbnail(
   } else {
     img = sharp(base.data, { raw: rawInfo(base) }).extract(box);
   }
-  return asChannels(img, base.channels).resize({ width: THUMB_WIDTH }).jpeg({ quality: 75 }).toBuffer();
+  return asChannels(img, grey ? 1 : base.channels)
+    .resize({ width: THUMB_WIDTH })
+    .jpeg({ quality: 75 })
+    .toBuffer();
+}
+
+/** The grey thumbnail cut from the analysis copy `view`, already turned like the master (or unturned). */
+function thumbnailOf(
+  view: GreyImage,
+  crop: Box | null,
+  canvas: { width: number; height: number },
+): Promise<Buffer> {
+  const box = clampBox(
+    crop ? scaleBox(crop, view.width / canvas.width, view.height / canvas.height) : fullBox(view),
+    view.width,
+    view.height,
+  );
+  return sharp(view.data, { raw: { width: view.width, height: view.height, channels: 1 } })
+    .extract(box)
+    .toColourspace('b-w')
+    .resize({ width: THUMB_WIDTH })
+    .jpeg({ quality: 75 })
+    .toBuffer();
+}
+
+function scaleBox(b: Box, kx: number, ky: number): Box {
+  return {
+    left: Math.floor(b.left * kx),
+    top: Math.floor(b.top * ky),
+    width: Math.round(b.width * kx),
+    height: Math.round(b.height * ky),
+  };
 }
 
 /** sharp turns a one-channel raw image into sRGB on output unless told that it is grey. */
@@ -395,14 +479,4 @@ function clampBox(b: Box, width: number, height: number): Box {
     width: Math.max(1, Math.min(b.width, width - left)),
     height: Math.max(1, Math.min(b.height, height - top)),
   };
-}
-
-function toGrey(data: Uint8Array, width: number, height: number, channels: number): GreyImage {
-  if (channels === 1) return { data, width, height };
-  const out = new Uint8Array(width * height);
-  for (let i = 0, j = 0; i < out.length; i++, j += channels) {
-    // Rec. 601 luma, as NAPS2's blank detection uses.
-    out[i] = ((data[j] ?? 0) * 299 + (data[j + 1] ?? 0) * 587 + (data[j + 2] ?? 0) * 114) / 1000;
-  }
-  return { data: out, width, height };
 }

@@ -4,6 +4,7 @@ import { text } from '../../core/text';
 
 // Capture profiles per DA/T 31-2017: 300 dpi by default (OCR is planned), never under 200 dpi, colour
 // for material with seals or red headers, grey for plain text, bilevel only where asked for.
+// The automatic mode (自动) applies the colour rule page by page from what is on it: colour-content.ts.
 
 export const DEFAULT_DPI = 300;
 export const MIN_DPI = 200;

@@ -28,6 +28,8 @@ export interface RunScanOptions {
   readonly repos?: Repos;
   /** Who scans (audited; the transition needs role `operator`). Default: the workstation as operator. */
   readonly actor?: Actor;
+  /** Automatic colour: the device scans in colour and each page's master is colour or grey by content. */
+  readonly autoColour?: boolean;
 }
 
 /** Whoever scans when the caller names no one: recorded as the workstation itself. */
@@ -119,6 +121,7 @@ export async function runScan(
             ...(event.width !== undefined ? { width: event.width } : {}),
             ...(event.height !== undefined ? { height: event.height } : {}),
             ...(event.side ? { side: event.side } : {}),
+            ...(options.autoColour === true && event.mode === 'color' ? { autoColour: true } : {}),
           },
         ],
         options.batchId,

@@ -28,6 +28,71 @@ export function turnedSize(width: number, height: number, deg: number): { width:
 }
 
 /**
+ * The copying of `turnAndCrop`, in WebAssembly: `copyRuns(table, n)` moves n runs, each three i32 in
+ * memory at `table` (destination, source, length), with `memory.copy`. Hand-assembled because no library
+ * does this and the loop is 48 bytes: JavaScript has no cheap copy of a short run between two places
+ * (a byte loop costs ~1.4 ns a byte, `copyWithin` ~60–90 ns a call, `set(subarray())` allocates a view a
+ * call), and a turned page is ~240 000 runs of ~36 bytes at 1.6°. The module, as text:
+ *
+ *   (module (import "env" "mem" (memory 0))
+ *     (func (export "copyRuns") (param $t i32) (param $n i32)
+ *       (block $done (loop $next
+ *         (br_if $done (i32.eqz (local.get $n)))
+ *         (memory.copy (i32.load (local.get $t)) (i32.load offset=4 (local.get $t))
+ *                      (i32.load offset=8 (local.get $t)))
+ *         (local.set $t (i32.add (local.get $t) (i32.const 12)))
+ *         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+ *         (br $next)))))
+ */
+// prettier-ignore
+const COPY_RUNS_WASM = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x06, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x00, // types: (i32, i32) -> ()
+  0x02, 0x0c, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x00, // import env.mem, memory min 0
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x07, 0x0c, 0x01, 0x08, 0x63, 0x6f, 0x70, 0x79, 0x52, 0x75, 0x6e, 0x73, 0x00, 0x00, // export "copyRuns"
+  0x0a, 0x32, 0x01, 0x30, 0x00, // code: one body of 48 bytes, no locals
+  0x02, 0x40, 0x03, 0x40, // block, loop
+  0x20, 0x01, 0x45, 0x0d, 0x01, // local.get $n, i32.eqz, br_if $done
+  0x20, 0x00, 0x28, 0x02, 0x00, // destination: i32.load (local.get $t)
+  0x20, 0x00, 0x28, 0x02, 0x04, // source: i32.load offset=4
+  0x20, 0x00, 0x28, 0x02, 0x08, // length: i32.load offset=8
+  0xfc, 0x0a, 0x00, 0x00, // memory.copy
+  0x20, 0x00, 0x41, 0x0c, 0x6a, 0x21, 0x00, // $t += 12
+  0x20, 0x01, 0x41, 0x01, 0x6b, 0x21, 0x01, // $n -= 1
+  0x0c, 0x00, // br $next
+  0x0b, 0x0b, 0x0b, // end loop, end block, end function
+]);
+const COPY_RUNS_MODULE = new WebAssembly.Module(COPY_RUNS_WASM);
+const WASM_PAGE = 65_536;
+
+/**
+ * Where `turnAndCrop` works: a WebAssembly memory holding the source's copy, the turned output and the
+ * table of runs, kept from call to call (it only grows). A turn into a caller's area returns a view of
+ * it, valid until the area's next use; a caller that reuses one area for every page (the page worker)
+ * saves allocating and freeing 20–60 MB a page.
+ */
+export class TurnArea {
+  private readonly memory = new WebAssembly.Memory({ initial: 0 });
+  readonly copyRuns: (table: number, count: number) => void;
+
+  constructor() {
+    const instance = new WebAssembly.Instance(COPY_RUNS_MODULE, { env: { mem: this.memory } });
+    this.copyRuns = instance.exports['copyRuns'] as (table: number, count: number) => void;
+  }
+
+  /** The whole memory, at least `bytes` long (views taken before a growth are no longer valid). */
+  reserve(bytes: number): ArrayBuffer {
+    const short = bytes - this.memory.buffer.byteLength;
+    if (short > 0) this.memory.grow(Math.ceil(short / WASM_PAGE));
+    return this.memory.buffer;
+  }
+}
+
+/** For turns without an area of their own: their result is copied out of it. */
+let transient: TurnArea | undefined;
+
+/**
  * The page turned by `deg` about its centre onto a canvas of `turnedSize`, and of that canvas only
  * `box`: the same turn as sharp's `affine([[cos, −sin], [sin, cos]])` of `deg` (so −skew undoes a skew
  * `measureSkew` reported), to within a pixel. Canvas the scan did not cover is `fill` (one value, or one
@@ -42,23 +107,35 @@ export function turnedSize(width: number, height: number, deg: number): { width:
  * between two steps of the middle shear (1/sin(deg) pixels: 36 at 1.6°), so the turn is a sequence of
  * short copies — several times faster than interpolating every pixel, which took about twice as long as
  * encoding the page.
+ *
+ * The runs are copied by WebAssembly (see COPY_RUNS_WASM) inside a TurnArea holding the source's copy,
+ * the output and the table of runs: `into`, whose view the result then is, or a shared one, whose result
+ * is copied out. Measured per 300 dpi A4 page, CPU: grey at 1.6° 21 → 11 ms, at 3° 30 → 12 ms, at 0.3°
+ * 21 → 4 ms; colour at 1.6° 75 → 17 ms.
  */
 export function turnAndCrop(
   src: RawImage,
   deg: number,
   box: Rect,
-  into?: Uint8Array,
+  into?: TurnArea,
   fill: number | readonly number[] = 0,
 ): RawImage {
   const { width: w, height: h, channels: ch, data } = src;
   if (ch !== 1 && ch !== 3) throw new Error(`turnAndCrop: ${ch} channels (1 or 3 expected)`);
   const size = box.width * box.height * ch;
+  const srcSize = w * h * ch;
   const canvas = turnedSize(w, h, deg);
   const rad = (deg * Math.PI) / 180;
   const alpha = -Math.tan(rad / 2);
   const beta = Math.sin(rad);
-  // A caller's buffer, when given and large enough, saves allocating (and later freeing) a page.
-  const out = fillWith(into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size), fill, ch);
+  // Layout of the area: the source's copy, the output, then the table of one row's runs (≤ 3 i32 a pixel).
+  const area = into ?? (transient ??= new TurnArea());
+  const tableAt = (srcSize + size + 3) & ~3;
+  const memory = area.reserve(tableAt + (box.width + 1) * 12);
+  const work = new Uint8Array(memory, 0, srcSize + size);
+  const table = new Int32Array(memory, tableAt, (box.width + 1) * 3);
+  work.set(data.subarray(0, srcSize));
+  fillWith(work.subarray(srcSize), fill, ch);
   // Integer coordinates relative to the centres of the canvas (u, v) and of the source, the source's
   // centre placed as libvips places it (so that the page lands where sharp's affine puts it).
   const cx = canvas.width >> 1;
@@ -81,7 +158,8 @@ export function turnAndCrop(
     // Inverse of the last x shear: this row's shift.
     const v = box.top + y - cy;
     const s1 = Math.round(alpha * v);
-    let o = y * box.width * ch;
+    let o = srcSize + y * box.width * ch;
+    let runs = 0;
     for (let x = box.left; x < right; ) {
       const u1 = x - cx - s1;
       const i = u1 - uMin;
@@ -91,17 +169,23 @@ export function turnAndCrop(
       const sy = sv + sy0;
       const sx = u1 - Math.round(alpha * sv) + sx0;
       if (sy >= 0 && sy < h) {
-        // Copy the part of the run inside the source row (outside it stays `fill`).
+        // The part of the run inside the source row (outside it stays `fill`).
         const from = Math.max(0, -sx);
         const to = Math.min(len, w - sx);
-        const rowStart = (sy * w + sx) * ch;
-        for (let k = from * ch; k < to * ch; k++) out[o + k] = data[rowStart + k] ?? 0;
+        if (to > from) {
+          table[runs * 3] = o + from * ch;
+          table[runs * 3 + 1] = (sy * w + sx + from) * ch;
+          table[runs * 3 + 2] = (to - from) * ch;
+          runs++;
+        }
       }
       o += len * ch;
       x += len;
     }
+    area.copyRuns(tableAt, runs);
   }
-  return { data: out, width: box.width, height: box.height, channels: ch };
+  const result = work.subarray(srcSize);
+  return { data: into ? result : result.slice(), width: box.width, height: box.height, channels: ch };
 }
 
 function fillWith(buf: Uint8Array, fill: number | readonly number[], channels: number): Uint8Array {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { ScanRunView } from '../../core/contracts/api-capture';
 import { DomainError, isDomainError } from '../../core/errors';
-import type { ScannerDriver, ScanJob, ScanSession } from '../../core/scanning/driver';
+import { isScanMode, type ScannerDriver, type ScanJob, type ScanSession } from '../../core/scanning/driver';
 import { text } from '../../core/text';
 import type { BlobStore } from '../../db/blob-store';
 import { CaptureRepo } from '../../db/repos/capture';
@@ -155,8 +155,12 @@ export class CaptureService {
     return driverFor(this.drivers, deviceId);
   }
 
-  /** Starts a scan run into a volume; it goes on after this returns. */
-  start(volumeId: number, deviceId: string, job: ScanJob, actor: Actor): ScanRunView {
+  /**
+   * Starts a scan run into a volume; it goes on after this returns. `autoColour` (with a `color` job):
+   * the automatic mode, each page's master colour or grey by its content.
+   */
+  start(volumeId: number, deviceId: string, job: ScanJob, actor: Actor, autoColour = false): ScanRunView {
+    const auto = autoColour && job.mode === 'color';
     const busy = [...this.runs.values()].find(
       (r) => r.view.state === 'running' && (r.view.volumeId === volumeId || r.view.deviceId === deviceId),
     );
@@ -183,7 +187,7 @@ export class CaptureService {
         volumeId,
         source: job.source,
         dpi: job.dpi,
-        mode: job.mode,
+        mode: auto ? 'auto' : job.mode,
         ...(job.maxPages ? { pages: job.maxPages } : {}),
       },
       operatorId: actor.userId,
@@ -202,6 +206,7 @@ export class CaptureService {
       startedAt: this.s.now().toISOString(),
       endedAt: null,
       error: null,
+      mode: auto ? 'auto' : job.mode,
     };
     let stateSeen = this.s.repos.volumes.get(volumeId).state;
     const done = runScan(pipeline, session, volumeId, {
@@ -209,6 +214,7 @@ export class CaptureService {
       // runScan keeps the lifecycle: the first page moves a registered or scanned volume to 扫描中.
       repos: this.s.repos,
       actor,
+      autoColour: auto,
       onPage: (page) => {
         const run = this.runs.get(scanId);
         if (!run) return;
@@ -283,8 +289,12 @@ export class CaptureService {
       .reverse();
   }
 
-  /** Takes exactly one sheet from a device, for rescan, replace and insert. */
-  async scanOne(deviceId: string, job: Omit<ScanJob, 'maxPages'>): Promise<CapturedImage> {
+  /** Takes exactly one sheet from a device, for rescan, replace and insert (`autoColour` as in `start`). */
+  async scanOne(
+    deviceId: string,
+    job: Omit<ScanJob, 'maxPages'>,
+    autoColour = false,
+  ): Promise<CapturedImage> {
     if ([...this.runs.values()].some((r) => r.view.state === 'running' && r.view.deviceId === deviceId)) {
       throw new DomainError('scan.busy', text('该扫描仪正在使用中', 'This scanner is busy'));
     }
@@ -299,6 +309,7 @@ export class CaptureService {
           mode: event.mode,
           ...(event.width !== undefined ? { width: event.width } : {}),
           ...(event.height !== undefined ? { height: event.height } : {}),
+          ...(autoColour && event.mode === 'color' ? { autoColour: true } : {}),
         };
         session.cancel();
       } else if (event.type === 'error' && image === null) {
@@ -410,7 +421,7 @@ export class CaptureService {
   private recoverInterruptedRuns(): void {
     for (const { batch, pages, volumeId } of this.s.repos.batches.interrupted()) {
       this.s.repos.batches.abort(batch.id);
-      const profile = (batch.profile ?? {}) as { volumeId?: unknown; pages?: unknown };
+      const profile = (batch.profile ?? {}) as { volumeId?: unknown; pages?: unknown; mode?: unknown };
       const volume = typeof profile.volumeId === 'number' ? profile.volumeId : volumeId;
       if (volume === null) continue; // no page and no volume recorded: nothing to report it against
       const detail = 'interrupted';
@@ -428,6 +439,7 @@ export class CaptureService {
         startedAt: batch.startedAt,
         endedAt: this.s.now().toISOString(),
         error: { category: 'unknown', message, detail },
+        ...(isScanMode(profile.mode) ? { mode: profile.mode } : {}),
       };
       this.runs.set(batch.uid, { view, session: null, done: Promise.resolve() });
     }

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeLabel } from '../../core/labels/label-codec';
-import { binarize, codeRegions, findFinders } from './finder-patterns';
+import { binarize, codeRegions, findFinders, findFindersInGrey } from './finder-patterns';
 import type { GreyImage } from './finder-patterns';
 import { qrPixels } from './qr-matrix';
 import { findQrTexts } from './read-labels';
@@ -85,9 +85,26 @@ describe('finder patterns', () => {
     expect(findQrTexts(image).sort()).toEqual([PAYLOAD, LICENCE].sort());
   });
 
+  it('finds on the grey page, thresholded as it is scanned, exactly the finders of its binarized copy', async () => {
+    for (const angle of [0, 15, 45]) {
+      const image = await canvas(
+        [
+          { payload: PAYLOAD, left: 100, top: 100 },
+          { payload: LICENCE, left: 420, top: 300 },
+        ],
+        3,
+        angle,
+      );
+      const finders = findFinders(binarize(image), image.width, image.height);
+      expect(finders.length).toBeGreaterThanOrEqual(6);
+      expect(findFindersInGrey(image)).toEqual(finders);
+    }
+  });
+
   it('finds nothing on an even page', () => {
     const data = new Uint8Array(400 * 300).fill(230);
     expect(binarize({ data, width: 400, height: 300 }).every((b) => b === 0)).toBe(true);
     expect(regionsOf({ data, width: 400, height: 300 }).regions).toEqual([]);
+    expect(findFindersInGrey({ data, width: 400, height: 300 })).toEqual([]);
   });
 });

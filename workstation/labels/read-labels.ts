@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { decodeLabel } from '../../core/labels/label-codec';
 import type { LabelDecodeFailure, VolumeLabel } from '../../core/labels/label-codec';
 import type { Text } from '../../core/text';
-import { binarize, codeRegions, findFinders } from './finder-patterns';
+import { codeRegions, findFindersInGrey } from './finder-patterns';
 import type { CodeRegion, GreyImage } from './finder-patterns';
 
 /**
@@ -149,8 +149,7 @@ function decodeRegion(image: GreyImage, region: CodeRegion): string | null {
 
 /** The texts of the QR codes on a grey page image (at most MAX_CODES), located by their finder patterns. */
 export function findQrTexts(image: GreyImage, dpi = DETECTION_DPI): string[] {
-  const bits = binarize(image);
-  const finders = findFinders(bits, image.width, image.height, (MAX_MODULE_MM * dpi) / 25.4);
+  const finders = findFindersInGrey(image, (MAX_MODULE_MM * dpi) / 25.4);
   const texts: string[] = [];
   const used = new Set<number>();
   let attempts = 0;

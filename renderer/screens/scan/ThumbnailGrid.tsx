@@ -26,6 +26,29 @@ export function PageBadges({ page }: { readonly page: PageRow }) {
       {page.isSeparator && page.labelFound === null && !page.patchT && (
         <Tag color="magenta">{t('分隔页', 'Separator')}</Tag>
       )}
+      {page.autoColour && page.state === 'done' && (
+        <Tooltip
+          title={
+            page.colorMode === 'color'
+              ? t(
+                  `自动：有彩色内容（印章、红头），保存为彩色（彩色分 ${page.colourScore ?? 0}）`,
+                  `Auto: colour content (seals, red headers), kept in colour (score ${page.colourScore ?? 0})`,
+                )
+              : t(
+                  `自动：无彩色内容，保存为灰度（彩色分 ${page.colourScore ?? 0}）`,
+                  `Auto: no colour content, stored grey (score ${page.colourScore ?? 0})`,
+                )
+          }
+        >
+          <Tag
+            color={page.colorMode === 'color' ? 'red' : 'default'}
+            data-testid="colour-badge"
+            data-mode={page.colorMode}
+          >
+            {page.colorMode === 'color' ? t('彩色', 'Colour') : t('灰度', 'Grey')}
+          </Tag>
+        </Tooltip>
+      )}
       {page.lowDpi && (
         <Tooltip title={t('低于 200 dpi（DA/T 31），建议重扫', 'Under 200 dpi (DA/T 31): rescan')}>
           <Tag color="warning">{t('低分辨率', 'Low dpi')}</Tag>

@@ -1,6 +1,7 @@
 import type { CAPTURE_API, PageRow } from '../../../core/contracts/api-capture';
 import type { VolumeRow } from '../../../core/contracts';
 import { DomainError, isDomainError } from '../../../core/errors';
+import { deviceMode } from '../../../core/scanning/driver';
 import type { VolumeState } from '../../../core/lifecycle';
 import { text } from '../../../core/text';
 import type { Page, Volume } from '../../../db/repos';
@@ -53,6 +54,8 @@ export function captureHandlers(s: EngineServices): CaptureHandlers {
       height: p.height,
       dpi,
       colorMode: p.colorMode,
+      autoColour: proc?.autoColour ?? false,
+      colourScore: proc?.colourScore ?? null,
       side: p.side,
       isBlank: p.isBlank,
       blankScore: p.blankScore,
@@ -124,8 +127,9 @@ export function captureHandlers(s: EngineServices): CaptureHandlers {
         c.start(
           volumeId,
           deviceId,
-          { source, dpi, mode, ...(pages !== undefined ? { maxPages: pages } : {}) },
+          { source, dpi, mode: deviceMode(mode), ...(pages !== undefined ? { maxPages: pages } : {}) },
           actor,
+          mode === 'auto',
         ),
       );
     },
@@ -210,7 +214,7 @@ export function captureHandlers(s: EngineServices): CaptureHandlers {
       const c = capture();
       const ops = c.ops();
       // The sheet comes first: a device error changes nothing in the volume.
-      const image = await c.scanOne(deviceId, { source, dpi, mode });
+      const image = await c.scanOne(deviceId, { source, dpi, mode: deviceMode(mode) }, mode === 'auto');
       const result =
         how === 'rescan' || how === 'replace'
           ? ops.replace(pageId, image, actor, how)
