@@ -97,3 +97,51 @@ export function assertPasswordStrong(password: string, username: string): void {
     },
   );
 }
+
+/** Longest a password may be used (等保 assessors expect ≤ 90 days); an administrator may set it shorter. */
+export const PASSWORD_MAX_AGE_DAYS = 90;
+export const PASSWORD_MIN_AGE_SETTING_DAYS = 1;
+/** The user menu warns this many days before a password expires. */
+export const PASSWORD_EXPIRY_WARNING_DAYS = 14;
+/** A new password may not equal any of this many most recent ones (the current one included). */
+export const PASSWORD_HISTORY = 5;
+
+/** Why a signed-in user must change the password before anything else (null: no need). */
+export type PasswordChangeReason = 'initial' | 'expired';
+
+export interface PasswordStatus {
+  readonly change: PasswordChangeReason | null;
+  /** ISO time at which the password expires. */
+  readonly expiresAt: string;
+  /** Whole days left before expiry, rounded up (0 or less: expired). */
+  readonly daysLeft: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function passwordStatus(
+  account: { readonly mustChangePassword: boolean; readonly passwordChangedAt: string },
+  maxAgeDays: number,
+  now: Date,
+): PasswordStatus {
+  const expires = Date.parse(account.passwordChangedAt) + maxAgeDays * DAY_MS;
+  const daysLeft = Math.ceil((expires - now.getTime()) / DAY_MS);
+  const change = account.mustChangePassword ? 'initial' : expires <= now.getTime() ? 'expired' : null;
+  return { change, expiresAt: new Date(expires).toISOString(), daysLeft };
+}
+
+/** Whether the user menu should warn about an expiry that is coming (not yet due). */
+export function expiryWarningDue(status: PasswordStatus): boolean {
+  return status.change === null && status.daysLeft <= PASSWORD_EXPIRY_WARNING_DAYS;
+}
+
+/** The error every call but changing the password (and signing out) answers while a change is due. */
+export function passwordChangeRequired(reason: PasswordChangeReason): DomainError {
+  return new DomainError(
+    'password.change-required',
+    reason === 'initial'
+      ? text('请先修改初始密码', 'Change your initial password first')
+      : text('密码已过期，请修改已过期的密码', 'Your password has expired: change it first'),
+    { reason },
+  );
+}

@@ -6,6 +6,7 @@ import {
   OutboxRowSchema,
   OutboxStatusSchema,
   OutboxStateSchema,
+  PasswordStatusSchema,
   ReferenceSchema,
   RoleSchema,
   SessionSchema,
@@ -15,6 +16,7 @@ import {
   VolumeSchema,
   VolumeStateSchema,
 } from './models';
+import { PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_AGE_SETTING_DAYS } from '../password-policy';
 import { endpoint, id, none, ok, password, short, type Endpoint } from './endpoint';
 import { CAPTURE_API } from './api-capture';
 import { CATALOGUING_API } from './api-cataloguing';
@@ -31,6 +33,12 @@ const NewUserInput = z.strictObject({
   roles: z.array(RoleSchema).min(1).max(4),
 });
 
+const PasswordPolicySchema = z.object({
+  maxAgeDays: z.number().int(),
+  warningDays: z.number().int(),
+  history: z.number().int(),
+});
+
 export const API = {
   // First run and sessions
   'setup.status': endpoint(
@@ -45,7 +53,11 @@ export const API = {
   ),
   'auth.login': endpoint('public', z.strictObject({ username: short(64), password }), SessionSchema),
   'auth.logout': endpoint('signed-in', none, ok),
-  'auth.me': endpoint('signed-in', none, z.object({ user: UserSchema, idleMinutes: z.number().int() })),
+  'auth.me': endpoint(
+    'signed-in',
+    none,
+    z.object({ user: UserSchema, idleMinutes: z.number().int(), password: PasswordStatusSchema }),
+  ),
   'auth.changePassword': endpoint(
     'signed-in',
     z.strictObject({ oldPassword: password, newPassword: password }),
@@ -65,6 +77,15 @@ export const API = {
   'users.disable': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
   'users.enable': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
   'users.unlock': endpoint(['admin'], z.strictObject({ userId: id }), UserSchema),
+  // 系统维护: how many days a password may be used (at most 90, 等保).
+  'users.passwordPolicy': endpoint(['admin'], none, PasswordPolicySchema),
+  'users.setPasswordPolicy': endpoint(
+    ['admin'],
+    z.strictObject({
+      maxAgeDays: z.number().int().min(PASSWORD_MIN_AGE_SETTING_DAYS).max(PASSWORD_MAX_AGE_DAYS),
+    }),
+    PasswordPolicySchema,
+  ),
 
   // Reference data and code checks (typing aids; the engine re-checks on write)
   'reference.get': endpoint('signed-in', none, ReferenceSchema),
@@ -198,6 +219,13 @@ export type ParsedInput<C extends Channel> = z.output<Api[C]['input']>;
 export type Output<C extends Channel> = z.output<Api[C]['output']>;
 
 export const CHANNELS = Object.keys(API) as readonly Channel[];
+
+/** What a signed-in user whose password must be changed (initial or expired) may still call. */
+export const PASSWORD_CHANGE_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'auth.me',
+  'auth.changePassword',
+  'auth.logout',
+]);
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.hasOwn(API, name);

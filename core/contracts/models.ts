@@ -12,16 +12,27 @@ export const UserSchema = z.object({
   displayName: z.string(),
   roles: z.array(RoleSchema),
   passwordChangedAt: z.string(),
+  /** Set by an administrator or the CLI: to be changed at the next sign-in. */
+  mustChangePassword: z.boolean(),
   lockedUntil: z.string().nullable(),
   disabledAt: z.string().nullable(),
   createdAt: z.string(),
 });
 export type UserView = z.infer<typeof UserSchema>;
 
+/** core/password-policy.ts PasswordStatus: `change` set means only changing the password is allowed. */
+export const PasswordStatusSchema = z.object({
+  change: z.enum(['initial', 'expired']).nullable(),
+  expiresAt: z.string(),
+  daysLeft: z.number().int(),
+});
+export type PasswordStatusView = z.infer<typeof PasswordStatusSchema>;
+
 export const SessionSchema = z.object({
   token: z.string(),
   user: UserSchema,
   idleMinutes: z.number().int().positive(),
+  password: PasswordStatusSchema,
 });
 
 export const IssueSchema = z.object({ code: z.string(), message: TextSchema });

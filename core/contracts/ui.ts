@@ -4,6 +4,9 @@ export {
   passwordProblems,
   PASSWORD_MIN_LENGTH,
   PASSWORD_MIN_CLASSES,
+  PASSWORD_HISTORY,
+  PASSWORD_MAX_AGE_DAYS,
+  expiryWarningDue,
   type CharClass,
   type PasswordProblems,
 } from '../password-policy';

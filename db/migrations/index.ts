@@ -9,6 +9,9 @@ import { migration0007 } from './0007-data-health';
 import { migration0008 } from './0008-page-similarity';
 import { migration0009 } from './0009-check-indexes';
 import { migration0010 } from './0010-form-reading';
+import { migration0011 } from './0011-auto-colour';
+import { migration0012 } from './0012-check-speed';
+import { migration0013 } from './0013-password-rules';
 
 /**
  * A schema change. Released migrations are never edited: a change is a new file with the next number,
@@ -31,6 +34,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
+  migration0012,
+  migration0013,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -6,7 +6,16 @@ import { text } from '../../core/text';
 import type { AuditLog } from '../audit-log';
 import { actorFields, isoAfter, systemClock, type Actor, type Clock } from './actor';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash';
-import { assertPasswordStrong } from '../../core/password-policy';
+import {
+  PASSWORD_HISTORY,
+  PASSWORD_MAX_AGE_DAYS,
+  PASSWORD_MIN_AGE_SETTING_DAYS,
+  assertPasswordStrong,
+  passwordStatus,
+  type PasswordStatus,
+} from '../../core/password-policy';
+import { SettingsRepo } from './settings';
+import { z } from 'zod';
 import { isUniqueViolation } from './sqlite-errors';
 
 export interface User {
@@ -16,6 +25,8 @@ export interface User {
   /** In the order of ROLES. */
   readonly roles: readonly Role[];
   readonly passwordChangedAt: string;
+  /** The password was set by someone else: it must be changed before anything else. */
+  readonly mustChangePassword: boolean;
   readonly failedLogins: number;
   readonly lockedUntil: string | null;
   readonly disabledAt: string | null;
@@ -29,6 +40,19 @@ export interface NewUser {
   readonly roles: readonly Role[];
 }
 
+export interface CreateOptions {
+  /**
+   * Whether the new account must change its password at first sign-in. Default true: a password
+   * somebody else chose is an initial one. Only a person setting their own password (first-run setup)
+   * passes false.
+   */
+  readonly mustChangePassword?: boolean;
+}
+
+/** The settings key of the password's longest age in days (系统维护). */
+export const PASSWORD_MAX_AGE_KEY = 'password.max-age-days';
+const MaxAgeSchema = z.number().int().min(PASSWORD_MIN_AGE_SETTING_DAYS).max(PASSWORD_MAX_AGE_DAYS);
+
 export interface UsersOptions {
   /** Consecutive failed logins that lock the account (等保: limit on failed attempts). */
   readonly maxFailedLogins?: number;
@@ -41,6 +65,7 @@ interface UserRow {
   display_name: string;
   password_hash: string;
   password_changed_at: string;
+  must_change_password: number;
   failed_logins: number;
   locked_until: string | null;
   disabled_at: string | null;
@@ -75,9 +100,13 @@ export class UsersRepo {
   private readonly insertUser: Statement<
     Omit<UserRow, 'id' | 'failed_logins' | 'locked_until' | 'disabled_at'>
   >;
+  private readonly historyOf: Statement<{ id: number; keep: number }, { password_hash: string }>;
+  private readonly addHistory: Statement<{ id: number; hash: string; at: string }>;
+  private readonly trimHistory: Statement<{ id: number; keep: number }>;
+  private readonly settings: SettingsRepo;
   private readonly insertRole: Statement<{ id: number; role: Role }>;
   private readonly deleteRoles: Statement<{ id: number }>;
-  private readonly updateHash: Statement<{ id: number; hash: string; now: string }>;
+  private readonly updateHash: Statement<{ id: number; hash: string; now: string; must: number }>;
   private readonly rehash: Statement<{ id: number; hash: string }>;
   private readonly setDisabled: Statement<{ id: number; at: string | null }>;
   private readonly clearLock: Statement<{ id: number }>;
@@ -88,6 +117,7 @@ export class UsersRepo {
   private readonly success: Statement<{ id: number }>;
   private readonly revokeSessions: Statement<{ id: number; now: string }>;
   private readonly countAll: Statement<[], { n: number }>;
+  private readonly allRows: Statement<[], UserRow>;
   private readonly countAdmins: Statement<{ except: number }, { n: number }>;
 
   constructor(
@@ -102,13 +132,27 @@ export class UsersRepo {
     this.byName = db.prepare('SELECT * FROM users WHERE username = @username');
     this.rolesOf = db.prepare('SELECT role FROM user_roles WHERE user_id = @id');
     this.insertUser = db.prepare(
-      `INSERT INTO users (username, display_name, password_hash, password_changed_at, created_at)
-       VALUES (@username, @display_name, @password_hash, @password_changed_at, @created_at)`,
+      `INSERT INTO users (username, display_name, password_hash, password_changed_at, must_change_password,
+         created_at)
+       VALUES (@username, @display_name, @password_hash, @password_changed_at, @must_change_password,
+         @created_at)`,
     );
+    this.historyOf = db.prepare(
+      'SELECT password_hash FROM password_history WHERE user_id = @id ORDER BY id DESC LIMIT @keep',
+    );
+    this.addHistory = db.prepare(
+      'INSERT INTO password_history (user_id, password_hash, set_at) VALUES (@id, @hash, @at)',
+    );
+    this.trimHistory = db.prepare(
+      `DELETE FROM password_history WHERE user_id = @id AND id NOT IN
+         (SELECT id FROM password_history WHERE user_id = @id ORDER BY id DESC LIMIT @keep)`,
+    );
+    this.settings = new SettingsRepo(db, audit, now);
     this.insertRole = db.prepare('INSERT INTO user_roles (user_id, role) VALUES (@id, @role)');
     this.deleteRoles = db.prepare('DELETE FROM user_roles WHERE user_id = @id');
     this.updateHash = db.prepare(
-      `UPDATE users SET password_hash = @hash, password_changed_at = @now, failed_logins = 0, locked_until = NULL
+      `UPDATE users SET password_hash = @hash, password_changed_at = @now, must_change_password = @must,
+         failed_logins = 0, locked_until = NULL
        WHERE id = @id`,
     );
     this.rehash = db.prepare('UPDATE users SET password_hash = @hash WHERE id = @id');
@@ -128,13 +172,15 @@ export class UsersRepo {
       'UPDATE sessions SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL',
     );
     this.countAll = db.prepare('SELECT count(*) AS n FROM users');
+    this.allRows = db.prepare('SELECT * FROM users ORDER BY id');
     this.countAdmins = db.prepare(
       `SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id
        WHERE r.role = 'admin' AND u.disabled_at IS NULL AND u.id <> @except`,
     );
   }
 
-  async create(input: NewUser, actor: Actor): Promise<User> {
+  async create(input: NewUser, actor: Actor, options: CreateOptions = {}): Promise<User> {
+    const mustChange = options.mustChangePassword ?? true;
     const username = checkUsername(input.username);
     const displayName = normalizeField(DISPLAY_NAME, input.displayName);
     const roles = checkRoles(input.roles);
@@ -151,6 +197,7 @@ export class UsersRepo {
             display_name: displayName,
             password_hash: hash,
             password_changed_at: at,
+            must_change_password: mustChange ? 1 : 0,
             created_at: at,
           }).lastInsertRowid,
         );
@@ -159,13 +206,14 @@ export class UsersRepo {
         throw e;
       }
       for (const role of roles) this.insertRole.run({ id, role });
+      this.addHistory.run({ id, hash, at });
       this.audit.append({
         ...actorFields(actor),
         action: 'user.create',
         objectType: 'user',
         objectId: id,
         outcome: 'ok',
-        details: { username, roles: [...roles] },
+        details: { username, roles: [...roles], mustChangePassword: mustChange },
       });
       return this.get(id);
     })();
@@ -180,6 +228,11 @@ export class UsersRepo {
     const row = this.byId.get({ id });
     if (!row) throw notFound(id);
     return this.toUser(row);
+  }
+
+  /** Every account, oldest first (a few dozen per workstation). */
+  list(): User[] {
+    return this.allRows.all().map((row) => this.toUser(row));
   }
 
   count(): number {
@@ -205,14 +258,22 @@ export class UsersRepo {
     })();
   }
 
-  /** Sets a new password; also unlocks the account and ends its sessions (they were opened with the old one). */
+  /**
+   * Sets a new password; also unlocks the account and ends its sessions (they were opened with the old
+   * one). A password set by anyone but the user (an administrator's reset, the CLI) must be changed at
+   * the next sign-in; the user's own change clears that. Refuses any of the last PASSWORD_HISTORY passwords.
+   */
   async setPassword(id: number, password: string, actor: Actor): Promise<void> {
     const user = this.get(id);
     assertPasswordStrong(password, user.username);
+    await this.assertNotRecent(id, password);
     const hash = await hashPassword(password);
+    const must = actor.userId === id ? 0 : 1;
     this.db.transaction(() => {
       const at = this.now().toISOString();
-      if (this.updateHash.run({ id, hash, now: at }).changes === 0) throw notFound(id);
+      if (this.updateHash.run({ id, hash, now: at, must }).changes === 0) throw notFound(id);
+      this.addHistory.run({ id, hash, at });
+      this.trimHistory.run({ id, keep: PASSWORD_HISTORY });
       this.revokeSessions.run({ id, now: at });
       this.audit.append({
         ...actorFields(actor),
@@ -220,8 +281,51 @@ export class UsersRepo {
         objectType: 'user',
         objectId: id,
         outcome: 'ok',
+        details: { mustChangePassword: must === 1 },
       });
     })();
+  }
+
+  /** Compared with the same slow hash as a login: history holds salted hashes, never passwords. */
+  private async assertNotRecent(id: number, password: string): Promise<void> {
+    for (const { password_hash } of this.historyOf.all({ id, keep: PASSWORD_HISTORY })) {
+      if (await verifyPassword(password, password_hash)) {
+        throw new DomainError(
+          'password.reused',
+          text(
+            `新密码不能与最近 ${PASSWORD_HISTORY} 次使用过的密码相同`,
+            `The new password must differ from the last ${PASSWORD_HISTORY} passwords`,
+          ),
+          { history: PASSWORD_HISTORY },
+        );
+      }
+    }
+  }
+
+  /** Days a password may be used (系统维护 setting; at most PASSWORD_MAX_AGE_DAYS). */
+  passwordMaxAgeDays(): number {
+    return this.settings.get(PASSWORD_MAX_AGE_KEY, MaxAgeSchema, PASSWORD_MAX_AGE_DAYS);
+  }
+
+  setPasswordMaxAgeDays(days: number, actor: Actor): number {
+    const checked = MaxAgeSchema.safeParse(days);
+    if (!checked.success) {
+      throw new DomainError(
+        'password.invalid-max-age',
+        text(
+          `密码有效期须为 ${PASSWORD_MIN_AGE_SETTING_DAYS}–${PASSWORD_MAX_AGE_DAYS} 天的整数`,
+          `The password lifetime must be a whole number of ${PASSWORD_MIN_AGE_SETTING_DAYS}–${PASSWORD_MAX_AGE_DAYS} days`,
+        ),
+        { days },
+      );
+    }
+    this.settings.set(PASSWORD_MAX_AGE_KEY, checked.data, actor);
+    return checked.data;
+  }
+
+  /** Whether the user must change the password now (initial or expired), and when it expires. */
+  passwordStatus(user: User): PasswordStatus {
+    return passwordStatus(user, this.passwordMaxAgeDays(), this.now());
   }
 
   /** Disables the account and ends its sessions. The record stays (the audit log refers to it). */
@@ -402,6 +506,7 @@ export class UsersRepo {
       displayName: row.display_name,
       roles: ROLES.filter((r) => held.has(r)),
       passwordChangedAt: row.password_changed_at,
+      mustChangePassword: row.must_change_password === 1,
       failedLogins: row.failed_logins,
       lockedUntil: row.locked_until,
       disabledAt: row.disabled_at,

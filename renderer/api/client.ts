@@ -57,6 +57,8 @@ export class EngineClient {
   private session: string | null = sessionStorage.getItem(SESSION_KEY);
   private readonly runToken: string | null;
   onSessionExpired: () => void = () => undefined;
+  /** The password must be changed first (initial, or expired while signed in): the app shows 修改密码. */
+  onPasswordChangeRequired: (reason: string) => void = () => undefined;
 
   constructor() {
     this.runToken = window.dangan ? null : takeRunToken();
@@ -82,6 +84,10 @@ export class EngineClient {
     if (envelope.error.code === 'session.expired' && this.session !== null) {
       this.setSession(null);
       this.onSessionExpired();
+    }
+    if (envelope.error.code === 'password.change-required') {
+      const reason = envelope.error.details?.['reason'];
+      this.onPasswordChangeRequired(typeof reason === 'string' ? reason : 'initial');
     }
     throw new ApiError(envelope.error);
   }

@@ -2,7 +2,14 @@ import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Locale, Output, Reference, UserView } from '../../core/contracts';
+import {
+  expiryWarningDue,
+  type Locale,
+  type Output,
+  type PasswordStatusView,
+  type Reference,
+  type UserView,
+} from '../../core/contracts';
 import { EngineClient } from '../api/client';
 import { I18nProvider, makeI18n, saveLocale, savedLocale } from '../i18n/i18n';
 import { LabelsScreen } from '../screens/Labels';
@@ -18,7 +25,7 @@ import { RegisterScreen } from '../screens/Register';
 import { SetupScreen } from '../screens/Setup';
 import { UsersScreen } from '../screens/Users';
 import { WorkbenchScreen } from '../screens/Workbench';
-import { ChangePassword } from './ChangePassword';
+import { ChangePassword, RequiredPasswordChange } from './ChangePassword';
 import { AppContext, type AppState } from './context';
 import { errorText } from './errors';
 import { useIdleTimeout } from './idle';
@@ -29,7 +36,15 @@ type Phase =
   | { kind: 'offline'; message: string }
   | { kind: 'setup' }
   | { kind: 'login'; notice: string | null }
-  | { kind: 'ready'; user: UserView; reference: Reference; idleMinutes: number };
+  // Signed in with an initial or expired password: 修改密码 is all there is until it is changed.
+  | { kind: 'password'; user: UserView; reason: 'initial' | 'expired'; idleMinutes: number }
+  | {
+      kind: 'ready';
+      user: UserView;
+      reference: Reference;
+      idleMinutes: number;
+      password: PasswordStatusView;
+    };
 
 const client = new EngineClient();
 
@@ -67,9 +82,13 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
   const [path, setPath] = useState(currentPath());
   const [changingPassword, setChangingPassword] = useState(false);
 
-  const enter = useCallback(async (user: UserView, idleMinutes: number) => {
+  const enter = useCallback(async (user: UserView, idleMinutes: number, password: PasswordStatusView) => {
+    if (password.change !== null) {
+      setPhase({ kind: 'password', user, reason: password.change, idleMinutes });
+      return;
+    }
     const reference = await client.call('reference.get', {});
-    setPhase({ kind: 'ready', user, reference, idleMinutes });
+    setPhase({ kind: 'ready', user, reference, idleMinutes, password });
   }, []);
 
   const boot = useCallback(async () => {
@@ -92,7 +111,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
       if (client.hasSession) {
         try {
           const me = await client.call('auth.me', {});
-          await enter(me.user, me.idleMinutes);
+          await enter(me.user, me.idleMinutes, me.password);
           return;
         } catch {
           // the session ended while the page was closed: sign in again
@@ -105,6 +124,19 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
   }, [enter, i18n, t]);
 
   useEffect(() => {
+    // The password expired while signed in (or an administrator reset it): change it before going on.
+    client.onPasswordChangeRequired = (reason) => {
+      setPhase((p) =>
+        p.kind === 'ready'
+          ? {
+              kind: 'password',
+              user: p.user,
+              reason: reason === 'expired' ? 'expired' : 'initial',
+              idleMinutes: p.idleMinutes,
+            }
+          : p,
+      );
+    };
     client.onSessionExpired = () => {
       setPhase({
         kind: 'login',
@@ -124,7 +156,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
 
   const signedIn = (s: Output<'auth.login'>) => {
     client.setSession(s.token);
-    void enter(s.user, s.idleMinutes);
+    void enter(s.user, s.idleMinutes, s.password);
   };
 
   const logout = useCallback((notice: string | null) => {
@@ -137,7 +169,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
       });
   }, []);
 
-  useIdleTimeout(phase.kind === 'ready' ? phase.idleMinutes : null, () => {
+  useIdleTimeout(phase.kind === 'ready' || phase.kind === 'password' ? phase.idleMinutes : null, () => {
     logout(t('长时间未操作，已自动退出登录', 'Signed out after a period without activity'));
   });
 
@@ -159,6 +191,19 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
   }
   if (phase.kind === 'setup') return <SetupScreen client={client} onDone={signedIn} />;
   if (phase.kind === 'login') return <LoginScreen client={client} notice={phase.notice} onDone={signedIn} />;
+  if (phase.kind === 'password') {
+    return (
+      <RequiredPasswordChange
+        client={client}
+        username={phase.user.username}
+        reason={phase.reason}
+        onSession={signedIn}
+        onLogout={() => {
+          logout(null);
+        }}
+      />
+    );
+  }
 
   const state: AppState = { client, user: phase.user, reference: phase.reference, navigate };
   const isAdmin = phase.user.roles.includes('admin');
@@ -201,6 +246,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
         onChangePassword={() => {
           setChangingPassword(true);
         }}
+        passwordDaysLeft={expiryWarningDue(phase.password) ? phase.password.daysLeft : null}
       >
         {screen}
       </Shell>
@@ -211,6 +257,7 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
         }}
         onSession={(s) => {
           client.setSession(s.token);
+          setPhase((p) => (p.kind === 'ready' ? { ...p, user: s.user, password: s.password } : p));
         }}
       />
     </AppContext.Provider>

@@ -51,3 +51,25 @@ export function passwordAcceptable(password: string, username: string): boolean 
   const p = passwordProblems(password, username);
   return !p.tooShort && !p.tooLong && p.needMoreClasses === 0 && !p.containsUsername;
 }
+
+type Translate = (zh: string, en: string) => string;
+
+/** A form rule: the password meets the rules for the username `username()` gives at validation time. */
+export function strongPasswordRule(username: () => string, t: Translate) {
+  return {
+    validator: (_r: unknown, value: string | undefined) =>
+      passwordAcceptable(value ?? '', username())
+        ? Promise.resolve()
+        : Promise.reject(new Error(t('密码不符合下列规则', 'The password breaks a rule below'))),
+  };
+}
+
+/** A form rule for 确认密码: the same as what `original()` holds. */
+export function samePasswordRule(original: () => unknown, t: Translate) {
+  return {
+    validator: (_r: unknown, value: string | undefined) =>
+      value === original()
+        ? Promise.resolve()
+        : Promise.reject(new Error(t('两次输入的密码不一致', 'The passwords differ'))),
+  };
+}

@@ -62,12 +62,15 @@ export function Shell({
   onLogout,
   onLocale,
   onChangePassword,
+  passwordDaysLeft,
 }: {
   path: string;
   children: ReactNode;
   onLogout: () => void;
   onLocale: (l: Locale) => void;
   onChangePassword: () => void;
+  /** Days before the password expires, when that is soon enough to warn (core/password-policy). */
+  passwordDaysLeft: number | null;
 }) {
   const { t, locale, tx } = useI18n();
   const { user, navigate, reference } = useApp();
@@ -137,6 +140,11 @@ export function Shell({
                   {n}
                 </Tag>
               ))}
+              {passwordDaysLeft !== null && (
+                <Tag color="warning" data-testid="password-expiry">
+                  {t(`密码将于 ${passwordDaysLeft} 天后过期`, `Password expires in ${passwordDaysLeft} days`)}
+                </Tag>
+              )}
             </UserMenu>
           </Space>
         </Layout.Header>

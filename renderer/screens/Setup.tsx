@@ -3,7 +3,7 @@ import type { Output } from '../../core/contracts';
 import type { EngineClient } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
 import { useSubmit } from '../app/use-submit';
-import { PasswordRules, passwordAcceptable } from '../app/PasswordRules';
+import { PasswordRules, samePasswordRule, strongPasswordRule } from '../app/PasswordRules';
 import { useI18n } from '../i18n/i18n';
 import { useWatchedText } from '../app/watch';
 
@@ -71,12 +71,7 @@ export function SetupScreen({
           label={t('密码', 'Password')}
           rules={[
             { required: true, message: t('请输入密码', 'Enter a password') },
-            {
-              validator: (_r, value: string | undefined) =>
-                passwordAcceptable(value ?? '', String(form.getFieldValue('username') ?? ''))
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('密码不符合下列规则', 'The password breaks a rule below'))),
-            },
+            strongPasswordRule(() => String(form.getFieldValue('username') ?? ''), t),
           ]}
         >
           <Input.Password autoComplete="new-password" />
@@ -88,12 +83,7 @@ export function SetupScreen({
           dependencies={['password']}
           rules={[
             { required: true, message: t('请再次输入密码', 'Enter the password again') },
-            {
-              validator: (_r, value: string | undefined) =>
-                value === form.getFieldValue('password')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('两次输入的密码不一致', 'The passwords differ'))),
-            },
+            samePasswordRule(() => form.getFieldValue('password'), t),
           ]}
         >
           <Input.Password autoComplete="new-password" />

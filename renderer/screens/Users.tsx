@@ -17,9 +17,10 @@ import type { Role, UserView } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { localTime } from '../app/format';
-import { PasswordRules, passwordAcceptable } from '../app/PasswordRules';
+import { PasswordRules, strongPasswordRule } from '../app/PasswordRules';
 import { useI18n } from '../i18n/i18n';
 import { useWatchedText } from '../app/watch';
+import { PasswordPolicy } from './PasswordPolicy';
 
 interface NewUserForm {
   username: string;
@@ -93,6 +94,7 @@ export function UsersScreen() {
           {t('新建用户', 'New user')}
         </Button>
       </div>
+      <PasswordPolicy />
       <Table<UserView>
         rowKey="id"
         size="small"
@@ -117,6 +119,8 @@ export function UsersScreen() {
                 <Tag color="error">
                   {t(`锁定至 ${localTime(u.lockedUntil)}`, `Locked until ${localTime(u.lockedUntil)}`)}
                 </Tag>
+              ) : u.mustChangePassword ? (
+                <Tag color="warning">{t('待修改初始密码', 'Must change initial password')}</Tag>
               ) : (
                 <Tag color="success">{t('正常', 'Active')}</Tag>
               ),
@@ -211,7 +215,10 @@ export function UsersScreen() {
           onFinish={(v) =>
             void act(
               () => client.call('users.create', v),
-              t(`已创建用户 ${v.username}`, `User ${v.username} created`),
+              t(
+                `已创建用户 ${v.username}，首次登录时须修改初始密码`,
+                `User ${v.username} created: the initial password must be changed at first sign-in`,
+              ),
             ).then((ok) => {
               if (ok) setCreating(false);
             })
@@ -233,15 +240,7 @@ export function UsersScreen() {
           <Form.Item
             name="password"
             label={t('初始密码', 'Initial password')}
-            rules={[
-              { required: true },
-              {
-                validator: (_r, value: string | undefined) =>
-                  passwordAcceptable(value ?? '', newName)
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('密码不符合规则', 'The password breaks a rule'))),
-              },
-            ]}
+            rules={[{ required: true }, strongPasswordRule(() => newName, t)]}
           >
             <Input.Password autoComplete="new-password" data-testid="new-password" />
           </Form.Item>
@@ -291,7 +290,10 @@ export function UsersScreen() {
         destroyOnHidden
       >
         <Typography.Paragraph type="secondary">
-          {t('重置后该用户的所有登录会话将被结束。', 'Resetting ends every session of this user.')}
+          {t(
+            '重置后该用户的所有登录会话将被结束，下次登录时须修改此密码。',
+            'Resetting ends every session of this user, who must change this password at the next sign-in.',
+          )}
         </Typography.Paragraph>
         <Form
           form={pwForm}
@@ -301,7 +303,7 @@ export function UsersScreen() {
             if (u)
               void act(
                 () => client.call('users.setPassword', { userId: u.id, password: v.password }),
-                t('密码已重置', 'Password reset'),
+                t('密码已重置，该用户下次登录时须修改', 'Password reset: to be changed at the next sign-in'),
               ).then((ok) => {
                 if (ok) setResetting(null);
               });

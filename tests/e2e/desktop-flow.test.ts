@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP } from '../../core/contracts';
 import { ROOT, startWorkstation, type Started } from './workstation-process';
 import os from 'node:os';
 
@@ -15,7 +16,9 @@ const USCC = '91350200776049653A';
 /** A second enterprise, in 福州 (division 350100), that the administrator registers. */
 const USCC_FUZHOU = '91350100MA2XY40A97';
 const ADMIN_PW = 'Zhao#2026pw';
+/** The initial password the administrator gives wang, and the one wang chooses at first sign-in. */
 const OP_PW = 'Scan#2026op';
+const OP_OWN_PW = 'Scan#Mine2026';
 
 let ws: Started;
 let context: BrowserContext;
@@ -156,6 +159,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await shot('04-users-new');
     await page.getByRole('button', { name: '创建', exact: true }).click();
     await page.getByRole('cell', { name: 'wang', exact: true }).waitFor();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'wang' }).textContent())
+      .toContain('待修改初始密码');
     await shot('05-users');
     await page.getByTestId('user-menu').hover();
     await page.getByText('退出登录').click();
@@ -170,7 +176,51 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await shot('06-login-error');
     await page.locator('input#password').fill(OP_PW);
     await page.keyboard.press('Enter');
+    // An initial password set by the administrator: 修改密码 first, with no way around it.
+    await page.getByTestId('change-password-title').waitFor();
+    expect(await page.getByTestId('change-password-reason').textContent()).toContain('请先修改初始密码');
+  });
+
+  it('the first sign-in with an initial password reaches nothing before the password is changed', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('screen-title').count()).toBe(0);
+    // Opening a screen's address directly (the session survives a reload) lands on 修改密码 again.
+    await page.goto(`${ws.origin}/register`);
+    await page.getByTestId('change-password-title').waitFor();
+    expect(await page.getByTestId('screen-title').count()).toBe(0);
+    // The engine refuses every other call of this session, whatever the UI does.
+    const session = await page.evaluate(() => sessionStorage.getItem('dangan.session'));
+    const res = await fetch(`${ws.origin}${HTTP.api}dashboard.get`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ws.token}`,
+        [HTTP.sessionHeader]: session ?? '',
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'password.change-required' } });
+    await shot('06b-change-initial-password');
+
+    // The same password again is refused (history), then a new one is accepted and 工作台 opens.
+    const fillChange = async (next: string) => {
+      await page.getByLabel('当前密码').fill(OP_PW);
+      await page.getByLabel('新密码', { exact: true }).fill(next);
+      await page.getByLabel('确认新密码').fill(next);
+      await page.getByRole('button', { name: '修改密码并继续' }).click();
+    };
+    await fillChange(OP_PW);
+    await expect
+      .poll(() => page.getByTestId('change-password-error').textContent())
+      .toContain('新密码不能与最近 5 次使用过的密码相同');
+    await fillChange(OP_OWN_PW);
+    // On to the address that was asked for, and from there anywhere.
+    await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
+    await page.keyboard.press('Alt+1');
     await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
+    expect(await page.getByTestId('password-expiry').count()).toBe(0); // 90 days left: no warning
   });
 
   it('registers an enterprise by its USCC and creates a volume', async () => {

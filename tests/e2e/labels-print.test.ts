@@ -34,6 +34,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('标签打印: preview and print', () 
     await repos.users.create(
       { username: 'zhao', displayName: '赵管理', password: PASSWORD, roles: ['admin', 'operator'] },
       ADMIN,
+      { mustChangePassword: false }, // as if zhao had changed the initial password already
     );
     seedVolume(repos, 7);
     data.close();

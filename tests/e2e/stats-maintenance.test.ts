@@ -223,11 +223,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('统计 and 系统维护 in browser mo
     await page.getByRole('button', { name: '创建管理员并登录' }).click();
     await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
     const admin = await page.evaluate(() => sessionStorage.getItem('dangan.session'));
+    // chen has changed the initial password the administrator gave (first sign-in done).
+    const initial = `${TECH_PW}~first`;
     await api(
       'users.create',
-      { username: 'chen', displayName: '陈运维', password: TECH_PW, roles: ['technician'] },
+      { username: 'chen', displayName: '陈运维', password: initial, roles: ['technician'] },
       admin ?? '',
     );
+    const first = (await api('auth.login', { username: 'chen', password: initial }, '')) as { token: string };
+    await api('auth.changePassword', { oldPassword: initial, newPassword: TECH_PW }, first.token);
   }, 180_000);
 
   it('统计 draws every chart from the seeded month and exports the monthly workbook', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   API,
+  PASSWORD_CHANGE_CHANNELS,
   isChannel,
   type Access,
   type ApiErrorBody,
@@ -8,6 +9,7 @@ import {
   type Envelope,
 } from '../../core/contracts';
 import { isDomainError } from '../../core/errors';
+import { passwordChangeRequired } from '../../core/password-policy';
 import type { Role } from '../../core/roles';
 import { text } from '../../core/text';
 import type { Repos, User } from '../../db/repos';
@@ -84,6 +86,12 @@ export function createDispatch(
         };
       }
       user = live.user;
+      // An initial or expired password: signed in, but only to change it (等保 身份鉴别).
+      const change = PASSWORD_CHANGE_CHANNELS.has(channel) ? null : repos.users.passwordStatus(user).change;
+      if (change !== null) {
+        const e = passwordChangeRequired(change);
+        return { ok: false, error: { code: e.code, message: e.text, details: jsonSafe(e.details) } };
+      }
     }
     if (!allowed(endpoint.access, user)) {
       return {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Channel, EngineEvent, Envelope, Input, Output } from '../../core/contracts';
 import { openDatabase } from '../../db/open';
+import { createUserAndChangePassword } from '../../tests/support/engine-users';
 import { fakeClock } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { createEngine } from './engine';
@@ -39,12 +40,12 @@ async function withOperator(t: ReturnType<typeof setup>) {
     displayName: '管理员',
     password: ADMIN_PW,
   });
-  await t.ok(
-    'users.create',
-    { username: 'wang', displayName: '王扫描', password: OP_PW, roles: ['operator'] },
-    admin.token,
-  );
-  const op = await t.ok('auth.login', { username: 'wang', password: OP_PW });
+  const op = await createUserAndChangePassword(t.ok, admin.token, {
+    username: 'wang',
+    displayName: '王扫描',
+    password: OP_PW,
+    roles: ['operator'],
+  });
   return { admin: admin.token, op: op.token };
 }
 
@@ -232,12 +233,14 @@ describe('registration', () => {
   it("moves volumes through the lifecycle in the caller's allowed role only", async () => {
     const t = setup();
     const { admin, op } = await withOperator(t);
-    await t.ok(
-      'users.create',
-      { username: 'li', displayName: '李质检', password: 'Quality#2026', roles: ['qa'] },
-      admin,
-    );
-    const qa = (await t.ok('auth.login', { username: 'li', password: 'Quality#2026' })).token;
+    const qa = (
+      await createUserAndChangePassword(t.ok, admin, {
+        username: 'li',
+        displayName: '李质检',
+        password: 'Quality#2026',
+        roles: ['qa'],
+      })
+    ).token;
     const e = await t.ok(
       'enterprises.create',
       { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },

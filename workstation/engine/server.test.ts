@@ -168,4 +168,27 @@ describe('browser-mode server', () => {
     expect(seen).toContain('event: volume.changed\ndata: {"volumeId":7,"state":"scanning"}');
     await reader.cancel();
   });
+
+  it('streams nothing to a session whose initial password is still to be changed', async () => {
+    const { server } = await start();
+    const admin = (await (
+      await post(server, 'setup.createAdmin', {
+        username: 'admin',
+        displayName: 'A',
+        password: 'Zhao#2026pw',
+      })
+    ).json()) as { value: { token: string } };
+    const user = { username: 'wang', displayName: 'W', password: 'Given#2026pw', roles: ['operator'] };
+    await post(server, 'users.create', user, { 'x-dangan-session': admin.value.token });
+    const login = (await (
+      await post(server, 'auth.login', { username: 'wang', password: user.password })
+    ).json()) as { value: { token: string } };
+    const res = await fetch(`${server.origin}/api/events`, {
+      headers: { authorization: `Bearer ${server.token}`, 'x-dangan-session': login.value.token },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'password.change-required' } });
+    const call = await post(server, 'dashboard.get', {}, { 'x-dangan-session': login.value.token });
+    expect(call.status).toBe(403);
+  });
 });

@@ -5,6 +5,7 @@ import { apiError } from './dispatch';
 import type { Engine } from './engine';
 import { bearer, newRunToken, tokenMatches } from './run-token';
 import { CONTENT_SECURITY_POLICY, contentType, resolveUiFile } from './ui-files';
+import { passwordChangeRequired } from '../../core/password-policy';
 
 export interface ServerOptions {
   readonly engine: Engine;
@@ -30,7 +31,8 @@ const KEEPALIVE_MS = 25_000;
 /** HTTP status for an API error code (the body carries the bilingual message either way). */
 export function statusFor(code: string): number {
   if (code === 'session.expired' || code === 'session.required' || code === 'auth.failed') return 401;
-  if (code === 'auth.forbidden' || code === 'lifecycle.forbidden') return 403;
+  if (code === 'auth.forbidden' || code === 'lifecycle.forbidden' || code === 'password.change-required')
+    return 403;
   if (code.endsWith('not-found')) return 404;
   if (code === 'internal') return 500;
   return 400;
@@ -99,6 +101,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         401,
         apiError('session.expired', '登录已失效，请重新登录', 'Your session has ended: please sign in again'),
       );
+    }
+    // Until an initial or expired password is changed, the session sees nothing but that (dispatch.ts).
+    const change = options.engine.repos.users.passwordStatus(live.user).change;
+    if (change !== null) {
+      const e = passwordChangeRequired(change);
+      return refuse(reply, 403, { code: e.code, message: e.text });
     }
     reply.hijack();
     const res = reply.raw;

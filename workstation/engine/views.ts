@@ -10,6 +10,7 @@ export function userView(u: User): UserView {
     displayName: u.displayName,
     roles: [...u.roles],
     passwordChangedAt: u.passwordChangedAt,
+    mustChangePassword: u.mustChangePassword,
     lockedUntil: u.lockedUntil,
     disabledAt: u.disabledAt,
     createdAt: u.createdAt,

@@ -17,7 +17,12 @@ export function authHandlers(s: EngineServices): AuthHandlers {
 
   const session = (userId: number) => {
     const user = repos.users.get(userId);
-    return { token: repos.sessions.create(userId), user: userView(user), idleMinutes: s.idleMinutes };
+    return {
+      token: repos.sessions.create(userId),
+      user: userView(user),
+      idleMinutes: s.idleMinutes,
+      password: repos.users.passwordStatus(user),
+    };
   };
 
   return {
@@ -33,7 +38,10 @@ export function authHandlers(s: EngineServices): AuthHandlers {
       }
       settingUp = true;
       try {
-        const user = await repos.users.create({ ...input, roles: ['admin'] }, SYSTEM_ACTOR);
+        // The administrator types their own password here: it is not an initial one to be changed.
+        const user = await repos.users.create({ ...input, roles: ['admin'] }, SYSTEM_ACTOR, {
+          mustChangePassword: false,
+        });
         return session(user.id);
       } finally {
         settingUp = false;
@@ -50,12 +58,20 @@ export function authHandlers(s: EngineServices): AuthHandlers {
       return Promise.resolve({ done: true as const });
     },
 
-    'auth.me': (_input, ctx) => Promise.resolve({ user: userView(caller(ctx)), idleMinutes: s.idleMinutes }),
+    'auth.me': (_input, ctx) => {
+      const me = caller(ctx);
+      return Promise.resolve({
+        user: userView(me),
+        idleMinutes: s.idleMinutes,
+        password: repos.users.passwordStatus(me),
+      });
+    },
 
     'auth.changePassword': async ({ oldPassword, newPassword }, ctx) => {
       const me = caller(ctx);
       // Re-authenticating also counts a wrong old password towards the lockout.
       await repos.users.authenticate(me.username, oldPassword);
+      // The user's own change: clears an initial password's must-change and restarts the expiry.
       await repos.users.setPassword(me.id, newPassword, actorOf(me));
       return session(me.id);
     },

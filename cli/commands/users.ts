@@ -1,0 +1,205 @@
+import { randomInt } from 'node:crypto';
+import { Option, type Command } from 'commander';
+import { passwordProblems } from '../../core/password-policy';
+import { ROLES, ROLE_NAMES, isRole, type Role } from '../../core/roles';
+import { DomainError } from '../../core/errors';
+import { text } from '../../core/text';
+import { createRepos } from '../../db/repos';
+import type { Actor } from '../../db/repos';
+import { resolveDataDir } from '../../workstation/data-dir';
+import { EXIT } from '../exit-codes';
+import { line, type Io } from '../output';
+import { openDataFolder } from './data-folder';
+
+/** Changes made at the console: the audit log records them as the CLI's, not as any user's. */
+const CLI_ACTOR: Actor = { userId: null, username: 'cli' };
+
+// Letters and digits that cannot be misread when the password is read out or copied from paper.
+const GROUPS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '#%+=@!?'];
+const GENERATED_LENGTH = 14;
+
+/** A random initial password that meets the policy (all four classes), for the person to change at once. */
+export function generateInitialPassword(username: string): string {
+  for (;;) {
+    const chars = GROUPS.map((g) => g.charAt(randomInt(g.length)));
+    const all = GROUPS.join('');
+    while (chars.length < GENERATED_LENGTH) chars.push(all.charAt(randomInt(all.length)));
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [chars[i], chars[j]] = [chars[j] ?? '', chars[i] ?? ''];
+    }
+    const candidate = chars.join('');
+    if (!passwordProblems(candidate, username).containsUsername) return candidate;
+  }
+}
+
+function mustChangeNotice(username: string, password: string, generated: boolean): string[] {
+  return [
+    ...(generated ? [`  初始密码 initial password: ${password}`] : []),
+    line(
+      text(
+        `  ${username} 首次登录时须修改此密码（等保：初始密码须修改）`,
+        `${username} must change this password at the next sign-in (an initial password is changed first)`,
+      ),
+    ),
+  ];
+}
+
+/** `dangan user add <username> --name <姓名> --role <role...> [--password <pw>]`. */
+export async function userAddCommand(
+  options: { dataDir: string; username: string; name: string; roles: readonly string[]; password?: string },
+  io: Io,
+): Promise<number> {
+  const unknown = options.roles.filter((r) => !isRole(r));
+  if (unknown.length > 0) {
+    throw new DomainError(
+      'user.invalid-role',
+      text(
+        `未知角色：${unknown.join('、')}（可用：${ROLES.join('、')}）`,
+        `Unknown roles: ${unknown.join(', ')} (use: ${ROLES.join(', ')})`,
+      ),
+    );
+  }
+  const data = openDataFolder(options.dataDir);
+  try {
+    const repos = createRepos(data.db);
+    const password = options.password ?? generateInitialPassword(options.username);
+    const user = await repos.users.create(
+      {
+        username: options.username,
+        displayName: options.name,
+        password,
+        roles: options.roles.filter(isRole),
+      },
+      CLI_ACTOR,
+    );
+    const names = (lang: 'zh' | 'en') => user.roles.map((r: Role) => ROLE_NAMES[r][lang]);
+    io.out(
+      line(
+        text(
+          `已创建用户 ${user.username}（${names('zh').join('、')}）`,
+          `User ${user.username} created (${names('en').join(', ')})`,
+        ),
+      ),
+    );
+    for (const l of mustChangeNotice(user.username, password, options.password === undefined)) io.out(l);
+    return EXIT.ok;
+  } finally {
+    data.close();
+  }
+}
+
+/** `dangan user reset <username> [--password <pw>]`: a new initial password; the lock lifts, sessions end. */
+export async function userResetCommand(
+  options: { dataDir: string; username: string; password?: string },
+  io: Io,
+): Promise<number> {
+  const data = openDataFolder(options.dataDir);
+  try {
+    const repos = createRepos(data.db);
+    const user = repos.users.findByUsername(options.username);
+    if (user === null) {
+      throw new DomainError(
+        'user.not-found',
+        text(`用户不存在：${options.username}`, `No such user: ${options.username}`),
+      );
+    }
+    const password = options.password ?? generateInitialPassword(user.username);
+    await repos.users.setPassword(user.id, password, CLI_ACTOR);
+    io.out(line(text(`已重置 ${user.username} 的密码`, `Password of ${user.username} reset`)));
+    for (const l of mustChangeNotice(user.username, password, options.password === undefined)) io.out(l);
+    return EXIT.ok;
+  } finally {
+    data.close();
+  }
+}
+
+/** `dangan user list`: who may sign in, and whose password must be changed or expires soon. */
+export function userListCommand(options: { dataDir: string; json: boolean }, io: Io): number {
+  const data = openDataFolder(options.dataDir);
+  try {
+    const repos = createRepos(data.db);
+    const rows = repos.users.list().map((u) => ({ ...u, password: repos.users.passwordStatus(u) }));
+    if (options.json) {
+      io.out(JSON.stringify(rows, null, 2));
+      return EXIT.ok;
+    }
+    for (const u of rows) {
+      const state =
+        u.disabledAt !== null
+          ? '已停用 disabled'
+          : u.password.change === 'initial'
+            ? '待修改初始密码 must change initial password'
+            : u.password.change === 'expired'
+              ? '密码已过期 password expired'
+              : `密码 ${u.password.daysLeft} 天后过期 password expires in ${u.password.daysLeft} days`;
+      io.out(`${u.username}\t${u.displayName}\t${u.roles.join(',')}\t${state}`);
+    }
+    return EXIT.ok;
+  } finally {
+    data.close();
+  }
+}
+
+export function registerUserCommands(program: Command, io: Io, result: { code: number }): void {
+  const data = () => new Option('--data <dir>', '工作站数据目录 / workstation data folder');
+  const password = () =>
+    new Option(
+      '--password <pw>',
+      '初始密码（默认随机生成；命令行里的密码会留在 shell 历史中）/ initial password (default: a random one; a password typed here stays in the shell history)',
+    );
+  const user = program.command('user').description('用户账号 / user accounts');
+  user
+    .command('add')
+    .description(
+      '新建用户，首次登录时须修改初始密码 / create a user, who must change the initial password at first sign-in',
+    )
+    .argument('<username>', '用户名 / username')
+    .requiredOption('--name <name>', '姓名 / display name')
+    .requiredOption('--role <role...>', `角色 / roles: ${ROLES.join(', ')}`)
+    .addOption(password())
+    .addOption(data())
+    .action(
+      async (username: string, opts: { name: string; role: string[]; password?: string; data?: string }) => {
+        result.code = await userAddCommand(
+          {
+            dataDir: resolveDataDir({ flag: opts.data }),
+            username,
+            name: opts.name,
+            roles: opts.role,
+            ...(opts.password === undefined ? {} : { password: opts.password }),
+          },
+          io,
+        );
+      },
+    );
+  user
+    .command('reset')
+    .description(
+      '重置密码（解除锁定、结束会话），下次登录时须修改 / reset a password (unlocks, ends sessions); to be changed at next sign-in',
+    )
+    .argument('<username>', '用户名 / username')
+    .addOption(password())
+    .addOption(data())
+    .action(async (username: string, opts: { password?: string; data?: string }) => {
+      result.code = await userResetCommand(
+        {
+          dataDir: resolveDataDir({ flag: opts.data }),
+          username,
+          ...(opts.password === undefined ? {} : { password: opts.password }),
+        },
+        io,
+      );
+    });
+  user
+    .command('list')
+    .description('列出用户及密码状态 / list users and the state of their passwords')
+    .addOption(data())
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action((opts: { data?: string; json?: boolean }) => {
+      result.code = userListCommand(
+        { dataDir: resolveDataDir({ flag: opts.data }), json: opts.json ?? false },
+        io,
+      );
+    });
+}
