@@ -8,7 +8,10 @@ import { registerDataHealthCommands } from './commands/data-health';
 import { dbCheckCommand } from './commands/db-check';
 import { registerLabelCommands } from './commands/label';
 import { registerCaptureCommands } from './commands/capture';
+import { registerUserCommands } from './commands/users';
 import { startCommand } from './commands/start';
+import { isDomainError } from '../core/errors';
+import { printError } from './commands/data-folder';
 import { EXIT } from './exit-codes';
 import { processIo, type Io } from './output';
 import { translateUsageError } from './usage-errors';
@@ -107,6 +110,7 @@ export function buildProgram(io: Io): { program: Command; result: { code: number
   registerLabelCommands(program, io, result);
   registerCataloguingCommands(program, io, result);
   registerCaptureCommands(program, io, result);
+  registerUserCommands(program, io, result);
 
   return { program, result };
 }
@@ -122,6 +126,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       // Asked-for help and version end in a CommanderError with exit code 0; they are not failures.
       // Everything else (unknown option, missing argument or subcommand) is a usage error.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    // An expected failure no command caught (an unusable data folder, say): one line, not a stack trace.
+    if (isDomainError(e)) {
+      printError(e, io);
+      return EXIT.finding;
     }
     throw e;
   }

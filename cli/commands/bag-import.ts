@@ -10,11 +10,11 @@ import { listBagDir, validateBagDir } from '../../workstation/transfer/bag-dir';
 import { acceptReceipt, verifyReceipt } from '../../workstation/transfer/receipt';
 import { createRepos } from '../../db/repos';
 import { TransfersRepo } from '../../db/repos/transfers';
-import { openDataDir } from '../../workstation/data-dir';
 import fs from 'node:fs';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { bagDirsOf } from './bag';
+import { openDataFolder } from './data-folder';
 
 export const RECEIPTS_FILE = 'store-receipts.json';
 
@@ -72,7 +72,7 @@ export function bagReceiptsCommand(file: string, options: { dataDir: string }, i
     io.err(`回执文件格式不正确 / not a receipt file: ${file}`);
     return EXIT.finding;
   }
-  const data = openDataDir(options.dataDir);
+  const data = openDataFolder(options.dataDir);
   let failed = 0;
   try {
     const repos = createRepos(data.db);

@@ -8,10 +8,12 @@ import { createRepos } from '../../db/repos';
 import { TransfersRepo } from '../../db/repos/transfers';
 import { validateBagDir, type BagDirReport } from '../../workstation/transfer/bag-dir';
 import { BATCH_MANIFEST, exportVolumes } from '../../workstation/transfer/export';
-import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { resolveDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { registerBagTransferCommands } from './store';
 import type { Io } from '../output';
+import { openDataFolder } from './data-folder';
+import { findVolume } from './volume-ref';
 
 export interface BagValidateJson {
   path: string;
@@ -67,18 +69,10 @@ export function bagExportCommand(
   options: { dataDir: string; volumes: readonly string[]; to: string; batch?: string },
   io: Io,
 ): number {
-  const data = openDataDir(options.dataDir);
+  const data = openDataFolder(options.dataDir);
   try {
     const repos = createRepos(data.db);
-    const ids: number[] = [];
-    for (const v of options.volumes) {
-      const id = /^\d+$/.test(v) ? Number(v) : (repos.volumes.byUid(v)?.id ?? null);
-      if (id === null) {
-        io.err(`找不到案卷 / no such volume: ${v}`);
-        return EXIT.finding;
-      }
-      ids.push(id);
-    }
+    const ids = options.volumes.map((v) => findVolume(repos, v).id);
     const transfers = new TransfersRepo(data.db);
     const result = exportVolumes(
       { transfers, blobs: data.blobs, now: () => new Date(), repos },

@@ -7,23 +7,35 @@ import type { CatalogueIssue } from '../../core/cataloguing/issues';
 import type { DocumentDraft } from '../../core/cataloguing/rules';
 import { DomainError, isDomainError } from '../../core/errors';
 import { bilingual, text } from '../../core/text';
+import { bureauForDivision, DEFAULT_PROVINCE, findBureau } from '../../core/bureaus';
+import { volumeTypeByCode } from '../../core/vocabulary';
+import { isCalendarDate8 } from '../../core/calendar-date';
 import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { StoreIndexRepo } from '../../db/repos/store-index';
-import { CataloguingEngine } from '../../workstation/cataloguing/engine';
+import { CataloguingEngine, type CatalogueView } from '../../workstation/cataloguing/engine';
+import { EDITABLE_STATES } from '../../workstation/engine/handlers/cataloguing';
 import { suggestForVolume } from '../../workstation/cataloguing/suggest';
-import { openDataDir, resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
+import { resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
 import { OcrService } from '../../workstation/ocr/ocr-service';
 import { TesseractPool } from '../../workstation/ocr/tesseract-pool';
 import { findEnterprises } from '../../workstation/registration/enterprise-search';
 import { VolumeRegistration } from '../../workstation/registration/register-volume';
 import { SyncedIndexLookup } from '../../workstation/registration/store-lookup';
+import {
+  defaultEnterpriseBureau,
+  divisionOfCode,
+  volumeDefaults,
+  type VolumeDefaults,
+} from '../../workstation/registration/volume-defaults';
 import { PageHashesRepo } from '../../db/repos/page-hashes';
 import { FormReadingsRepo } from '../../db/repos/form-readings';
 import { machineCheckVolumeWithImages } from '../../workstation/verification/machine';
 import { NearDuplicateFinder } from '../../workstation/verification/near-duplicates';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { openDataFolder, printError } from './data-folder';
+import { findVolume } from './volume-ref';
 
 type Result = { code: number };
 
@@ -35,49 +47,86 @@ function actorOf(opts: { as?: string }): Actor {
   return { userId: null, username: opts.as ?? os.userInfo().username, role: 'operator' };
 }
 
-/** Opens the data folder, runs `fn`, closes it; a DomainError becomes a bilingual line and exit 1. */
+/**
+ * Opens the data folder (checked: see data-folder.ts), runs `fn`, closes it; a DomainError — an
+ * unusable folder, an unknown volume or enterprise, a refused rule — becomes a bilingual line and exit 1.
+ */
 async function withData(
   dataFlag: string | undefined,
   io: Io,
   fn: (data: WorkstationData, repos: Repos) => Promise<number> | number,
+  options: { readonly readonly?: boolean } = {},
 ): Promise<number> {
-  const data = openDataDir(resolveDataDir({ flag: dataFlag }));
+  let data: WorkstationData | undefined;
   try {
+    data = openDataFolder(resolveDataDir({ flag: dataFlag }), options);
     return await fn(data, createRepos(data.db));
   } catch (e) {
     if (!isDomainError(e)) throw e;
-    io.err(`错误 error [${e.code}]: ${bilingual(e.text)}`);
+    printError(e, io);
     return EXIT.finding;
   } finally {
-    data.close();
+    data?.close();
   }
 }
 
-/** A volume by id, uid or 档号; `volume.not-found` naming what was typed. */
-export function findVolume(repos: Repos, ref: string): Volume {
-  const found = /^\d+$/.test(ref)
-    ? tryGet(repos, Number(ref))
-    : (repos.volumes.byUid(ref) ?? repos.volumes.findByArchiveNo(ref));
-  if (found === null)
-    throw new DomainError('volume.not-found', text(`案卷不存在：${ref}`, `No such volume: ${ref}`), { ref });
-  return found;
+/** Findings, one a line; `warn`: errors of a saved draft, to fix before finishing. */
+function printIssues(issues: readonly CatalogueIssue[], io: Io, errors: 'error' | 'warn' = 'error'): void {
+  const marks = {
+    error: errors === 'error' ? '✗ 错误 error' : '! 完成前须改正 warning, to fix before finishing',
+    warning: '! 提示 warning',
+  };
+  for (const i of issues) io.out(`  ${marks[i.severity]} [${i.code}]: ${bilingual(i.message)}`);
 }
 
-function tryGet(repos: Repos, id: number): Volume | null {
-  try {
-    return repos.volumes.get(id);
-  } catch (e) {
-    if (isDomainError(e) && e.code === 'volume.not-found') return null;
-    throw e;
-  }
+/**
+ * A default the command chose, said before the result: on stdout, or on stderr with --json so that
+ * stdout stays one JSON document.
+ */
+function note(line: string, json: boolean, io: Io): void {
+  if (json) io.err(line);
+  else io.out(line);
 }
 
-function printIssues(issues: readonly CatalogueIssue[], io: Io): void {
-  for (const i of issues) {
-    io.out(
-      `  ${i.severity === 'error' ? '✗ 错误 error' : '! 提示 warning'} [${i.code}]: ${bilingual(i.message)}`,
+function bureauLabel(code: string): string {
+  const b = findBureau(DEFAULT_PROVINCE, code);
+  return b === undefined ? code : `${code} ${b.authority} / ${b.authorityEn}`;
+}
+
+/** The bureau 登记 gives a new enterprise with this code, and the line that says why. */
+function enterpriseBureauChoice(code: string | undefined): { code: string; line: string } {
+  const bureau = defaultEnterpriseBureau(DEFAULT_PROVINCE, code);
+  const division = code === undefined ? null : divisionOfCode(code);
+  const line =
+    division !== null && bureauForDivision(DEFAULT_PROVINCE, division) !== undefined
+      ? `登记机关（默认：按代码的行政区划 ${division}）/ registration authority (default: from the code’s division ${division})`
+      : '登记机关（默认：代码未指明本省的行政区划，归省局）/ registration authority (default: the code names no division of this province, so the province bureau)';
+  return { code: bureau.code, line: `${line}: ${bureauLabel(bureau.code)}` };
+}
+
+/** One line per volume default taken because its flag was left out. */
+function volumeDefaultLines(
+  d: VolumeDefaults,
+  opts: { type?: string; year?: number; bureau?: string; date?: string },
+): string[] {
+  const lines: string[] = [];
+  if (opts.bureau === undefined)
+    lines.push(
+      `档案所属局（默认，企业的登记机关）/ bureau (default, the enterprise’s): ${bureauLabel(d.bureauCode)}`,
+    );
+  if (opts.year === undefined)
+    lines.push(
+      opts.date !== undefined && isCalendarDate8(opts.date.trim())
+        ? `年度（默认，登记日期的年份）/ year (default, from the registration date): ${d.year}`
+        : `年度（默认，今年）/ year (default, this year): ${d.year}`,
+    );
+  if (opts.type === undefined) {
+    const t = volumeTypeByCode(d.volumeType);
+    lines.push(
+      `案卷类型（默认）/ volume type (default): ${d.volumeType}${t === undefined ? '' : ` ${t.name} / ${t.nameEn}`}`,
     );
   }
+  return lines;
 }
 
 function parseInteger(value: string): number {
@@ -98,6 +147,146 @@ const DocumentJson = z.strictObject({
   firstPage: z.int(),
   lastPage: z.int(),
 });
+
+const CATALOGUE_FILE_HELP =
+  '著录 JSON：文件数组或 {documents, pageCountReason} / JSON: an array of documents or {documents, pageCountReason}';
+
+interface CatalogueSaveOptions {
+  data?: string;
+  file?: string;
+  finish?: boolean;
+  as?: string;
+  json?: boolean;
+}
+
+interface CatalogueDraft {
+  documents: DocumentDraft[];
+  pageCountReason?: string | null;
+}
+
+/** The documents of a catalogue file; `catalogue.invalid-file` naming the file and what is wrong. */
+function readCatalogueFile(file: string): CatalogueDraft {
+  try {
+    const raw = CatalogueFile.parse(JSON.parse(fs.readFileSync(path.resolve(file), 'utf8')));
+    const docs = Array.isArray(raw) ? raw : raw.documents;
+    return {
+      documents: docs.map((d) => {
+        const doc = DocumentJson.parse(d);
+        return { ...doc, docDate: doc.docDate ?? null, responsible: doc.responsible ?? null };
+      }),
+      ...(Array.isArray(raw) || raw.pageCountReason === undefined
+        ? {}
+        : { pageCountReason: raw.pageCountReason }),
+    };
+  } catch (e) {
+    // zod's own message is a JSON dump: say where and what, one finding after another.
+    const why =
+      e instanceof z.ZodError
+        ? e.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw new DomainError(
+      'catalogue.invalid-file',
+      text(`著录文件无效：${file}：${why}`, `invalid catalogue file ${file}: ${why}`),
+      { file },
+    );
+  }
+}
+
+/** As 著录标引 allows: a volume scanned and not yet catalogued, or sent back by QA. */
+function assertEditable(v: Volume): void {
+  if (EDITABLE_STATES.includes(v.state)) return;
+  throw new DomainError(
+    'catalogue.not-editable',
+    text(
+      `案卷 ${v.archiveNo} 当前状态（${v.state}）不能著录：须为已扫描或已退回`,
+      `Volume ${v.archiveNo} cannot be catalogued in its state (${v.state}): it must be scanned or rejected`,
+    ),
+    { volumeId: v.id, state: v.state },
+  );
+}
+
+/**
+ * `catalogue set` and `catalogue finish`, as 著录标引's 保存 and 完成著录: a save keeps half-done work
+ * and prints what is left as warnings (exit 0); finishing needs every rule and is otherwise refused
+ * whole with the findings listed (exit 1). Finishing without a file finishes the catalogue as saved.
+ */
+async function saveCatalogue(
+  ref: string,
+  opts: CatalogueSaveOptions,
+  finish: boolean,
+  io: Io,
+): Promise<number> {
+  const json = opts.json === true;
+  return withData(opts.data, io, (data, repos) => {
+    // The file is checked first: bad input is said as such, whatever the volume.
+    const fromFile = opts.file === undefined ? undefined : readCatalogueFile(opts.file);
+    const v = findVolume(repos, ref);
+    assertEditable(v);
+    const draft: CatalogueDraft = fromFile ?? {
+      documents: repos.documents
+        .list(v.id)
+        .map(({ typeCode, title, docDate, responsible, firstPage, lastPage }) => ({
+          typeCode,
+          title,
+          docDate,
+          responsible,
+          firstPage,
+          lastPage,
+        })),
+    };
+    const engine = new CataloguingEngine(data.db, repos);
+    let view: CatalogueView;
+    try {
+      view = engine.save(v.id, draft.documents, actorOf(opts), {
+        ...(draft.pageCountReason === undefined ? {} : { pageCountReason: draft.pageCountReason }),
+        finish,
+      });
+    } catch (e) {
+      if (!isDomainError(e) || e.code !== 'catalogue.invalid') throw e;
+      // Refused whole: nothing was saved. The findings are the errors and warnings as they stand.
+      const issues = engine.validate(v.id, draft.documents, draft);
+      if (json)
+        io.out(
+          JSON.stringify({ saved: false, finished: false, error: e.code, message: e.text, issues }, null, 2),
+        );
+      else {
+        io.out(`未完成著录，未保存 / not finished, nothing saved: ${v.archiveNo}`);
+        io.out(`  ${bilingual(e.text)}`);
+        printIssues(issues, io);
+      }
+      return EXIT.finding;
+    }
+    const open = view.issues.filter((i) => i.severity === 'error').length;
+    if (json)
+      io.out(
+        JSON.stringify(
+          {
+            saved: true,
+            finished: finish,
+            state: view.volume.state,
+            documents: view.documents,
+            issues: view.issues,
+          },
+          null,
+          2,
+        ),
+      );
+    else {
+      io.out(
+        finish
+          ? `已完成著录，已提交图文校核 / finished, ready for QA: ${v.archiveNo}, ${view.documents.length} 件 documents`
+          : open > 0
+            ? `已保存草稿（还有 ${open} 个问题，完成著录前须改正）/ draft saved (${open} to fix before finishing): ${v.archiveNo}, ${view.documents.length} 件 documents`
+            : `已保存 / saved: ${v.archiveNo}, ${view.documents.length} 件 documents, 状态 state ${view.volume.state}`,
+      );
+      // In a draft every finding is a warning: nothing is refused until the volume is finished.
+      printIssues(view.issues, io, 'warn');
+    }
+    return EXIT.ok;
+  });
+}
 
 export function registerCataloguingCommands(program: Command, io: Io, result: Result): void {
   const enterprise = program.command('enterprise').description('企业（市场主体）/ enterprises');
@@ -129,7 +318,10 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     .option('--uscc <code>', '统一社会信用代码 / USCC')
     .option('--reg-no <code>', '注册号 / 15-digit registration number')
     .requiredOption('--name <name>', '企业名称 / name')
-    .requiredOption('--bureau <code>', '登记机关代码 / registration authority code')
+    .option(
+      '--bureau <code>',
+      '登记机关代码（默认：代码所属行政区划的局，区县归市，其余归省局）/ registration authority code (default: the bureau of the code’s division, a county’s city, else the province)',
+    )
     .option('--as <user>', '操作人 / acting user (default: the login name)')
     .option('--json', '以 JSON 输出 / print JSON')
     .action(
@@ -138,20 +330,26 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
         uscc?: string;
         regNo?: string;
         name: string;
-        bureau: string;
+        bureau?: string;
         as?: string;
         json?: boolean;
       }) => {
         result.code = await withData(opts.data, io, (_, repos) => {
+          const { code: bureauCode, line: chosen } =
+            opts.bureau === undefined
+              ? enterpriseBureauChoice(opts.uscc ?? opts.regNo)
+              : { code: opts.bureau, line: null };
           const e = repos.enterprises.create(
             {
               name: opts.name,
-              bureauCode: opts.bureau,
+              bureauCode,
               ...(opts.uscc === undefined ? {} : { uscc: opts.uscc }),
               ...(opts.regNo === undefined ? {} : { regNo: opts.regNo }),
             },
             actorOf(opts),
           );
+          // Said once the enterprise exists: an invalid code is refused without talk of defaults.
+          if (chosen !== null) note(chosen, opts.json === true, io);
           io.out(
             opts.json === true
               ? JSON.stringify(e, null, 2)
@@ -170,8 +368,12 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     )
     .addOption(dataOption())
     .requiredOption('--enterprise <id|code>', '企业编号或代码 / enterprise id, USCC or 注册号')
-    .requiredOption('--type <code>', '案卷类型 / volume type (SL BG ZX DX QR QC BA QT)')
-    .requiredOption('--year <yyyy>', '年度 / year', parseInteger)
+    .option('--type <code>', '案卷类型（默认 SL）/ volume type (SL BG ZX DX QR QC BA QT; default SL)')
+    .option(
+      '--year <yyyy>',
+      '年度（默认：登记日期的年份，否则今年）/ year (default: the registration date’s, else this year)',
+      parseInteger,
+    )
     .option(
       '--bureau <code>',
       "档案所属局代码（默认：企业的所属局）/ owning bureau code (default: the enterprise's)",
@@ -185,8 +387,8 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
       async (opts: {
         data?: string;
         enterprise: string;
-        type: string;
-        year: number;
+        type?: string;
+        year?: number;
         bureau?: string;
         date?: string;
         pages?: number;
@@ -199,9 +401,15 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
             ? repos.enterprises.get(Number(opts.enterprise))
             : repos.enterprises.findByCode(opts.enterprise);
           if (ent === null) {
-            io.err(`找不到企业 / no enterprise with code ${opts.enterprise}`);
-            return EXIT.finding;
+            throw new DomainError(
+              'enterprise.not-found',
+              text(`找不到企业：${opts.enterprise}`, `No enterprise with the code ${opts.enterprise}`),
+              { ref: opts.enterprise },
+            );
           }
+          // What 登记 starts the volume form with, for each flag left out.
+          const defaults = volumeDefaults(ent, opts.date, new Date());
+          for (const line of volumeDefaultLines(defaults, opts)) note(line, opts.json === true, io);
           // Offline here: the store's last synced index stands in for the store (the store part adds the live lookup).
           const registration = new VolumeRegistration(
             repos,
@@ -211,9 +419,9 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
             const { volume: v, guard } = await registration.register(
               {
                 enterpriseId: ent.id,
-                volumeType: opts.type,
-                year: opts.year,
-                bureauCode: opts.bureau ?? ent.bureauCode,
+                volumeType: opts.type ?? defaults.volumeType,
+                year: opts.year ?? defaults.year,
+                bureauCode: opts.bureau ?? defaults.bureauCode,
                 ...(opts.date === undefined ? {} : { registrationDate: opts.date }),
                 ...(opts.pages === undefined ? {} : { declaredPages: opts.pages }),
               },
@@ -272,75 +480,35 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     });
   catalogue
     .command('set')
-    .description('保存著录（整卷替换）/ save the catalogue of a volume (replaces it)')
-    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
-    .requiredOption(
-      '--file <json>',
-      '著录 JSON：文件数组或 {documents, pageCountReason} / JSON: an array of documents or {documents, pageCountReason}',
+    .description(
+      '保存著录（整卷替换）：有问题也保存为草稿，像“保存”一样 / save the catalogue of a volume (replaces it); kept as a draft with its findings, as 保存 does',
     )
+    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
+    .requiredOption('--file <json>', CATALOGUE_FILE_HELP)
     .addOption(dataOption())
-    .option('--finish', '保存后标记为已著录 / mark the volume catalogued after saving')
+    .option(
+      '--finish',
+      '保存并完成著录（同 catalogue finish）/ save and finish (as catalogue finish): every rule must pass',
+    )
     .option('--as <user>', '操作人 / acting user')
     .option('--json', '以 JSON 输出 / print JSON')
-    .action(
-      async (
-        ref: string,
-        opts: { data?: string; file: string; finish?: boolean; as?: string; json?: boolean },
-      ) => {
-        let parsed: { documents: DocumentDraft[]; pageCountReason?: string | null };
-        try {
-          const raw = CatalogueFile.parse(JSON.parse(fs.readFileSync(path.resolve(opts.file), 'utf8')));
-          const docs = Array.isArray(raw) ? raw : raw.documents;
-          parsed = {
-            documents: docs.map((d) => {
-              const doc = DocumentJson.parse(d);
-              return { ...doc, docDate: doc.docDate ?? null, responsible: doc.responsible ?? null };
-            }),
-            ...(Array.isArray(raw) || raw.pageCountReason === undefined
-              ? {}
-              : { pageCountReason: raw.pageCountReason }),
-          };
-        } catch (e) {
-          io.err(
-            `著录文件无效 / invalid catalogue file ${opts.file}: ${e instanceof Error ? e.message : String(e)}`,
-          );
-          result.code = EXIT.finding;
-          return;
-        }
-        result.code = await withData(opts.data, io, (data, repos) => {
-          const v = findVolume(repos, ref);
-          const engine = new CataloguingEngine(data.db, repos);
-          const issues = engine.validate(v.id, parsed.documents, parsed);
-          if (issues.some((i) => i.severity === 'error')) {
-            if (opts.json === true) io.out(JSON.stringify({ saved: false, issues }, null, 2));
-            else {
-              io.out(`未保存 / not saved: ${v.archiveNo}`);
-              printIssues(issues, io);
-            }
-            return EXIT.finding;
-          }
-          const view = engine.save(v.id, parsed.documents, actorOf(opts), {
-            ...(parsed.pageCountReason === undefined ? {} : { pageCountReason: parsed.pageCountReason }),
-            finish: opts.finish === true,
-          });
-          if (opts.json === true)
-            io.out(
-              JSON.stringify(
-                { saved: true, state: view.volume.state, documents: view.documents, issues: view.issues },
-                null,
-                2,
-              ),
-            );
-          else {
-            io.out(
-              `已保存 / saved: ${v.archiveNo}, ${view.documents.length} 件 documents, 状态 state ${view.volume.state}`,
-            );
-            printIssues(view.issues, io);
-          }
-          return EXIT.ok;
-        });
-      },
-    );
+    .action(async (ref: string, opts: CatalogueSaveOptions) => {
+      result.code = await saveCatalogue(ref, opts, opts.finish === true, io);
+    });
+  catalogue
+    .command('finish')
+    .alias('complete')
+    .description(
+      '完成著录，提交图文校核（所有规则须通过）/ finish cataloguing for QA: refused, with the findings, unless every rule passes',
+    )
+    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
+    .option('--file <json>', `${CATALOGUE_FILE_HELP}（默认：已保存的著录 / default: the catalogue as saved）`)
+    .addOption(dataOption())
+    .option('--as <user>', '操作人 / acting user')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action(async (ref: string, opts: CatalogueSaveOptions) => {
+      result.code = await saveCatalogue(ref, opts, true, io);
+    });
 
   program
     .command('verify')

@@ -12,10 +12,11 @@ import { runChecks } from '../../db/checks/run';
 import { STORE_NOT_CHECKED, STORE_SQL } from '../../db/checks/store-sql';
 import { BlobStore } from '../../db/blob-store';
 import { openStoreDatabase } from '../../db/store/open-store';
-import { openDataDir, resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
+import { resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
 import { writeCheckWorkbook } from './check-xlsx';
+import { openDataFolder } from './data-folder';
 
 export interface CheckCommandOptions {
   readonly data?: string | undefined;
@@ -141,10 +142,7 @@ function openTarget(options: CheckCommandOptions): CheckTarget {
       },
     };
   }
-  if (!fs.existsSync(path.join(dir, 'dangan.db'))) {
-    throw new DomainError('check.no-database', text(`找不到数据库：${dir}`, `No database in ${dir}`));
-  }
-  return openDataDir(dir);
+  return openDataFolder(dir);
 }
 
 function print(report: CheckReport, dir: string, fixity: FixityRun | undefined, io: Io): void {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkHealth, type HealthReport } from '../../db/health';
-import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { DB_FILE, openDataFolder } from './data-folder';
 
 export interface DbCheckOptions {
   readonly dataDir: string;
@@ -13,12 +13,12 @@ export interface DbCheckOptions {
 
 /** `dangan db check`: integrity_check, foreign_key_check, audit chain, blob re-hash. Exit 1 on any problem. */
 export function dbCheckCommand(options: DbCheckOptions, io: Io): number {
-  const file = path.join(options.dataDir, 'dangan.db');
-  if (!fs.existsSync(file)) {
+  const file = path.join(options.dataDir, DB_FILE);
+  if (fs.statSync(options.dataDir, { throwIfNoEntry: false })?.isDirectory() && !fs.existsSync(file)) {
     io.err(`找不到数据库 / no database at ${file}`);
     return EXIT.finding;
   }
-  const data = openDataDir(options.dataDir, { readonly: true });
+  const data = openDataFolder(options.dataDir, { readonly: true });
   let report: HealthReport;
   try {
     report = checkHealth(data.db, data.blobs, { blobSample: options.blobs });

@@ -1,14 +1,12 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { isDomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import { AuditLog } from '../../db/audit-log';
 import { applyFix, planFix, undoFix, type FixPlan } from '../../db/checks/fixes';
 import type { Actor } from '../../db/repos/actor';
-import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
+import { openDataFolder } from './data-folder';
 
 export interface FixCommandOptions {
   readonly dataDir: string;
@@ -27,11 +25,7 @@ function cliActor(): Actor {
 
 /** `dangan fix <category> --dry-run|--apply` and `dangan fix undo <audit id>`. */
 export function fixCommand(options: FixCommandOptions, io: Io): number {
-  if (!fs.existsSync(path.join(options.dataDir, 'dangan.db'))) {
-    io.err(line(text(`找不到数据库：${options.dataDir}`, `No database in ${options.dataDir}`)));
-    return EXIT.finding;
-  }
-  const data = openDataDir(options.dataDir);
+  const data = openDataFolder(options.dataDir);
   const audit = new AuditLog(data.db);
   try {
     if (options.category === 'undo') {

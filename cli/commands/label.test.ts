@@ -70,14 +70,14 @@ describe('dangan label', () => {
     const out = path.join(dir, 'x.pdf');
     const missing = await run('label', 'pdf', '--data', dir, '--volume', '999', '-o', out);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain('no such volume: 999');
+    expect(missing.err).toContain('No such volume: 999');
     const layout = await run('label', 'pdf', '--data', dir, '--volume', '1', '-o', out, '--layout', 'a4-9x9');
     expect(layout.code).toBe(2);
     expect(layout.err).toContain('unknown layout');
     expect(fs.existsSync(out)).toBe(false);
     const nowhere = await run('label', 'pdf', '--data', path.join(dir, 'none'), '--volume', '1', '-o', out);
     expect(nowhere.code).toBe(1);
-    expect(nowhere.err).toContain('no database');
+    expect(nowhere.err).toContain('No data folder at');
   });
 
   it('read --json: one object per image in argument order, foreign codes recorded, bad files flagged', async () => {

@@ -3,17 +3,18 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { isDomainError } from '../../core/errors';
-import { VOLUME_STATES } from '../../core/lifecycle';
 import { bilingual } from '../../core/text';
 import { volumeTypeByCode } from '../../core/vocabulary';
 import { createRepos } from '../../db/repos';
 import type { Repos, Volume } from '../../db/repos';
-import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { resolveDataDir } from '../../workstation/data-dir';
 import { LAYOUT_NAMES, labelSheetPdf } from '../../workstation/labels/label-pdf';
 import type { LabelItem } from '../../workstation/labels/label-pdf';
 import { readLabels } from '../../workstation/labels/read-labels';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { openDataFolder } from './data-folder';
+import { findVolume } from './volume-ref';
 
 /** One image in `dangan label read --json`. */
 export interface LabelReadJson {
@@ -23,22 +24,6 @@ export interface LabelReadJson {
   /** Codes that start like ours but are damaged (not in the issue's minimal shape; added for QA). */
   damaged: { text: string; reason: string; message: string }[];
   error?: string;
-}
-
-/** A volume named by its number, uid or 档号. */
-function findVolume(repos: Repos, ref: string): Volume | null {
-  if (/^\d+$/.test(ref)) {
-    try {
-      return repos.volumes.get(Number(ref));
-    } catch (e) {
-      if (isDomainError(e)) return null;
-      throw e;
-    }
-  }
-  const byUid = repos.volumes.byUid(ref);
-  if (byUid) return byUid;
-  const wanted = ref.trim().toUpperCase();
-  return repos.volumes.listByState(VOLUME_STATES, 10_000).find((v) => v.archiveNo === wanted) ?? null;
 }
 
 function labelItem(repos: Repos, v: Volume): LabelItem {
@@ -60,23 +45,13 @@ export async function labelPdfCommand(
     io.err(`未知的标签版式 / unknown layout "${options.layout}"; 可用 known: ${LAYOUT_NAMES.join(', ')}`);
     return EXIT.usage;
   }
-  const dbFile = path.join(options.dataDir, 'dangan.db');
-  if (!fs.existsSync(dbFile)) {
-    io.err(`找不到数据库 / no database at ${dbFile}`);
-    return EXIT.finding;
-  }
-  const data = openDataDir(options.dataDir, { readonly: true });
+  const data = openDataFolder(options.dataDir, { readonly: true });
   let items: LabelItem[];
   try {
     const repos = createRepos(data.db);
     items = [];
     for (const ref of options.volumes) {
-      const v = findVolume(repos, ref);
-      if (!v) {
-        io.err(`找不到案卷 / no such volume: ${ref}`);
-        return EXIT.finding;
-      }
-      items.push(labelItem(repos, v));
+      items.push(labelItem(repos, findVolume(repos, ref)));
     }
   } finally {
     data.close();

@@ -1,25 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { isDomainError } from '../../core/errors';
 import { text } from '../../core/text';
 import { AuditLog } from '../../db/audit-log';
 import { backupDataDir } from '../../db/maintenance/backup';
 import { maintain, recordMaintenanceRun } from '../../db/maintenance/maintain';
 import { restoreDataDir } from '../../db/maintenance/restore';
-import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
-
-function noDatabase(dir: string, io: Io): boolean {
-  if (fs.existsSync(path.join(dir, 'dangan.db'))) return false;
-  io.err(line(text(`找不到数据库：${dir}`, `No database in ${dir}`)));
-  return true;
-}
+import { openDataFolder } from './data-folder';
 
 /** `dangan maintain`: exit 1 when integrity, foreign keys or the audit chain are not in order. */
 export function maintainCommand(options: { dataDir: string; json: boolean }, io: Io): number {
-  if (noDatabase(options.dataDir, io)) return EXIT.finding;
-  const data = openDataDir(options.dataDir);
+  const data = openDataFolder(options.dataDir);
   try {
     const started = new Date();
     const r = maintain(data.db);
@@ -62,8 +53,7 @@ export async function backupCommand(
   options: { dataDir: string; to: string; keep: number; json: boolean },
   io: Io,
 ): Promise<number> {
-  if (noDatabase(options.dataDir, io)) return EXIT.finding;
-  const data = openDataDir(options.dataDir);
+  const data = openDataFolder(options.dataDir);
   const started = new Date();
   try {
     const r = await backupDataDir(data.db, data.blobs, options.to, { keep: options.keep });

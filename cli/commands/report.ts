@@ -1,23 +1,17 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { isDomainError } from '../../core/errors';
-import { text } from '../../core/text';
 import { monthlyStats, type MonthlyStats } from '../../db/stats/monthly';
-import { openDataDir } from '../../workstation/data-dir';
 import { statsWorkbook } from '../../workstation/stats/workbook';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
+import { openDataFolder } from './data-folder';
 
 /** `dangan report monthly`: the month's figures; one sheet per topic with Chinese headers. */
 export async function reportMonthlyCommand(
   options: { dataDir: string; month: string; xlsx?: string | undefined; json: boolean },
   io: Io,
 ): Promise<number> {
-  if (!fs.existsSync(path.join(options.dataDir, 'dangan.db'))) {
-    io.err(line(text(`找不到数据库：${options.dataDir}`, `No database in ${options.dataDir}`)));
-    return EXIT.finding;
-  }
-  const data = openDataDir(options.dataDir, { readonly: true });
+  const data = openDataFolder(options.dataDir, { readonly: true });
   let stats: MonthlyStats;
   try {
     stats = monthlyStats(data.db, options.month);

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { openDataDir } from '../../workstation/data-dir';
 import { createEngine } from '../../workstation/engine/engine';
 import { storeConnectionFromEnv } from '../../workstation/transfer/engine-worker';
 import { startServer } from '../../workstation/engine/server';
 import { electronBinary, tryInstallElectron } from '../electron-binary';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { openDataFolder } from './data-folder';
 import { REPO_ROOT, UI_OUT_DIR, buildPreload, buildUi, uiBuildIsStale } from '../ui-build';
 
 export interface StartOptions {
@@ -39,7 +39,8 @@ function signals(): Promise<void> {
  */
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
   const root = options.root ?? REPO_ROOT;
-  const data = openDataDir(options.dataDir);
+  // The one command that makes a new data folder; a wrong or newer one is refused all the same.
+  const data = openDataFolder(options.dataDir, { create: true });
   let closed = false;
   const close = () => {
     if (!closed) data.close();

@@ -6,13 +6,14 @@ import { findBureau, DEFAULT_PROVINCE } from '../../core/bureaus';
 import { TransfersRepo } from '../../db/repos/transfers';
 import { buildStoreApp } from '../../store/server';
 import { openStoreData } from '../../store/store-data';
-import { openDataDir, resolveDataDir } from '../../workstation/data-dir';
+import { resolveDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { bagImportCommand, bagReceiptsCommand } from './bag-import';
 import { bagDirsOf } from './bag';
-import { isDomainError } from '../../core/errors';
-import { bilingual } from '../../core/text';
+import { openDataFolder } from './data-folder';
+import { DomainError, isDomainError } from '../../core/errors';
+import { bilingual, text } from '../../core/text';
 import { uploadBagDir } from '../../workstation/transfer/upload-bag-dir';
 
 /** `dangan bag import <dir>... --store <url>`: through the online protocol; credentials from the environment. */
@@ -41,7 +42,15 @@ async function bagImportRemoteCommand(dirs: readonly string[], url: string, io: 
 
 function storeDataDir(flag: string | undefined): string {
   const dir = flag ?? process.env['DANGAN_STORE_DATA'];
-  if (!dir) throw new Error('--store-data <dir> (or $DANGAN_STORE_DATA) is required');
+  if (!dir) {
+    throw new DomainError(
+      'store.data-required',
+      text(
+        '须指定 --store-data <目录>（或 $DANGAN_STORE_DATA）',
+        '--store-data <dir> (or $DANGAN_STORE_DATA) is required',
+      ),
+    );
+  }
   return dir;
 }
 
@@ -156,7 +165,7 @@ export function registerStoreCommands(program: Command, io: Io, result: { code: 
     .requiredOption('--public-key <base64>', '公钥 / public key (SPKI DER, base64)')
     .option('--data <dir>', '工作站数据目录 / workstation data folder')
     .action((opts: { keyId: string; publicKey: string; data?: string }) => {
-      const data = openDataDir(resolveDataDir({ flag: opts.data }));
+      const data = openDataFolder(resolveDataDir({ flag: opts.data }));
       try {
         new TransfersRepo(data.db).trustStoreKey(opts.keyId, opts.publicKey);
         io.out(`✓ 已信任 trusted: ${opts.keyId}`);

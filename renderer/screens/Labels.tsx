@@ -1,24 +1,11 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Col,
-  Empty,
-  InputNumber,
-  Row,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Col, Empty, InputNumber, Row, Select, Space, Table, Typography } from 'antd';
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useEffect, useRef, useState } from 'react';
 import type { VolumeRow } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
-import { STATE_COLORS, stateName, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
+import { volumeColumns } from './volume-columns';
 
 const PRINTABLE = [
   'registered',
@@ -51,6 +38,7 @@ export function LabelsScreen() {
   const i18n = useI18n();
   const { t } = i18n;
   const { client, reference } = useApp();
+  const columns = volumeColumns<VolumeRow>(reference, i18n);
   const [volumes, setVolumes] = useState<VolumeRow[]>([]);
   const [layouts, setLayouts] = useState<{ name: string; description: string }[]>([]);
   const [layout, setLayout] = useState<string>('');
@@ -198,22 +186,10 @@ export function LabelsScreen() {
               },
             }}
             columns={[
-              { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
+              columns.archiveNo,
               { title: t('企业', 'Enterprise'), dataIndex: 'enterpriseName', key: 'e' },
-              {
-                title: t('类型', 'Type'),
-                dataIndex: 'volumeType',
-                key: 't',
-                render: (c: string) => volumeTypeName(reference, c, i18n),
-              },
-              {
-                title: t('状态', 'State'),
-                dataIndex: 'state',
-                key: 's',
-                render: (s: VolumeRow['state']) => (
-                  <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
-                ),
-              },
+              columns.type,
+              columns.state,
             ]}
           />
         </Card>

@@ -22,9 +22,10 @@ import type { CodeCheckView, EnterpriseView, InputRef, VolumeView } from './regi
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { targetFromUrl } from '../app/targets';
-import { STATE_COLORS, bureauName, localTime, stateName, volumeTypeName } from '../app/format';
+import { bureauName, localTime } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { looksLikeCode } from './register-rules';
+import { volumeColumns } from './volume-columns';
 import { ApiError } from '../api/client';
 
 interface EnterpriseForm {
@@ -47,6 +48,7 @@ export function RegisterScreen() {
   const i18n = useI18n();
   const { t } = i18n;
   const { client, reference, user } = useApp();
+  const volumeCols = volumeColumns<VolumeView>(reference, i18n);
   const { message, modal } = AntApp.useApp();
   const [searchRound, setSearchRound] = useState(0);
   const [query, setQuery] = useState('');
@@ -523,27 +525,15 @@ export function RegisterScreen() {
                     ),
                   }}
                   columns={[
-                    { title: t('档号', 'Archive no.'), dataIndex: 'archiveNo', key: 'a' },
-                    {
-                      title: t('类型', 'Type'),
-                      dataIndex: 'volumeType',
-                      key: 't',
-                      render: (c: string) => volumeTypeName(reference, c, i18n),
-                    },
+                    volumeCols.archiveNo,
+                    volumeCols.type,
                     {
                       title: t('登记日期', 'Date'),
                       dataIndex: 'registrationDate',
                       key: 'd',
                       render: (d: string | null) => d ?? '—',
                     },
-                    {
-                      title: t('状态', 'State'),
-                      dataIndex: 'state',
-                      key: 's',
-                      render: (s: VolumeView['state']) => (
-                        <Tag color={STATE_COLORS[s]}>{stateName(reference, s, i18n)}</Tag>
-                      ),
-                    },
+                    volumeCols.state,
                   ]}
                 />
               </Card>

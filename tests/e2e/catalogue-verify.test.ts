@@ -9,6 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type Channel, type Envelope, type Input, type Output } from '../../core/contracts';
 import { demoEnterprise } from '../../native/demo/enterprise';
 import { seededRandom } from '../../native/demo/random';
+import {
+  fixTitleAndResubmit,
+  passApplicationForm,
+  passEveryTarget,
+  rejectArticlesTitle,
+  reviewTargets,
+  showRejection,
+} from './qa-steps';
+import { createUserAndChangePassword } from '../support/engine-users';
 import { ROOT, startWorkstation, type Started } from './workstation-process';
 
 /**
@@ -89,16 +98,19 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
       { username: 'admin', displayName: '赵管理', password: ADMIN_PW },
       null,
     );
-    await api(
-      'users.create',
-      { username: 'wang', displayName: '王扫描', password: OP_PW, roles: ['operator'] },
-      admin.token,
-    );
-    await api(
-      'users.create',
-      { username: 'li', displayName: '李质检', password: QA_PW, roles: ['qa'] },
-      admin.token,
-    );
+    // Both have changed the initial passwords the administrator gave them (first sign-in done).
+    await createUserAndChangePassword(api, admin.token, {
+      username: 'wang',
+      displayName: '王扫描',
+      password: OP_PW,
+      roles: ['operator'],
+    });
+    await createUserAndChangePassword(api, admin.token, {
+      username: 'li',
+      displayName: '李质检',
+      password: QA_PW,
+      roles: ['qa'],
+    });
     const op = await api('auth.login', { username: 'wang', password: OP_PW }, null);
     const division = DEMO.uscc.slice(2, 8);
     const enterprise = await api(
@@ -258,39 +270,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await page.keyboard.press('Alt+5');
     await page.getByTestId('screen-title').filter({ hasText: '图文校核' }).waitFor();
     await page.getByTestId(`review-open-${volumeId}`).click();
-    await page.getByTestId('review-targets').waitFor();
-    // Whole pages are read for the code and name checks: wait for them.
-    await expect
-      .poll(() => page.getByTestId('ocr-pending').count(), { timeout: 90_000, interval: 1000 })
-      .toBe(0);
-    const targets = page.getByTestId('review-target');
+    const targets = await reviewTargets(page, 90_000);
     expect(await targets.count()).toBe(3); // 2 documents + ⌈5 % of 4⌉ sampled page
     expect(await page.getByTestId('machine-summary').textContent()).toBe('机检通过');
     // Document 1, the application form: its text is shown (tesseract reads little of the demo's
-    // table, so the code check only warns), and it passes.
-    await page.getByTestId('ocr-text').waitFor();
-    await page.keyboard.press('p');
-    await expect.poll(() => targets.nth(0).getAttribute('data-verdict')).toBe('pass');
-    // Document 2, the articles: their heading carries the enterprise's name, marked in the text and
-    // outlined on the image.
-    await expect.poll(() => page.getByTestId('found-name').textContent()).toBe('已找到企业名称');
+    // table, so the code check only warns), and it passes. Document 2, the articles: their heading
+    // carries the enterprise's name, marked in the text and outlined on the image.
+    await passApplicationForm(page, targets);
     expect(await page.locator('.ocr-match-name').count()).toBeGreaterThan(0);
     expect(await page.locator('.ocr-box-name').count()).toBeGreaterThan(0);
     await page.mouse.move(700, 880);
     await shot('cv-05-verify-review');
-    await page.keyboard.press('x');
-    const modal = page.getByTestId('problem-modal');
-    await page.locator('.ant-select-item-option').filter({ hasText: '题名错误' }).click();
-    await page.getByTestId('problem-note').fill('题名应为“公司章程”，不含“草稿”');
-    await shot('cv-06-verify-problem');
-    await page.getByRole('button', { name: '记录问题', exact: true }).click();
-    await modal.waitFor({ state: 'hidden' });
-    await expect.poll(() => targets.nth(1).getAttribute('data-verdict')).toBe('problem');
-    await page.keyboard.press('Control+Enter');
-    await expect
-      .poll(() => page.getByTestId('verify-outcome').textContent())
-      .toContain('已退回扫描员（1 个问题）');
-    await shot('cv-07-verify-rejected');
+    await rejectArticlesTitle(page, targets, (step) =>
+      shot(step === 'problem' ? 'cv-06-verify-problem' : 'cv-07-verify-rejected'),
+    );
     await signOut();
   }, 180_000);
 
@@ -307,24 +300,14 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await page.getByTestId(`rework-${volumeId}`).click();
     await expect.poll(() => new URL(page.url()).search).toBe(`?volume=${volumeId}`);
     await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
-    const rejection = page.getByTestId('rejection');
-    await expect.poll(() => rejection.textContent()).toContain('题名错误');
-    expect(await rejection.textContent()).toContain('不含“草稿”');
-    await rejection.getByRole('button', { name: '第 2 件' }).click(); // goes to the document's first page
+    const rejection = await showRejection(page);
     await page.mouse.move(700, 880);
     await shot('cv-09-catalogue-rejected');
     await page.getByTestId('locale-switch').click();
     await expect.poll(() => rejection.textContent()).toContain('Wrong title');
     await shot('cv-09b-catalogue-rejected-english');
     await page.getByTestId('locale-switch').click();
-    await page.locator('.catalogue-workspace').focus();
-    await page.keyboard.press('e');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('doc-1-title');
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('公司章程');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已提交图文校核');
+    await fixTitleAndResubmit(page);
     await signOut();
   }, 180_000);
 
@@ -332,14 +315,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await signIn('li', QA_PW);
     await page.keyboard.press('Alt+5');
     await page.getByTestId(`review-open-${volumeId}`).click();
-    await page.getByTestId('review-targets').waitFor();
-    // The earlier rejection is shown with the review.
-    await expect.poll(() => page.getByTestId('rejection').textContent()).toContain('题名错误');
-    const targets = page.getByTestId('review-target');
-    for (let i = 0; i < (await targets.count()); i++) {
-      await page.keyboard.press('p');
-      await expect.poll(() => targets.nth(i).getAttribute('data-verdict')).toBe('pass');
-    }
+    await passEveryTarget(page);
     await shot('cv-10-verify-all-passed');
     await page.getByTestId('review-finish').click();
     await expect.poll(() => page.getByTestId('verify-outcome').textContent()).toContain('校核通过');

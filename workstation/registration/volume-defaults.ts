@@ -1,4 +1,6 @@
+import { defaultBureau, type Bureau, type ProvinceConfig } from '../../core/bureaus';
 import { isCalendarDate8 } from '../../core/calendar-date';
+import { checkCode } from '../../core/codes';
 
 export interface VolumeDefaults {
   readonly bureauCode: string;
@@ -22,4 +24,18 @@ export function volumeDefaults(
   const date = registrationDate?.trim();
   const year = date !== undefined && isCalendarDate8(date) ? Number(date.slice(0, 4)) : now.getFullYear();
   return { bureauCode: enterprise.bureauCode, year, volumeType: DEFAULT_VOLUME_TYPE };
+}
+
+/** The division a USCC or 注册号 was issued in (characters 3–8 of a USCC), when it names one. */
+export function divisionOfCode(code: string): string | null {
+  const r = checkCode(code);
+  return r.parts && 'division' in r.parts ? r.parts.division : null;
+}
+
+/**
+ * The bureau a new enterprise with this code is registered under unless one is chosen (the UI's and
+ * the CLI's default): the nearest bureau of the code's division, else the province.
+ */
+export function defaultEnterpriseBureau(province: ProvinceConfig, code: string | undefined): Bureau {
+  return defaultBureau(province, code === undefined ? null : divisionOfCode(code));
 }

@@ -10,7 +10,7 @@ import type { Volume } from '../../../db/repos';
 import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
 import { enterpriseView, volumeView } from '../views';
 import { chooseRole } from '../transition-role';
-import { volumeDefaults } from '../../registration/volume-defaults';
+import { defaultEnterpriseBureau, divisionOfCode, volumeDefaults } from '../../registration/volume-defaults';
 
 type RegistrationHandlers = Pick<
   EngineHandlers,
@@ -38,12 +38,6 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       enterpriseName: names.get(v.id)?.enterpriseName ?? '',
       enterpriseCode: names.get(v.id)?.enterpriseCode ?? null,
     }));
-  };
-
-  /** The division a USCC or 注册号 was issued in (characters 3–8 of a USCC), when it names one. */
-  const divisionOf = (code: string): string | null => {
-    const r = checkCode(code);
-    return r.parts && 'division' in r.parts ? r.parts.division : null;
   };
 
   const suggest = (bureauCode: string, year: number, volumeType: string) => {
@@ -75,7 +69,7 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
 
     'codes.check': ({ code }) => {
       const r = checkCode(code);
-      const division = divisionOf(code);
+      const division = divisionOfCode(code);
       const existing = r.valid ? repos.enterprises.findByCode(r.normalized) : null;
       return Promise.resolve({
         normalized: r.normalized,
@@ -105,8 +99,7 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
 
     'enterprises.create': (input, ctx) => {
       const code = input.uscc ?? input.regNo;
-      const bureauCode =
-        input.bureauCode ?? defaultBureau(province, code === undefined ? null : divisionOf(code)).code;
+      const bureauCode = input.bureauCode ?? defaultEnterpriseBureau(province, code).code;
       const e = repos.enterprises.create(
         {
           name: input.name,
