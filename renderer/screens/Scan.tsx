@@ -619,7 +619,11 @@ export function ScanScreen() {
               onChange={(v: Mode) => {
                 setMode(v);
               }}
-              options={modesOf(caps).map((m) => ({ value: m, label: t(...modeNames[m]) }))}
+              // Until the device's modes arrive, the chosen one is still named (not its raw value).
+              options={[...new Set([mode, ...modesOf(caps)])].map((m) => ({
+                value: m,
+                label: t(...modeNames[m]),
+              }))}
               className="narrow-select"
             />
           </label>

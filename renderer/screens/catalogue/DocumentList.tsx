@@ -119,9 +119,7 @@ export function DocumentList({
               data-first={s.firstPage}
             >
               <Tag color="gold">{t('建议', 'Suggested')}</Tag>
-              <span className="doc-range">
-                {t(`第 ${s.firstPage}–${s.lastPage} 页`, `pp. ${s.firstPage}–${s.lastPage}`)}
-              </span>
+              <span className="doc-range">{pageRange(s.firstPage, s.lastPage, t)}</span>
               <span className="doc-suggestion-title">
                 {typeName(s.typeCode)}
                 {s.keyword !== null && s.title !== '' ? `：${s.title}` : ''}
@@ -168,7 +166,7 @@ export function DocumentList({
                 {t(`第 ${index + 1} 件`, `Doc ${index + 1}`)}
               </span>
               <span className="doc-range" data-testid="doc-range">
-                {t(`第 ${doc.firstPage}–${doc.lastPage} 页`, `pp. ${doc.firstPage}–${doc.lastPage}`)}
+                {pageRange(doc.firstPage, doc.lastPage, t)}
               </span>
               <Button
                 size="small"
@@ -222,4 +220,11 @@ export function DocumentList({
       })}
     </div>
   );
+}
+
+/** 第 3 页 / p. 3 for one page, 第 3–5 页 / pp. 3–5 for several. */
+function pageRange(first: number, last: number, t: (zh: string, en: string) => string): string {
+  return first === last
+    ? t(`第 ${first} 页`, `p. ${first}`)
+    : t(`第 ${first}–${last} 页`, `pp. ${first}–${last}`);
 }
