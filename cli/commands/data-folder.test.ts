@@ -63,9 +63,7 @@ describe('commands on a data folder they cannot use say so in both languages', (
 
       const other = tempDir();
       fs.writeFileSync(path.join(other, 'notes.txt'), 'not archive data');
-      // db check keeps its own words for this case.
-      if (args[0] === 'db') expectClearError(await runWith(args, other), '找不到数据库', 'no database at');
-      else expectClearError(await runWith(args, other), '找不到数据库', 'is not a Dangan data folder');
+      expectClearError(await runWith(args, other), '找不到数据库', 'is not a Dangan data folder');
       expect(fs.readdirSync(other)).toEqual(['notes.txt']);
 
       const file = path.join(tempDir(), 'a-file');

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { checkHealth, type HealthReport } from '../../db/health';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
-import { DB_FILE, openDataFolder } from './data-folder';
+import { openDataFolder } from './data-folder';
 
 export interface DbCheckOptions {
   readonly dataDir: string;
@@ -13,11 +11,6 @@ export interface DbCheckOptions {
 
 /** `dangan db check`: integrity_check, foreign_key_check, audit chain, blob re-hash. Exit 1 on any problem. */
 export function dbCheckCommand(options: DbCheckOptions, io: Io): number {
-  const file = path.join(options.dataDir, DB_FILE);
-  if (fs.statSync(options.dataDir, { throwIfNoEntry: false })?.isDirectory() && !fs.existsSync(file)) {
-    io.err(`找不到数据库 / no database at ${file}`);
-    return EXIT.finding;
-  }
   const data = openDataFolder(options.dataDir, { readonly: true });
   let report: HealthReport;
   try {
