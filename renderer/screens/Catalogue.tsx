@@ -1,6 +1,7 @@
 import { Alert, Button, Empty, Input, Progress, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { CheckOutlined, SaveOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Text, VolumeRow } from '../../core/contracts';
 import type {
   CatalogueIssueView,
@@ -709,23 +710,29 @@ export function CatalogueScreen() {
         types={types}
         current={picker === null ? '' : (draft[picker]?.typeCode ?? '')}
         onClose={() => {
-          setPicker(null);
+          flushSync(() => {
+            setPicker(null);
+          });
           toHome();
         }}
         onPick={(code) => {
-          if (picker !== null) {
-            const d = draft[picker];
-            const type = types.find((x) => x.code === code);
-            // An empty title takes the type's name: the usual title of such a document, edited with E.
-            change(
-              update(draft, picker, {
-                typeCode: code,
-                ...(d && d.title.trim() === '' && type ? { title: type.name } : {}),
-              }),
-              picker,
-            );
-          }
-          setPicker(null);
+          // Committed now, so the picker's focus lock is gone before the operator's next key (E straight
+          // after Enter) arrives: input events can overtake timers.
+          flushSync(() => {
+            if (picker !== null) {
+              const d = draft[picker];
+              const type = types.find((x) => x.code === code);
+              // An empty title takes the type's name: the usual title of such a document, edited with E.
+              change(
+                update(draft, picker, {
+                  typeCode: code,
+                  ...(d && d.title.trim() === '' && type ? { title: type.name } : {}),
+                }),
+                picker,
+              );
+            }
+            setPicker(null);
+          });
           toHome();
         }}
       />

@@ -7,6 +7,7 @@ import {
   MinusCircleOutlined,
 } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Output, Text } from '../../core/contracts';
 import type { PageTextView, ReviewView } from '../../core/contracts/api-verification';
 import { useApp } from '../app/context';
@@ -166,8 +167,11 @@ export function VerifyScreen() {
         ...(reason !== undefined ? { reason } : {}),
         ...(note !== undefined && note !== '' ? { note } : {}),
       });
-      setReview(r);
-      setProblemOpen(false);
+      // The dialog lets go of focus now, before the next key (see 著录标引's type picker).
+      flushSync(() => {
+        setReview(r);
+        setProblemOpen(false);
+      });
       toHome();
       // On to the next item not yet decided.
       const next = r.targets.findIndex((x, i) => i > index && x.decision === null);
@@ -524,7 +528,9 @@ export function VerifyScreen() {
         initial={target?.decision ? { reason: target.decision.reasonCode, note: target.decision.note } : null}
         onOk={(reason, note) => void decide(false, reason, note)}
         onClose={() => {
-          setProblemOpen(false);
+          flushSync(() => {
+            setProblemOpen(false);
+          });
           toHome();
         }}
       />

@@ -59,6 +59,9 @@ export function TypePicker({
       }}
       width={460}
       destroyOnHidden
+      // The screen puts focus back itself; antd's own restore runs when the closing animation ends and
+      // would take focus from a field the operator already moved to (E pressed during the animation).
+      focusable={{ focusTriggerAfterClose: false }}
     >
       <Input
         ref={input}

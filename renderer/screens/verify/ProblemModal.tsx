@@ -45,6 +45,8 @@ export function ProblemModal({
       onOk={submit}
       onCancel={onClose}
       destroyOnHidden
+      // The screen puts focus back itself (see TypePicker).
+      focusable={{ focusTriggerAfterClose: false }}
       data-testid="problem-modal"
     >
       <Form layout="vertical">

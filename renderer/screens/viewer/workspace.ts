@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { EngineClient } from '../../api/client';
 
 /**
@@ -19,8 +20,11 @@ export function useWorkspace() {
   }, []);
 
   const home = useRef<HTMLDivElement>(null);
-  // After the dialog has closed (and antd has done with focus), not during it.
+  // At once (a dialog closed with flushSync has already let go of focus, so the next key, which the
+  // browser may deliver before any timer, lands here) and again after the current render for a dialog
+  // whose focus lock was still active.
   const toHome = useCallback(() => {
+    home.current?.focus();
     setTimeout(() => {
       home.current?.focus();
     }, 0);
@@ -31,7 +35,9 @@ export function useWorkspace() {
     setHelp(true);
   }, []);
   const hideHelp = useCallback(() => {
-    setHelp(false);
+    flushSync(() => {
+      setHelp(false);
+    });
     toHome();
   }, [toHome]);
   return { keys, home, toHome, help, showHelp, hideHelp };
