@@ -25,6 +25,9 @@ import type { Benchmark } from './run';
 // encode-only rate, so neither librsvg's rendering memory nor the baseline's buffers count in this
 // process, which is then only the engine: main thread (SQLite, blob fsyncs) + the worker threads.
 //
+// A third run (not with --batch1000) takes the colour pages with automatic colour (自动): the master is
+// colour only where a page has colour content, else grey.
+//
 // Options: --pages N per mode (default 30; DANGAN_BENCH_PAGES also works), --batch1000 (1000 grey pages
 // only: the peak-RSS run over a full batch), --timings (mean milliseconds per processing stage; the
 // master's encoding then no longer overlaps the QR reading and the thumbnail, so each stage has its own).
@@ -172,6 +175,8 @@ interface RunFigures {
   latencies: number[];
   workerMs: number[];
   deskewed: number;
+  /** Pages whose master came out grey (自动 on a page without colour content). */
+  greyMasters: number;
   stages: Map<string, number[]>;
 }
 
@@ -185,8 +190,9 @@ async function throughPipeline(
   root: string,
   count: number,
   timings: boolean,
+  autoColour = false,
 ): Promise<RunFigures> {
-  const data = openDataDir(path.join(root, mode));
+  const data = openDataDir(path.join(root, autoColour ? 'auto' : mode));
   const repos = createRepos(data.db);
   const volumeId = seedVolume(repos);
   const arrived = new Map<number, number>();
@@ -197,6 +203,7 @@ async function throughPipeline(
     latencies: [],
     workerMs: [],
     deskewed: 0,
+    greyMasters: 0,
     stages: new Map(),
   };
   let measuring = false;
@@ -211,6 +218,7 @@ async function throughPipeline(
         figures.latencies.push(performance.now() - (arrived.get(pageId) ?? 0));
         figures.workerMs.push(out.durationMs);
         if (out.deskewed) figures.deskewed++;
+        if (out.masterMode === 'gray') figures.greyMasters++;
         for (const [k, v] of Object.entries(out.stageMs ?? {})) {
           const list = figures.stages.get(k) ?? [];
           list.push(v);
@@ -232,6 +240,7 @@ async function throughPipeline(
         mediaType: 'image/jpeg',
         dpi: 300,
         mode,
+        ...(autoColour ? { autoColour: true } : {}),
       });
       arrived.set(page.id, t);
       // Let the event loop hand results over between captures, as a real scanner's pace would.
@@ -307,6 +316,14 @@ const bench: Benchmark = {
       report('grey', g);
       const c = batch1000 ? null : await throughPipeline(load('color'), 'color', root, PAGES, timings);
       if (c) report('colour', c);
+      // 自动: the colour scans again, each page's master colour only where the page has colour content.
+      const a = batch1000 ? null : await throughPipeline(load('color'), 'color', root, PAGES, timings, true);
+      if (a) {
+        report('自动 (auto colour)', a);
+        log(
+          `  自动: ${a.greyMasters}/${a.workerMs.length} masters grey (no colour content), the rest colour`,
+        );
+      }
       const latencies = [...g.latencies, ...(c?.latencies ?? [])];
       const figures = {
         grey_pages_per_s: round(g.pagesPerS),
@@ -323,6 +340,9 @@ const bench: Benchmark = {
         grey_cpu_ms_per_page: round(g.cpuMsPerPage),
         grey_main_thread_cpu_ms_per_page: g.mainCpuMsPerPage === null ? null : round(g.mainCpuMsPerPage),
         colour_cpu_ms_per_page: c ? round(c.cpuMsPerPage) : null,
+        auto_pages_per_s: a ? round(a.pagesPerS) : null,
+        auto_cpu_ms_per_page: a ? round(a.cpuMsPerPage) : null,
+        auto_grey_masters: a ? a.greyMasters : null,
         encode_cpu_ms_per_page: round(encode.encodeCpuMsPerPage),
         load_average: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       };
