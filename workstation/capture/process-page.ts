@@ -14,6 +14,7 @@ import {
   type GreyImage,
 } from './analysis';
 import { colourScore, isColourful } from './colour-content';
+import { luma, lumaOf } from './luma';
 import { MIN_DPI, profileFor, type CaptureProfile } from './profiles';
 import { halve, pointSampleWithGrey } from './reduce';
 import { keepUncutSides, paperColour, turnAndCrop, turnedSize, TurnArea, type RawImage } from './straighten';
@@ -100,6 +101,8 @@ interface Workspace {
   readonly master: TurnArea;
   readonly view: TurnArea;
   sample: Uint8Array;
+  /** The full page's grey, for a 自动 page whose master comes out grey. */
+  luma: Uint8Array;
 }
 
 let workspace: Workspace | undefined;
@@ -110,6 +113,7 @@ function takeWorkspace(): { space: Workspace; release: () => void } {
     master: new TurnArea(),
     view: new TurnArea(),
     sample: new Uint8Array(0),
+    luma: new Uint8Array(0),
   });
   if (workspaceBusy) return { space: fresh(), release: () => undefined };
   workspaceBusy = true;
@@ -250,13 +254,20 @@ async function processIn(
   // The master is turned here and encoded on a libvips thread, while this thread reads the QR codes and
   // makes the thumbnail; its blob is written (fsynced) while the thumbnail encodes. With stage timings
   // asked for, each step finishes before the next, so that every stage has its own time.
+  // A 自动 page without colour: its grey is made before the turn (a third of the bytes to turn; libvips's
+  // own sRGB-to-grey on encoding cost ~40 ms a page, see luma.ts).
+  const toGrey = masterMode === 'gray' && full.channels === 3;
+  if (toGrey && space.luma.length < width * height) space.luma = new Uint8Array(width * height);
+  const masterPixels: RawImage = toGrey
+    ? { data: lumaOf(full.data, space.luma), width, height, channels: 1 }
+    : full;
   const encoding = originalFits
     ? null
-    : encodeMaster(full, masterProfile, space.master, {
+    : encodeMaster(masterPixels, masterProfile, space.master, {
         turnDeg: deskewed ? -skewDeg : 0,
         box,
         cropped: crop !== null,
-        fill,
+        fill: toGrey ? [luma(fill[0] ?? 255, fill[1] ?? 255, fill[2] ?? 255)] : fill,
       });
   if (encoding) pending.push(encoding);
   if (deskewed) clock.lap('deskew');
