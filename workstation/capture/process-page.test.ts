@@ -5,7 +5,8 @@ import { BlobStore } from '../../db/blob-store';
 import { setJpegDensity } from '../../native/imaging/jpeg-density';
 import { tempDir } from '../../tests/support/temp-dir';
 import { BACKING_MAX, measureSkew } from './analysis';
-import { CROP_MARGIN_MM, THUMB_WIDTH, processPage } from './process-page';
+import { CROP_MARGIN_MM, processPage } from './process-page';
+import { THUMB_WIDTH } from './profiles';
 
 const DPI = 200;
 const mmPx = (mm: number) => Math.round((mm * DPI) / 25.4);

@@ -15,7 +15,7 @@ import {
 } from './analysis';
 import { colourScore, isColourful } from './colour-content';
 import { luma, lumaOf } from './luma';
-import { MIN_DPI, profileFor, type CaptureProfile } from './profiles';
+import { MIN_DPI, profileFor, THUMB_WIDTH, type CaptureProfile } from './profiles';
 import { halve, pointSampleWithGrey } from './reduce';
 import { keepUncutSides, paperColour, turnAndCrop, turnedSize, TurnArea, type RawImage } from './straighten';
 
@@ -84,7 +84,6 @@ export const ANALYSIS_DPI = 120;
 export const DESKEW_MIN_DEG = 0.2;
 /** Margin kept outside the paper's edge when cropping a dark border (DA/T 31: 2–3 mm). */
 export const CROP_MARGIN_MM = 2.5;
-export const THUMB_WIDTH = 256;
 
 const EXIF_ROTATION: Readonly<Record<number, 0 | 90 | 180 | 270>> = { 3: 180, 6: 90, 8: 270 };
 

@@ -8,6 +8,8 @@ import { text } from '../../core/text';
 
 export const DEFAULT_DPI = 300;
 export const MIN_DPI = 200;
+/** Width of every page thumbnail (made in capture, after a rotation, and on demand when missing). */
+export const THUMB_WIDTH = 256;
 
 export interface CaptureProfile {
   readonly mode: ColorMode;

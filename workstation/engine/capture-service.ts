@@ -13,6 +13,7 @@ import { allDrivers, discoverAll, driverFor, type Discovery } from '../../native
 import { EDITABLE } from '../capture/editable';
 import { PageOperations } from '../capture/page-ops';
 import { CapturePipeline, type CapturedImage } from '../capture/pipeline';
+import { THUMB_WIDTH } from '../capture/profiles';
 import { checkScanTarget, runScan } from '../capture/scan';
 import { enqueueOrientation, ORIENTATION_JOB } from '../ocr/orientation';
 import type { EngineServices } from './context';
@@ -46,7 +47,6 @@ interface Run {
 
 /** Ended runs are listed this long (a reloaded screen still sees how its last run ended). */
 const KEEP_ENDED_MS = 60 * 60 * 1000;
-const THUMB_WIDTH = 256;
 /**
  * How far back the start-up looks for lost orientation checks: a crash is recovered at the next start,
  * and well inside the 90 days after which `dangan maintain` deletes done jobs (an older page whose

@@ -5,12 +5,12 @@ import { text } from '../../core/text';
 import { BlobStoreError, type BlobStore } from '../../db/blob-store';
 import type { CaptureRepo } from '../../db/repos/capture';
 import type { PagesRepo } from '../../db/repos/pages';
+import { THUMB_WIDTH } from '../capture/profiles';
 
 /** Largest image sent as it is stored; bigger ones are scaled for display (base64 adds a third). */
 export const EXACT_CAP_BYTES = 12 * 1024 * 1024;
 /** The longest side of a `view` image: sharp on a screen, a fraction of a 300 dpi master's bytes. */
 export const VIEW_MAX_PX = 2000;
-const THUMB_WIDTH = 256;
 const SHOWABLE: ReadonlySet<string> = new Set(['jpeg', 'png']);
 
 interface Rendition {
