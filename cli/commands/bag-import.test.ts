@@ -33,6 +33,15 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
       ).code,
     ).toBe(0);
 
+    const refusedUninit = await run('bag', 'import', usb, '--store-data', storeDir);
+    expect(refusedUninit.code).toBe(1); // an empty folder is not a store: only `store init` makes one
+    expect(refusedUninit.err).toContain('No store database');
+    expect(fs.readdirSync(storeDir)).toEqual([]);
+    const init = await run('store', 'init', '--store-data', storeDir, '--json');
+    expect(init.code).toBe(0);
+    const made = JSON.parse(init.out) as { created: boolean; storeKeyId: string; storePublicKey: string };
+    expect(made.created).toBe(true);
+
     const imported = await run('bag', 'import', usb, '--store-data', storeDir);
     expect(imported.code).toBe(0);
     expect(imported.out.match(/✓ 已入库 committed/g)).toHaveLength(2);
@@ -52,6 +61,7 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
       '350200-2026-SL-000002',
     ]);
     const key = { id: store.key.keyId, pub: store.key.publicKey };
+    expect({ id: made.storeKeyId, pub: made.storePublicKey }).toEqual(key); // what init printed signs
     store.close();
 
     // Untrusted store key: refused, volume stays awaiting.
@@ -88,6 +98,7 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
     const usb = path.join(tempDir(), 'usb');
     await run('bag', 'export', '--data', dataDir, '--volume', String(a.volumeId), '--to', usb);
     fs.rmSync(path.join(usb, '350200-2026-SL-000001', 'data', 'images', 'p0002.jpg'));
+    expect((await run('store', 'init', '--store-data', storeDir)).code).toBe(0);
     const r = await run('bag', 'import', usb, '--store-data', storeDir);
     expect(r.code).toBe(1);
     expect(r.out).toContain('bagit.payload-missing');
@@ -98,6 +109,7 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
 
   it('store client add issues a credential whose secret is stored only as a hash', async () => {
     const storeDir = tempDir();
+    expect((await run('store', 'init', '--store-data', storeDir)).code).toBe(0);
     const r = await run('store', 'client', 'add', '--bureau', '350200', '--store-data', storeDir, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { clientId: string; secret: string };

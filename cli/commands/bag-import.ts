@@ -5,7 +5,6 @@ import { bilingual } from '../../core/text';
 import { receiptFileSchema, type SignedReceipt } from '../../core/bagit';
 import { writeFileDurably } from '../../db/durable-file';
 import { importListedBag } from '../../store/offline-import';
-import { openStoreData } from '../../store/store-data';
 import { listBagDir, validateBagDir } from '../../workstation/transfer/bag-dir';
 import { acceptReceipt, verifyReceipt } from '../../workstation/transfer/receipt';
 import { createRepos } from '../../db/repos';
@@ -14,7 +13,7 @@ import fs from 'node:fs';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { bagDirsOf } from './bag';
-import { openDataFolder } from './data-folder';
+import { openDataFolder, openStoreFolder } from './data-folder';
 
 export const RECEIPTS_FILE = 'store-receipts.json';
 
@@ -28,7 +27,7 @@ export function bagImportCommand(
   options: { storeData: string; receipts?: string },
   io: Io,
 ): number {
-  const store = openStoreData(options.storeData);
+  const store = openStoreFolder(options.storeData);
   const receipts: SignedReceipt[] = [];
   let refused = 0;
   try {

@@ -30,6 +30,7 @@ async function storeWithVolumes(): Promise<string> {
     usb,
   );
   expect(exported.code).toBe(0);
+  expect((await run('store', 'init', '--store-data', storeDir)).code).toBe(0);
   expect((await run('bag', 'import', usb, '--store-data', storeDir)).code).toBe(0);
   return storeDir;
 }

@@ -89,7 +89,7 @@ describe('dangan check', () => {
     expect(r3.err).toMatch(/找不到数据库/);
     const r4 = await run('check', '--store-data', cat.dir); // a workstation folder has no store.db
     expect(r4.code).toBe(1);
-    expect(r4.err).toMatch(/找不到档案库数据库.*No store\.db/);
+    expect(r4.err).toMatch(/找不到档案库数据库.*No store database/);
     const r5 = await run('check', '--data', cat.dir, '--store-data', cat.dir);
     expect(r5.code).toBe(1);
     expect(r5.err).toMatch(/只指定.*Give only one/);

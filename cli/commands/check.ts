@@ -16,7 +16,7 @@ import { resolveDataDir, type WorkstationData } from '../../workstation/data-dir
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
 import { writeCheckWorkbook } from './check-xlsx';
-import { openDataFolder } from './data-folder';
+import { checkDataFolder, openDataFolder, STORE_FOLDER } from './data-folder';
 
 export interface CheckCommandOptions {
   readonly data?: string | undefined;
@@ -128,11 +128,9 @@ function openTarget(options: CheckCommandOptions): CheckTarget {
   // Like every workstation command: without --data, the default data folder ($DANGAN_DATA or app data).
   const dir = options.storeData ?? resolveDataDir({ flag: options.data });
   if (options.storeData !== undefined) {
-    // A store data folder: store.db and blobs/ (store/store-data.ts), opened without changing it.
-    if (!fs.existsSync(path.join(dir, 'store.db'))) {
-      throw new DomainError('check.no-database', text(`找不到档案库数据库：${dir}`, `No store.db in ${dir}`));
-    }
-    const db = openStoreDatabase(path.join(dir, 'store.db'));
+    // A store data folder: store.db and blobs/ (store/store-data.ts), refused like every store command's.
+    checkDataFolder(STORE_FOLDER, dir);
+    const db = openStoreDatabase(path.join(dir, STORE_FOLDER.dbFile));
     return {
       dir,
       db,

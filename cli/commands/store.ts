@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { findBureau, DEFAULT_PROVINCE } from '../../core/bureaus';
 import { TransfersRepo } from '../../db/repos/transfers';
 import { buildStoreApp } from '../../store/server';
-import { openStoreData } from '../../store/store-data';
 import { resolveDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { bagImportCommand, bagReceiptsCommand } from './bag-import';
 import { bagDirsOf } from './bag';
-import { openDataFolder } from './data-folder';
+import { openDataFolder, openStoreFolder, STORE_FOLDER } from './data-folder';
 import { DomainError, isDomainError } from '../../core/errors';
 import { bilingual, text } from '../../core/text';
 import { uploadBagDir } from '../../workstation/transfer/upload-bag-dir';
@@ -54,6 +54,35 @@ function storeDataDir(flag: string | undefined): string {
   return dir;
 }
 
+/**
+ * `dangan store init --store-data <dir>`: the one command that makes a store data folder (a new path or
+ * an empty folder), so that a typo in `--store-data` elsewhere is refused instead of serving or
+ * importing into a new, empty store. An existing store folder is left as it is (upgraded if older).
+ * Prints the receipt key a workstation trusts (`dangan store trust`).
+ */
+export function storeInitCommand(options: { storeData: string; json: boolean }, io: Io): number {
+  const created = !fs.existsSync(path.join(options.storeData, STORE_FOLDER.dbFile));
+  const store = openStoreFolder(options.storeData, { create: true });
+  try {
+    const out = {
+      storeData: path.resolve(store.dir),
+      created,
+      storeKeyId: store.key.keyId,
+      storePublicKey: store.key.publicKey,
+    };
+    if (options.json) io.out(JSON.stringify(out, null, 2));
+    else {
+      io.out(
+        `${created ? '✓ 已建立档案库数据目录 store data folder made' : '= 已是档案库数据目录 already a store data folder'}: ${out.storeData}`,
+      );
+      io.out(`存储端回执公钥 store receipt key ${out.storeKeyId}: ${out.storePublicKey}`);
+    }
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
 /** `dangan store client add --bureau <code>`: prints the credential once (only its hash is kept). */
 export function storeClientAddCommand(
   options: { storeData: string; bureau: string; label?: string; json: boolean },
@@ -63,7 +92,7 @@ export function storeClientAddCommand(
     io.err(`未知的局代码 / unknown bureau code: ${options.bureau}`);
     return EXIT.finding;
   }
-  const store = openStoreData(options.storeData);
+  const store = openStoreFolder(options.storeData);
   try {
     const secret = randomBytes(32).toString('base64url');
     const client = store.repo.addClient(options.bureau, options.label ?? null, secret);
@@ -92,7 +121,7 @@ export async function storeServeCommand(
   options: { storeData: string; listen?: string; tlsCert?: string; tlsKey?: string },
   io: Io,
 ): Promise<number> {
-  const store = openStoreData(options.storeData);
+  const store = openStoreFolder(options.storeData);
   const listen = options.listen ?? store.config.listen ?? '127.0.0.1:8443';
   const m = /^(.*):(\d+)$/.exec(listen);
   if (!m) {
@@ -122,6 +151,19 @@ export async function storeServeCommand(
 export function registerStoreCommands(program: Command, io: Io, result: { code: number }): void {
   const store = program.command('store').description('档案存储端 / the archive store');
   store
+    .command('init')
+    .description(
+      '建立新的存储端数据目录（其他命令只用已有的）/ make a new store data folder (every other command needs an existing one)',
+    )
+    .option('--store-data <dir>', '存储端数据目录 / store data folder ($DANGAN_STORE_DATA)')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action((opts: { storeData?: string; json?: boolean }) => {
+      result.code = storeInitCommand(
+        { storeData: storeDataDir(opts.storeData), json: opts.json ?? false },
+        io,
+      );
+    });
+  store
     .command('serve')
     .description('启动存储端服务 / run the store server')
     .option('--store-data <dir>', '存储端数据目录 / store data folder ($DANGAN_STORE_DATA)')
@@ -145,7 +187,7 @@ export function registerStoreCommands(program: Command, io: Io, result: { code: 
     .description('为工作站签发凭据 / issue a credential bound to a bureau')
     .requiredOption('--bureau <code>', '所属局代码 / bureau code')
     .option('--label <text>', '说明 / label')
-    .option('--store-data <dir>', '存储端数据目录 / store data folder')
+    .option('--store-data <dir>', '存储端数据目录 / store data folder ($DANGAN_STORE_DATA)')
     .option('--json', '以 JSON 输出 / print JSON')
     .action((opts: { bureau: string; label?: string; storeData?: string; json?: boolean }) => {
       result.code = storeClientAddCommand(
@@ -181,7 +223,7 @@ export function registerBagTransferCommands(bag: Command, io: Io, result: { code
     .command('import')
     .description('在存储端导入 BagIt 包 / import bags at the store (as the online path does)')
     .argument('<dir...>', '包目录或含多个包的目录 / bag folders, or a folder of bags')
-    .option('--store-data <dir>', '存储端数据目录 / store data folder')
+    .option('--store-data <dir>', '存储端数据目录 / store data folder ($DANGAN_STORE_DATA)')
     .option('--store <url>', '远程存储端 / a remote store ($DANGAN_STORE_CLIENT_ID, $DANGAN_STORE_SECRET)')
     .option('--receipts <file>', '回执文件 / where to write the receipt file')
     .action(async (dirs: string[], opts: { storeData?: string; store?: string; receipts?: string }) => {

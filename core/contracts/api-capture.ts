@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COLOR_MODES, SCAN_MODES, SCAN_SOURCES } from '../scanning/driver';
 import { endpoint, id, short, type Endpoint } from './endpoint';
 import { TextSchema } from './envelope';
 import { VolumeRowSchema } from './models';
@@ -13,10 +14,10 @@ const OPERATOR: readonly ['operator'] = ['operator'];
 /** Page lists and images are read by the people who produce and check volumes (著录标引, 图文校核 too). */
 const READERS: readonly ['operator', 'qa', 'technician'] = ['operator', 'qa', 'technician'];
 
-export const ScanSourceSchema = z.enum(['flatbed', 'feeder', 'duplex']);
-export const ScanModeSchema = z.enum(['color', 'gray', 'lineart']);
+export const ScanSourceSchema = z.enum(SCAN_SOURCES);
+export const ScanModeSchema = z.enum(COLOR_MODES);
 /** What the operator picks: a device mode or `auto` (scanned in colour, each page kept colour or grey). */
-export const ScanSettingModeSchema = z.enum(['auto', 'color', 'gray', 'lineart']);
+export const ScanSettingModeSchema = z.enum(SCAN_MODES);
 export const ScanErrorCategorySchema = z.enum([
   'no-paper',
   'paper-jam',

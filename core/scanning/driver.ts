@@ -4,15 +4,19 @@ import { text, type Text } from '../text';
 // helper process). Pure types and data: the drivers themselves live in native/.
 
 export type DriverKind = 'sane' | 'escl' | 'twain' | 'folder' | 'demo';
-export type ScanSource = 'flatbed' | 'feeder' | 'duplex';
-export type ColorMode = 'color' | 'gray' | 'lineart';
+// The lists below are the one source of these names: the types here and the API contract's zod enums
+// (core/contracts/api-capture.ts) are derived from them.
+export const SCAN_SOURCES = ['flatbed', 'feeder', 'duplex'] as const;
+export type ScanSource = (typeof SCAN_SOURCES)[number];
+export const COLOR_MODES = ['color', 'gray', 'lineart'] as const;
+export type ColorMode = (typeof COLOR_MODES)[number];
 /**
  * What the operator picks: a device mode, or `auto` (自动): the device scans in colour and each page's
  * master is kept in colour only when the page carries colour (seals, red headers), else grey. Drivers
  * only ever see `ColorMode`; `auto` is the pipeline's.
  */
-export type ScanMode = ColorMode | 'auto';
-export const SCAN_MODES: readonly ScanMode[] = ['auto', 'color', 'gray', 'lineart'];
+export const SCAN_MODES = ['auto', ...COLOR_MODES] as const;
+export type ScanMode = (typeof SCAN_MODES)[number];
 
 export function isScanMode(v: unknown): v is ScanMode {
   return SCAN_MODES.some((m) => m === v);
