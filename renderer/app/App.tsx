@@ -156,7 +156,10 @@ function Root({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) => v
 
   const signedIn = (s: Output<'auth.login'>) => {
     client.setSession(s.token);
-    void enter(s.user, s.idleMinutes, s.password);
+    // Never left on the form that just succeeded: if the next screen cannot load, sign in again, told why.
+    enter(s.user, s.idleMinutes, s.password).catch((e: unknown) => {
+      setPhase({ kind: 'login', notice: errorText(e, i18n) });
+    });
   };
 
   const logout = useCallback((notice: string | null) => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Flex, Form, Input, Modal, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Flex, Form, Input, Modal, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { PASSWORD_HISTORY, type Output } from '../../core/contracts';
 import type { EngineClient } from '../api/client';
@@ -36,6 +36,7 @@ function ChangePasswordFields({
   const i18n = useI18n();
   const { t } = i18n;
   const [form] = Form.useForm<Values>();
+  const { message } = AntApp.useApp();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const next = useWatchedText('newPassword', form);
@@ -50,6 +51,8 @@ function ChangePasswordFields({
           .call('auth.changePassword', { oldPassword: v.oldPassword, newPassword: v.newPassword })
           .then((s) => {
             setError(null);
+            // Said where it stays in view: the form closes (or gives way to the screen asked for) at once.
+            void message.success(t('密码已修改', 'Your password has been changed'), 5);
             onSession(s);
           })
           .catch((e: unknown) => {

@@ -1,5 +1,5 @@
 import { Typography } from 'antd';
-import { CheckCircleFilled, CloseCircleOutlined, MinusCircleOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleFilled, MinusCircleOutlined } from '@ant-design/icons';
 import { PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH, passwordProblems } from '../../core/contracts';
 import { useI18n } from '../i18n/i18n';
 
@@ -22,7 +22,11 @@ export function PasswordRules({ password, username }: { password: string; userna
         `At least ${PASSWORD_MIN_CLASSES} of: upper-case, lower-case, digits, symbols`,
       ),
     ],
-    [!p.containsUsername, t('不包含用户名', 'Does not contain the username')],
+    // Compared without regard to case (Wang2026! contains wang): said here, where people trip on it.
+    [
+      !p.containsUsername,
+      t('不得包含用户名（不区分大小写）', 'Must not contain the username (in any case: Wang = wang)'),
+    ],
   ];
   return (
     <ul className="password-rules" aria-label={t('密码规则', 'Password rules')}>
@@ -30,13 +34,14 @@ export function PasswordRules({ password, username }: { password: string; userna
         const state = password === '' ? 'pending' : ok ? 'met' : 'unmet';
         return (
           <li key={label} data-state={state}>
-            <Typography.Text type={state === 'met' ? 'success' : 'secondary'}>
+            {/* Passed green ✓, failed red ✗, not yet typed grey –: a failed rule never looks unchecked. */}
+            <Typography.Text type={state === 'met' ? 'success' : state === 'unmet' ? 'danger' : 'secondary'}>
               {state === 'pending' ? (
-                <MinusCircleOutlined />
+                <MinusCircleOutlined aria-label={t('未检查', 'not checked yet')} />
               ) : state === 'met' ? (
-                <CheckCircleFilled />
+                <CheckCircleFilled aria-label={t('符合', 'met')} />
               ) : (
-                <CloseCircleOutlined />
+                <CloseCircleFilled aria-label={t('不符合', 'not met')} />
               )}{' '}
               {label}
             </Typography.Text>

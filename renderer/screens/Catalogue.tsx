@@ -19,6 +19,7 @@ import { targetFromUrl, targetUrl, type ScreenTarget } from '../app/targets';
 import { useI18n } from '../i18n/i18n';
 import { DocumentList, fieldId } from './catalogue/DocumentList';
 import { groupIssues } from './catalogue/group-issues';
+import { plausibleTitle } from './catalogue/plausible-title';
 import { PageStrip, type StripPage } from './catalogue/PageStrip';
 import { RejectionNotice } from './catalogue/RejectionNotice';
 import { ShortcutButton, ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
@@ -65,6 +66,8 @@ const POLL_MS = 2000;
 const FULL_POLL_MS = 4000;
 const FULL_STALL_MS = 120_000;
 const VALIDATE_MS = 250;
+/** The page image fills the workspace's height (catalogue.css) less its caption line. */
+const VIEWER_HEIGHT = 'calc(var(--workspace-height, 640px) - 30px)';
 
 /** The page (position) and document (index) a target names in a loaded volume; null when it names none. */
 function openAt(c: CatalogueView, target: ScreenTarget): { page: number; doc: number } | null {
@@ -78,6 +81,15 @@ function openAt(c: CatalogueView, target: ScreenTarget): { page: number; doc: nu
 /** The volume list with the open volume in it (one opened by a link may be in another state). */
 function withVolume(list: readonly VolumeRow[], open: VolumeRow | undefined): readonly VolumeRow[] {
   return open === undefined || list.some((v) => v.id === open.id) ? list : [open, ...list];
+}
+
+/** The scanned volume (awaiting cataloguing) that changed last: the one just scanned. */
+function lastScanned(list: readonly VolumeRow[]): VolumeRow | undefined {
+  return list
+    .filter((v) => v.state === 'scanned')
+    .reduce<
+      VolumeRow | undefined
+    >((a, v) => (a === undefined || v.updatedAt > a.updatedAt ? v : a), undefined);
 }
 
 /** 著录标引: the page strip beside the document list; every step on the keyboard; suggestions in line. */
@@ -108,15 +120,26 @@ export function CatalogueScreen() {
   // `home`: where the keyboard goes back to after a picker, a dialog or the volume choice (not a field).
   const { keys, home, toHome, help, showHelp, hideHelp } = useWorkspace();
 
+  const mayEdit = mayCall(user, 'catalogue.save');
+  const listed = useRef(false);
   const loadVolumes = useCallback(async () => {
     try {
-      setVolumes(
-        await client.call('volumes.list', { states: ['scanned', 'rejected', 'catalogued'], limit: 500 }),
-      );
+      const list = await client.call('volumes.list', {
+        states: ['scanned', 'rejected', 'catalogued'],
+        limit: 500,
+      });
+      setVolumes(list);
+      // Opened without a volume (the menu, Alt+4) straight after scanning: an operator's next work is
+      // the volume scanned last and waiting to be catalogued. Only on arrival, never over a choice.
+      if (!listed.current && (wanted.current?.volumeId ?? null) === null && mayEdit) {
+        const next = lastScanned(list);
+        if (next) setVolumeId((v) => v ?? next.id);
+      }
+      listed.current = true;
     } catch (e) {
       setError({ message: errorText(e, i18nRef.current), issues: [] });
     }
-  }, [client]);
+  }, [client, mayEdit]);
 
   const load = useCallback(
     async (id: number, keepDraft = false) => {
@@ -170,7 +193,6 @@ export function CatalogueScreen() {
   // Cataloguing is the operators' work; others (a technician following a check finding) only look.
   // Then, while whole pages are still being read, keep asking: dates and 责任者 printed below the title
   // zone improve the suggestions. Only the suggestions change: the draft, the page and focus stay put.
-  const mayEdit = mayCall(user, 'catalogue.save');
   const editable = view?.editable === true && mayEdit;
   const counted = useRef<number | null>(null);
   counted.current = view?.countedPages ?? null;
@@ -255,10 +277,18 @@ export function CatalogueScreen() {
   const pages = useMemo(() => view?.pages ?? [], [view]);
   const pageCount = pages.length;
   const defaultDate = view?.volume.registrationDate ?? null;
-  const open = useMemo(
-    () => (suggest?.documents ?? []).filter((s) => !isAccepted(draft, s)),
-    [suggest, draft],
+  // A suggested title that does not read like one (OCR specks, rules) gives way to the type's name: the
+  // operator never takes garbage into the catalogue with Enter or A.
+  const suggestions = useMemo(
+    () =>
+      (suggest?.documents ?? []).map((s) =>
+        s.title === ''
+          ? s
+          : { ...s, title: plausibleTitle(s.title) ?? types.find((x) => x.code === s.typeCode)?.name ?? '' },
+      ),
+    [suggest, types],
   );
+  const open = useMemo(() => suggestions.filter((s) => !isAccepted(draft, s)), [suggestions, draft]);
 
   const strip: StripPage[] = useMemo(
     () =>
@@ -399,7 +429,7 @@ export function CatalogueScreen() {
       e.preventDefault();
       const r = startAt(draft, page, pageCount, defaultDate);
       change(r.draft, r.index);
-      const s = suggestionAt(suggest?.documents ?? [], page);
+      const s = suggestionAt(suggestions, page);
       // A fresh document gets the suggested type when one starts here; otherwise the picker opens.
       if (s && s.firstPage === page && r.draft[r.index]?.typeCode === '') {
         change(update(r.draft, r.index, { typeCode: s.typeCode, title: s.title }), r.index);
@@ -423,13 +453,20 @@ export function CatalogueScreen() {
         accept(s);
       }
     } else if (k === 'a' || k === 'A') {
-      if ((suggest?.documents.length ?? 0) > 0) {
+      if (suggestions.length > 0) {
         e.preventDefault();
-        change(acceptAll(draft, suggest?.documents ?? [], defaultDate), 0);
+        change(acceptAll(draft, suggestions, defaultDate), 0);
       }
     }
   };
   const current = pages.find((p) => p.seq === page);
+  // What the page is headed: the title of a document suggested to start here (or its type's name), else
+  // the title zone's first line — each only when it reads like a title.
+  const startsHere = suggestions.find((s) => s.firstPage === page && s.keyword !== null);
+  const startType = startsHere && types.find((x) => x.code === startsHere.typeCode);
+  const caption = startsHere
+    ? (plausibleTitle(startsHere.title) ?? (startType ? t(startType.name, startType.nameEn) : null))
+    : plausibleTitle(current?.heading);
   const errors = issues.filter((x) => x.severity === 'error');
   const warnings = issues.filter((x) => x.severity === 'warning');
   const countMismatch =
@@ -470,9 +507,9 @@ export function CatalogueScreen() {
             <Tooltip title={t('接受全部建议（A）', 'Accept all suggestions (A)')}>
               <Button
                 icon={<ThunderboltOutlined />}
-                disabled={(suggest?.documents.length ?? 0) === 0}
+                disabled={suggestions.length === 0}
                 onClick={() => {
-                  change(acceptAll(draft, suggest?.documents ?? [], defaultDate), 0);
+                  change(acceptAll(draft, suggestions, defaultDate), 0);
                 }}
                 data-testid="accept-all"
               >
@@ -618,11 +655,13 @@ export function CatalogueScreen() {
               {current ? (
                 <>
                   <PageCaption seq={current.seq} pageNo={current.pageNo} testId="viewer-caption">
-                    {current.heading !== null && (
-                      <span className="viewer-heading">「{current.heading}」</span>
+                    {caption !== null && (
+                      <span className="viewer-heading" data-testid="viewer-heading">
+                        「{caption}」
+                      </span>
                     )}
                   </PageCaption>
-                  <PageViewer pageId={current.id} version={thumbs.of(current.id)} height={560} />
+                  <PageViewer pageId={current.id} version={thumbs.of(current.id)} height={VIEWER_HEIGHT} />
                 </>
               ) : (
                 <Empty description={t('本卷没有页面', 'This volume has no pages')} />

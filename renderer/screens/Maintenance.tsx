@@ -3,16 +3,19 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppliedFixView, CheckCategoryView } from '../../core/contracts/api-maintenance';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
+import { mayCall } from '../app/RoleGate';
 import { useI18n } from '../i18n/i18n';
 import { ChecksPanel } from './maintenance/ChecksPanel';
 import { DatabasePanel } from './maintenance/DatabasePanel';
 import { FixHistory } from './maintenance/FixHistory';
 import { StorePanel } from './maintenance/StorePanel';
+import { PasswordPolicy, SECURITY_TAB } from './PasswordPolicy';
 
 /**
  * 系统维护 (technicians, administrators): the monthly data checks with automatic fixes (previewed,
  * audited, undoable) and guided manual fixes; database check and maintenance, audit-chain
- * verification and verified backups; the archive store connection of the uploader.
+ * verification and verified backups; the archive store connection of the uploader; the password
+ * lifetime (administrators).
  */
 export function MaintenanceScreen() {
   const i18n = useI18n();
@@ -62,6 +65,8 @@ export function MaintenanceScreen() {
       {allowed && categories === null && !error && <Spin />}
       {allowed && categories !== null && (
         <Tabs
+          // A link may open a tab (用户管理 → 安全设置).
+          defaultActiveKey={new URLSearchParams(window.location.search).get('tab') ?? 'checks'}
           items={[
             {
               key: 'checks',
@@ -83,6 +88,16 @@ export function MaintenanceScreen() {
               label: t('档案库连接', 'Archive store'),
               children: <StorePanel />,
             },
+            // System settings that are the administrator's alone (the password rules of 等保).
+            ...(mayCall(user, 'users.setPasswordPolicy')
+              ? [
+                  {
+                    key: SECURITY_TAB,
+                    label: t('安全设置', 'Security'),
+                    children: <PasswordPolicy />,
+                  },
+                ]
+              : []),
           ]}
         />
       )}

@@ -5,7 +5,13 @@ import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { useI18n } from '../i18n/i18n';
 
-/** 密码策略 on 用户管理: how long a password lasts (at most 90 days, 等保); the other rules are fixed. */
+/** The 系统维护 tab holding the password policy (用户管理 links to it: `/maintenance?tab=security`). */
+export const SECURITY_TAB = 'security';
+
+/**
+ * 密码策略 on 系统维护 → 安全设置 (where administrators look for system settings): how long a password
+ * lasts (at most 90 days, 等保); the other rules are fixed.
+ */
 export function PasswordPolicy() {
   const i18n = useI18n();
   const { t } = i18n;

@@ -531,6 +531,7 @@ export function ScanScreen() {
             <Select
               data-testid="volume-select"
               className="volume-select"
+              popupMatchSelectWidth={false}
               showSearch={{ optionFilterProp: 'label' }}
               placeholder={t('选择要扫描的案卷', 'Choose a volume to scan')}
               {...(volumeId !== null ? { value: volumeId } : {})}
@@ -568,6 +569,7 @@ export function ScanScreen() {
               <Select
                 data-testid="device-select"
                 className="device-select"
+                popupMatchSelectWidth={false}
                 {...(deviceId !== null ? { value: deviceId } : {})}
                 loading={searching}
                 onChange={(v: string) => {
@@ -594,6 +596,7 @@ export function ScanScreen() {
               }}
               options={(caps?.sources ?? ['feeder']).map((s) => ({ value: s, label: t(...sourceNames[s]) }))}
               className="narrow-select"
+              popupMatchSelectWidth={false}
             />
           </label>
           <label className="scan-field">
@@ -609,6 +612,7 @@ export function ScanScreen() {
                 label: `${d} dpi${d === DEFAULT_DPI ? t('（推荐）', ' (recommended)') : ''}`,
               }))}
               className="narrow-select"
+              popupMatchSelectWidth={false}
             />
           </label>
           <label className="scan-field">
@@ -625,6 +629,7 @@ export function ScanScreen() {
                 label: t(...modeNames[m]),
               }))}
               className="narrow-select"
+              popupMatchSelectWidth={false}
             />
           </label>
           <label className="scan-field">

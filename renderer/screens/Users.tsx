@@ -20,7 +20,7 @@ import { localTime } from '../app/format';
 import { PasswordRules, strongPasswordRule } from '../app/PasswordRules';
 import { useI18n } from '../i18n/i18n';
 import { useWatchedText } from '../app/watch';
-import { PasswordPolicy } from './PasswordPolicy';
+import { SECURITY_TAB } from './PasswordPolicy';
 
 interface NewUserForm {
   username: string;
@@ -33,7 +33,7 @@ interface NewUserForm {
 export function UsersScreen() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { client, reference, user: me } = useApp();
+  const { client, reference, user: me, navigate } = useApp();
   const { message } = AntApp.useApp();
   const [users, setUsers] = useState<UserView[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +94,17 @@ export function UsersScreen() {
           {t('新建用户', 'New user')}
         </Button>
       </div>
-      <PasswordPolicy />
+      <Typography.Text type="secondary" data-testid="password-policy-hint">
+        {t('密码有效期等系统设置见', 'The password lifetime and other system settings are in')}{' '}
+        <Typography.Link
+          onClick={() => {
+            navigate(`/maintenance?tab=${SECURITY_TAB}`);
+          }}
+          data-testid="password-policy-link"
+        >
+          {t('系统维护 → 安全设置', 'Maintenance → Security')}
+        </Typography.Link>
+      </Typography.Text>
       <Table<UserView>
         rowKey="id"
         size="small"

@@ -1,9 +1,10 @@
 import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
-import { EditOutlined } from '@ant-design/icons';
-import { useCallback, useEffect, useState } from 'react';
+import { EditOutlined, FileSearchOutlined } from '@ant-design/icons';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Dashboard } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
+import { mayCall } from '../app/RoleGate';
 import { STATE_COLORS, localTime, stateName, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { VolumeDrawer } from '../app/VolumeDrawer';
@@ -84,6 +85,27 @@ export function WorkbenchScreen() {
     },
   ];
 
+  /** A column whose button opens 著录标引 at the row's volume (`<key>-<id>` names it for tests). */
+  const toCatalogue = (key: string, icon: ReactNode, label: string) => ({
+    title: '',
+    key,
+    width: 110,
+    render: (_: unknown, row: QueueRow) => (
+      <Button
+        type="primary"
+        size="small"
+        icon={icon}
+        data-testid={`${key}-${row.id}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          navigate(`/catalogue?volume=${row.id}`);
+        }}
+      >
+        {label}
+      </Button>
+    ),
+  });
+
   // A rejected volume says why and opens 著录标引 at it, where the operator reworks it.
   const rejectedColumns = [
     ...columns.filter((c) => c.key !== 'enterpriseCode' && c.key !== 'volumeType'),
@@ -92,26 +114,13 @@ export function WorkbenchScreen() {
       key: 'rejection',
       render: (_: unknown, row: QueueRow) => <RejectionReasons row={row} />,
     },
-    {
-      title: '',
-      key: 'rework',
-      width: 110,
-      render: (_: unknown, row: QueueRow) => (
-        <Button
-          type="primary"
-          size="small"
-          icon={<EditOutlined />}
-          data-testid={`rework-${row.id}`}
-          onClick={(e) => {
-            e.stopPropagation();
-            navigate(`/catalogue?volume=${row.id}`);
-          }}
-        >
-          {t('去返工', 'Rework')}
-        </Button>
-      ),
-    },
+    toCatalogue('rework', <EditOutlined />, t('去返工', 'Rework')),
   ];
+
+  // A scanned volume opens 著录标引 at itself: the operator's next step after scanning.
+  const scannedColumns = mayCall(user, 'catalogue.save')
+    ? [...columns, toCatalogue('catalogue', <FileSearchOutlined />, t('去著录', 'Catalogue'))]
+    : columns;
 
   const mine = user.roles.length === 1 && user.roles[0] === 'operator';
   const stats: [string, number][] = data
@@ -182,7 +191,13 @@ export function WorkbenchScreen() {
                       setOpen(row.id);
                     },
                   })}
-                  columns={q.state === 'rejected' ? rejectedColumns : columns}
+                  columns={
+                    q.state === 'rejected'
+                      ? rejectedColumns
+                      : q.state === 'scanned'
+                        ? scannedColumns
+                        : columns
+                  }
                   dataSource={q.volumes}
                   pagination={false}
                 />

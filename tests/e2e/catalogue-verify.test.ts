@@ -43,6 +43,65 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-e2e-cv-'));
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-cv-'));
 const run = promisify(execFile);
 
+/** Screenshots of the UI fixes (1366×800, both languages) for people to look at. */
+const UI_SHOTS = path.join(ROOT, 'tmp', 'h-ui');
+/** What OCR makes of rules and specks and no document title holds: ASCII marks, a lone Latin letter. */
+const NOT_A_TITLE = /[<>|~^_=—\\/[\]{}@#$%&*+]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])/u;
+
+/** How many rows the 著录标引 toolbar's items take (by their vertical centres). */
+function toolbarLines(): Promise<number> {
+  return page.evaluate(() => {
+    const items = Array.from(document.querySelectorAll('.catalogue-top > *')).filter(
+      (el) => el.getBoundingClientRect().width > 0,
+    );
+    const centres = items
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return (r.top + r.bottom) / 2;
+      })
+      .sort((a, b) => a - b);
+    // A new line starts where a centre lies well below the one before (items differ by a few pixels).
+    return centres.filter((c, i) => i === 0 || c - (centres[i - 1] ?? c) > 16).length;
+  });
+}
+
+/** Screenshots of 图文校核 at the window sizes it must fill without scrolling the page. */
+const VERIFY_SHOTS = path.join(ROOT, 'tmp', 'h-verify');
+
+/**
+ * 图文校核 at a window size: the page does not scroll, the toolbar is one line, the workspace reaches
+ * down to the content's bottom padding (24 px) and the image and OCR text lie inside the window.
+ * Answers the image pane's height (a taller window shows a larger page).
+ */
+async function verifyFits(width: number, height: number, name: string): Promise<number> {
+  await page.setViewportSize({ width, height });
+  await page.mouse.move(width / 2, height - 10);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(VERIFY_SHOTS, `${name}.png`) });
+  expect(await toolbarLines()).toBe(1);
+  const box = await page.getByTestId('shortcut-button').boundingBox();
+  expect(box?.height ?? 99).toBeLessThanOrEqual(34); // one line of text
+  const m = await page.evaluate(() => {
+    const bottom = (sel: string) => document.querySelector(sel)?.getBoundingClientRect().bottom ?? -1;
+    return {
+      overflow: (document.scrollingElement?.scrollHeight ?? 0) - window.innerHeight,
+      workspace: bottom('.verify-workspace'),
+      image: bottom('[data-testid="verify-image"]'),
+      text: bottom('[data-testid="ocr-text"]'),
+      imageHeight:
+        document.querySelector('[data-testid="verify-image"]')?.getBoundingClientRect().height ?? 0,
+      inner: window.innerHeight,
+    };
+  });
+  expect(m.overflow).toBeLessThanOrEqual(0);
+  expect(m.workspace).toBeGreaterThan(m.inner - 24 - 4);
+  expect(m.workspace).toBeLessThanOrEqual(m.inner - 24 + 1);
+  expect(m.image).toBeLessThanOrEqual(m.workspace + 1);
+  expect(m.text).toBeGreaterThan(0);
+  expect(m.text).toBeLessThanOrEqual(m.workspace + 1);
+  return m.imageHeight;
+}
+
 async function shot(name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -91,6 +150,8 @@ async function signOut(): Promise<void> {
 describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
+    fs.mkdirSync(UI_SHOTS, { recursive: true });
+    fs.mkdirSync(VERIFY_SHOTS, { recursive: true });
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
     // People and a scanned volume, through the engine's API and the CLI (no UI scanning needed).
     const admin = await api(
@@ -145,6 +206,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
         String(PAGES),
         '--seed',
         '1',
+        '--as',
+        'wang', // the operator (this machine's login name is no user of the workstation)
         '--data',
         dataDir,
       ],
@@ -166,10 +229,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
 
   it('the operator catalogues the volume with the keyboard and a suggestion', async () => {
     await signIn('wang', OP_PW);
+    // The workbench's 已扫描 row opens 著录标引 at the volume; so does the menu (Alt+4) on its own:
+    // the volume scanned last and awaiting cataloguing is open on arrival, nothing to pick.
+    await page.locator('.ant-tabs-tab').filter({ hasText: '已扫描' }).click();
+    await page.getByTestId(`catalogue-${volumeId}`).click();
+    await expect.poll(() => new URL(page.url()).search).toBe(`?volume=${volumeId}`);
+    await page.keyboard.press('Alt+1');
+    await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
     await page.keyboard.press('Alt+4');
     await page.getByTestId('screen-title').filter({ hasText: '著录标引' }).waitFor();
-    await page.getByTestId('catalogue-volume').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: DEMO.name }).click();
+    await expect.poll(() => page.getByTestId('catalogue-volume').textContent()).toContain(DEMO.name);
+    await expect.poll(() => new URL(page.url()).search).toBe(`?volume=${volumeId}`);
     await expect.poll(() => page.getByTestId('strip-tile').count()).toBe(PAGES);
     // Nothing described yet: a hint where to begin, not a red list of everything missing.
     await expect
@@ -194,6 +264,38 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     ).toBe(0);
     await page.mouse.move(700, 850);
     await shot('cv-01-catalogue-suggestions');
+    // The caption over the page names it only with what reads as a title: page 1 is the application
+    // form OCR suggested (its title, else its type's name), never the specks OCR made of its rules.
+    await expect.poll(() => page.getByTestId('viewer-heading').textContent()).toContain('申请书');
+    for (let seq = 1; seq <= PAGES; seq++) {
+      await expect.poll(() => page.getByTestId('viewer-caption').textContent()).toContain(`第 ${seq} 页`);
+      const heading = page.getByTestId('viewer-heading');
+      if ((await heading.count()) > 0) expect(await heading.textContent()).not.toMatch(NOT_A_TITLE);
+      await page.keyboard.press('j');
+    }
+    for (let seq = 1; seq < PAGES; seq++) await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('viewer-caption').textContent()).toContain('第 1 页');
+    // 1366×800, Chinese and English: the toolbar is one line (快捷键 unwrapped) and the page does not scroll.
+    await page.setViewportSize({ width: 1366, height: 800 });
+    for (const [lang, shortcuts] of [
+      ['zh', '快捷键'],
+      ['en', 'Shortcuts'],
+    ] as const) {
+      if (lang === 'en') await page.getByTestId('locale-switch').click();
+      await expect.poll(() => page.getByTestId('shortcut-button').textContent()).toContain(shortcuts);
+      await page.mouse.move(700, 780);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(UI_SHOTS, `catalogue-1366x800-${lang}.png`) });
+      expect(await toolbarLines()).toBe(1);
+      const button = await page.getByTestId('shortcut-button').boundingBox();
+      expect(button?.height ?? 99).toBeLessThanOrEqual(34); // one line of text
+      expect(
+        await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight),
+      ).toBeLessThanOrEqual(0);
+    }
+    await page.getByTestId('locale-switch').click();
+    await page.getByTestId('shortcut-button').filter({ hasText: '快捷键' }).waitFor();
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('shortcut-button').click();
     await page.getByTestId('shortcut-help').getByText('接受全部建议').waitFor();
     await shot('cv-02-catalogue-shortcuts');
@@ -286,6 +388,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     expect(await page.locator('.ocr-box-name').count()).toBeGreaterThan(0);
     await page.mouse.move(700, 880);
     await shot('cv-05-verify-review');
+    // The review fills the window at 1366×800 (Chinese and English) and at 1920×1080, page unscrolled.
+    const small = await verifyFits(1366, 800, 'verify-1366x800-zh');
+    await page.getByTestId('locale-switch').click();
+    await page.getByTestId('shortcut-button').filter({ hasText: 'Shortcuts' }).waitFor();
+    await verifyFits(1366, 800, 'verify-1366x800-en');
+    await page.getByTestId('locale-switch').click();
+    await page.getByTestId('shortcut-button').filter({ hasText: '快捷键' }).waitFor();
+    expect(await verifyFits(1920, 1080, 'verify-1920x1080-zh')).toBeGreaterThan(small + 200);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await rejectArticlesTitle(page, targets, (step) =>
       shot(step === 'problem' ? 'cv-06-verify-problem' : 'cv-07-verify-rejected'),
     );
@@ -322,6 +433,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await page.getByTestId(`review-open-${volumeId}`).click();
     await passEveryTarget(page);
     await shot('cv-10-verify-all-passed');
+    // With the last rejection's reasons above the workspace, 1366×800 still does not scroll.
+    await verifyFits(1366, 800, 'verify-1366x800-rejected-before');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('review-finish').click();
     await expect.poll(() => page.getByTestId('verify-outcome').textContent()).toContain('校核通过');
     const op = await api('auth.login', { username: 'wang', password: OP_PW }, null);

@@ -12,6 +12,8 @@ import os from 'node:os';
  * by Debian's Chromium. Screenshots of every screen go to tmp/e2e/ (gitignored) for people to look at.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
+/** Screenshots of the UI fixes for people to look at. */
+const UI_SHOTS = path.join(ROOT, 'tmp', 'h-ui');
 const USCC = '91350200776049653A';
 /** A second enterprise, in 福州 (division 350100), that the administrator registers. */
 const USCC_FUZHOU = '91350100MA2XY40A97';
@@ -37,6 +39,7 @@ async function shot(name: string): Promise<void> {
 describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
+    fs.mkdirSync(UI_SHOTS, { recursive: true });
     ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
     context = await launchChromium(profile, { width: 1366, height: 800 });
     page = context.pages()[0] ?? (await context.newPage());
@@ -68,15 +71,26 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.getByLabel('用户名').fill('admin');
     // Nothing typed yet: no rule is ticked (an empty password "does not contain the username" too).
     const rule = (label: string) => page.locator('.password-rules li').filter({ hasText: label });
-    expect(await rule('不包含用户名').getAttribute('data-state')).toBe('pending');
+    expect(await rule('不得包含用户名').getAttribute('data-state')).toBe('pending');
     expect(await page.locator('.password-rules li[data-state="met"]').count()).toBe(0);
     await shot('01a-setup-empty-password');
     await page.getByLabel('姓名').fill('赵管理');
     await page.getByLabel('密码', { exact: true }).fill('weakpass');
     // Polled: the rules follow the typing at React's next render, not within fill().
-    await expect.poll(() => rule('不包含用户名').getAttribute('data-state')).toBe('met');
+    await expect.poll(() => rule('不得包含用户名').getAttribute('data-state')).toBe('met');
     await expect.poll(() => rule('包含大写字母').getAttribute('data-state')).toBe('unmet');
+    // Failed is red ✗, passed green ✓, not yet checked grey: a failed rule never looks unchecked.
+    const shown = (label: string, type: string, icon: string) =>
+      rule(label).locator(`.ant-typography-${type} .anticon-${icon}`).count();
+    expect(await shown('包含大写字母', 'danger', 'close-circle')).toBe(1);
+    expect(await shown('不得包含用户名', 'success', 'check-circle')).toBe(1);
     await shot('01-setup-weak-password');
+    // The username is compared without regard to case, and the rule says so.
+    await page.getByLabel('密码', { exact: true }).fill('ADMIN#2026pw');
+    await expect.poll(() => rule('不得包含用户名').getAttribute('data-state')).toBe('unmet');
+    expect(await rule('不得包含用户名').textContent()).toContain('不区分大小写');
+    expect(await shown('不得包含用户名', 'danger', 'close-circle')).toBe(1);
+    await page.screenshot({ path: path.join(UI_SHOTS, 'password-rules.png') });
     await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
     await page.getByLabel('确认密码').fill(ADMIN_PW);
     await shot('02-setup');
@@ -163,6 +177,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
       .poll(() => page.getByRole('row').filter({ hasText: 'wang' }).textContent())
       .toContain('待修改初始密码');
     await shot('05-users');
+    // The password lifetime is a system setting: 系统维护 → 安全设置, linked from here.
+    await page.getByTestId('password-policy-link').click();
+    await page.getByTestId('screen-title').filter({ hasText: '系统维护' }).waitFor();
+    const lifetime = page.getByLabel('密码有效期（天）');
+    await lifetime.fill('60');
+    await page.getByTestId('password-policy').getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('密码有效期已保存');
+    await page.screenshot({ path: path.join(UI_SHOTS, 'maintenance-security.png') });
+    await page.keyboard.press('Alt+9');
+    await page.getByTestId('screen-title').filter({ hasText: '用户管理' }).waitFor();
+    expect(await page.getByTestId('password-policy').count()).toBe(0);
     await page.getByTestId('user-menu').hover();
     await page.getByText('退出登录').click();
     await page.getByTestId('login-title').waitFor();
@@ -216,8 +241,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
       .poll(() => page.getByTestId('change-password-error').textContent())
       .toContain('新密码不能与最近 5 次使用过的密码相同');
     await fillChange(OP_OWN_PW);
-    // On to the address that was asked for, and from there anywhere.
+    // Told it worked, and on to the address that was asked for, and from there anywhere.
     await page.getByTestId('screen-title').filter({ hasText: '企业/案卷登记' }).waitFor();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('密码已修改');
+    await page.screenshot({ path: path.join(UI_SHOTS, 'password-changed.png') });
     await page.keyboard.press('Alt+1');
     await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
     expect(await page.getByTestId('password-expiry').count()).toBe(0); // 90 days left: no warning

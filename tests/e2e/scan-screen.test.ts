@@ -352,6 +352,16 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('扫描 screen in browser mode', () =>
     await page.mouse.move(700, 600); // away from the user menu, which opens on hover
     await page.waitForTimeout(600);
     await shot('11-english');
+    // Every select shows its whole text in English too (they take the width of what they show).
+    const cut = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.scan-controls .ant-select-content'))
+        .filter((el) => el.scrollWidth > el.clientWidth)
+        .map((el) => el.textContent),
+    );
+    expect(cut).toEqual([]);
+    expect(await page.getByTestId('dpi-select').textContent()).toContain('300 dpi (recommended)');
+    fs.mkdirSync(path.join(ROOT, 'tmp', 'h-ui'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'tmp', 'h-ui', 'scan-english.png') });
     await page.getByTestId('locale-switch').click();
     expect(consoleErrors.join('\n')).toBe('');
   });

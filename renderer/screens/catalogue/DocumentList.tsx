@@ -122,7 +122,12 @@ export function DocumentList({
               <span className="doc-range">{pageRange(s.firstPage, s.lastPage, t)}</span>
               <span className="doc-suggestion-title">
                 {typeName(s.typeCode)}
-                {s.keyword !== null && s.title !== '' ? `：${s.title}` : ''}
+                {/* The screen has put the type's name in place of a title OCR did not read plainly: said once. */}
+                {s.keyword !== null &&
+                s.title !== '' &&
+                s.title !== types.find((x) => x.code === s.typeCode)?.name
+                  ? `：${s.title}`
+                  : ''}
                 <SuggestionFacts s={s} />
               </span>
               {editable && (
