@@ -1,10 +1,20 @@
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sheetBody, type DemoSheetKind } from '../../native/demo/documents';
 import { demoEnterprise } from '../../native/demo/enterprise';
 import { seededRandom } from '../../native/demo/random';
 import { renderSheet } from '../../native/demo/render';
-import { countDarker, findPaper, inkCoverage, isPatchT, measureSkew } from './analysis';
+import {
+  countDarker,
+  findPaper,
+  INK_MAX,
+  inkCoverage,
+  inkPoints,
+  isPatchT,
+  measureSkew,
+  type Box,
+} from './analysis';
 import { ANALYSIS_DPI } from './process-page';
 import { pointSample } from './reduce';
 
@@ -122,12 +132,65 @@ describe('countDarker', () => {
         [3, 3],
         [7, 2901],
       ] as const) {
-        for (const threshold of [1, 70, 128, 179, 255, 256]) {
+        for (const threshold of [1, 70, 127, 128, 129, 178, 179, 180, 255, 256]) {
           let n = 0;
           for (let i = from; i < to; i++) if ((data[i] ?? 0) < threshold) n++;
           expect(countDarker(data, from, to, threshold)).toBe(n);
         }
       }
     }
+  });
+});
+
+describe('inkPoints', () => {
+  /** The pixel-by-pixel scan the word-wise one replaced: every other column of `b`, row by row. */
+  function reference(img: { data: Uint8Array; width: number }, b: Box): number[] {
+    const out: number[] = [];
+    for (let y = 0; y < b.height; y++) {
+      for (let x = 0; x < b.width; x += 2) {
+        if ((img.data[(y + b.top) * img.width + b.left + x] ?? 255) < INK_MAX) out.push(x, y);
+      }
+    }
+    return out;
+  }
+
+  it('finds the ink pixels a pixel-by-pixel scan finds, at every alignment of rows and buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          width: fc.integer({ min: 1, max: 40 }),
+          height: fc.integer({ min: 1, max: 12 }),
+          offset: fc.integer({ min: 0, max: 7 }),
+          // Values at the threshold and beside it, the extremes and anything, and how much of each.
+          pixels: fc.array(fc.constantFrom(0, INK_MAX - 1, INK_MAX, 255, 128, 200), { minLength: 1 }),
+          box: fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()),
+        }),
+        ({ width, height, offset, pixels, box: [l, t, w, h] }) => {
+          const buffer = new Uint8Array(offset + width * height);
+          const data = buffer.subarray(offset);
+          for (let i = 0; i < data.length; i++) data[i] = pixels[i % pixels.length] ?? 0;
+          const left = l % width;
+          const top = t % height;
+          const b = { left, top, width: 1 + (w % (width - left)), height: 1 + (h % (height - top)) };
+          const img = { data, width, height };
+          expect(Array.from(inkPoints(img, b))).toEqual(reference(img, b));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes the last kept column and the buffer’s last byte, and the threshold exactly', () => {
+    // 13 columns: the kept ones are 0, 2, … 12; the last pixel of the image is the buffer's last byte,
+    // in a word the buffer does not hold whole.
+    const width = 13;
+    const height = 3;
+    const data = new Uint8Array(width * height).fill(255);
+    data[width * height - 1] = INK_MAX - 1; // ink, last byte
+    data[width + 12] = 0; // ink, last kept column of the middle row
+    data[width + 10] = INK_MAX; // paper: not darker than the threshold
+    data[width + 11] = 0; // ink, but in a column that is skipped
+    const points = Array.from(inkPoints({ data, width, height }, { left: 0, top: 0, width, height }));
+    expect(points).toEqual([12, 1, 12, 2]);
   });
 });

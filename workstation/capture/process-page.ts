@@ -188,32 +188,42 @@ async function processIn(
   const analysisDpi = dpi * (small.info.width / width);
   const minBorderPx = Math.max(2, Math.round(analysisDpi / 25.4)); // 1 mm
   clock.lap('downsample');
-  const paperBefore = findPaper(grey, minBorderPx);
-  const skewDeg = measureSkew(grey, paperBefore ?? fullBox(grey));
+  // Every image and box below is a literal of one shape: a spread copy gets a shape of its own, and a
+  // second shape at a call makes V8 throw away and remake the callee's optimized code (paperColour was
+  // remade every other page).
+  const greyRaw: RawImage = { data: grey.data, width: grey.width, height: grey.height, channels: 1 };
+  const paperBefore = findPaper(greyRaw, minBorderPx);
+  const skewDeg = measureSkew(greyRaw, paperBefore ?? fullBox(grey));
   const deskewed = Math.abs(skewDeg) >= DESKEW_MIN_DEG;
   clock.lap('skew');
 
   // What the turn uncovers: in the master always the paper's colour (a black wedge there would be a
   // mark never on the paper); in the analysis copy black when the scan shows a backing (so the crop
   // finds the paper as before), else the paper's colour too (a sheet filling the scan has no border).
-  const smallRaw: RawImage = { data: small.data, ...rawInfo(small.info) };
+  const info = rawInfo(small.info);
+  const smallRaw: RawImage = {
+    data: small.data,
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+  };
   const fill = deskewed ? paperColour(smallRaw, paperBefore ?? fullBox(grey), INK_MAX) : [255];
   // Automatic colour: measured on the RGB analysis copy (~1 ms); a page without colour gets a grey master.
   const colour = input.autoColour && input.mode === 'color' ? colourScore(smallRaw) : null;
   const masterMode = colour !== null && !isColourful(colour) ? 'gray' : input.mode;
   const masterProfile = masterMode === input.mode ? profile : profileFor(masterMode, dpi);
-  const viewFill =
-    paperBefore || !deskewed ? 0 : (paperColour({ ...grey, channels: 1 }, fullBox(grey), INK_MAX)[0] ?? 255);
+  const viewFill = paperBefore || !deskewed ? 0 : (paperColour(greyRaw, fullBox(grey), INK_MAX)[0] ?? 255);
   // The analysis copy after deskew, for the crop box and the blank score.
+  const turned = turnedSize(grey.width, grey.height, -skewDeg);
   const view: GreyImage = deskewed
     ? turnAndCrop(
-        { ...grey, channels: 1 },
+        greyRaw,
         -skewDeg,
-        { left: 0, top: 0, ...turnedSize(grey.width, grey.height, -skewDeg) },
+        { left: 0, top: 0, width: turned.width, height: turned.height },
         space.view,
         viewFill,
       )
-    : grey;
+    : greyRaw;
   const found = findPaper(view, minBorderPx);
   const paper = found && deskewed ? keepUncutSides(found, paperBefore, grey, view, minBorderPx) : found;
   const content = paper ?? fullBox(view);
