@@ -15,6 +15,7 @@ import { printError } from './commands/data-folder';
 import { EXIT } from './exit-codes';
 import { processIo, type Io } from './output';
 import { translateUsageError } from './usage-errors';
+import { useBilingualHelp } from './help-text';
 
 function dataOption(): Option {
   return new Option(
@@ -40,7 +41,7 @@ function parsePort(value: string): number {
 
 export function buildProgram(io: Io): { program: Command; result: { code: number } } {
   const result = { code: EXIT.ok as number };
-  const program = new Command('dangan')
+  const program = useBilingualHelp(new Command('dangan'))
     .description(
       '档案 Dangan — 企业登记档案数字化工作站 / scanning and cataloguing workstation for enterprise registration archives',
     )

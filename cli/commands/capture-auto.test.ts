@@ -3,17 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createRepos } from '../../db/repos';
 import { CaptureRepo } from '../../db/repos/capture';
 import { runCli } from '../../tests/support/cli';
-import { seedVolume } from '../../tests/support/repos';
-import { tempDir } from '../../tests/support/temp-dir';
+import { CLI_OPERATOR, captureData } from '../../tests/support/capture-data';
 import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 
 describe('dangan scan --mode auto', () => {
   it('scans in colour and keeps each page colour or grey by its content', async () => {
-    const dataDir = tempDir();
-    const setup = openDataDir(dataDir);
-    const archiveNo = createRepos(setup.db).volumes.get(seedVolume(createRepos(setup.db)).volumeId).archiveNo;
-    setup.close();
+    const { dataDir, archiveNo } = await captureData();
 
     // One demo file: 9 sheets, 3 with red (申请书 page 2 and 决议 sealed, the licence).
     const run = await runCli(
@@ -30,6 +26,10 @@ describe('dangan scan --mode auto', () => {
       '200',
       '--pages',
       '9',
+      '--seed',
+      '1',
+      '--as',
+      CLI_OPERATOR,
     );
     expect(run.code, run.err).toBe(EXIT.ok);
     expect(run.out).toMatch(/自动彩色：彩色 3 页，灰度 6 页 \/ automatic colour: 3 colour, 6 grey/);

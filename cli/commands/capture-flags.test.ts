@@ -5,26 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { createRepos } from '../../db/repos';
 import { CaptureRepo } from '../../db/repos/capture';
 import { runCli } from '../../tests/support/cli';
-import { seedVolume } from '../../tests/support/repos';
+import { CLI_OPERATOR, captureData } from '../../tests/support/capture-data';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 
 // The capture commands as typed (issue 3's CLI): every documented flag parsed through `main`, not
 // only the command functions the other test calls.
-function dataWithVolume(): { dataDir: string; archiveNo: string } {
-  const dataDir = tempDir();
-  const data = openDataDir(dataDir);
-  const repos = createRepos(data.db);
-  const archiveNo = repos.volumes.get(seedVolume(repos).volumeId).archiveNo;
-  data.close();
-  return { dataDir, archiveNo };
-}
-
 describe('capture commands as typed', () => {
   it('scan --device demo --volume --source --dpi --mode --pages --seed --data: each flag reaches the pages', async () => {
-    const { dataDir, archiveNo } = dataWithVolume();
-    const scan = ['scan', '--data', dataDir, '--device', 'demo', '--volume', archiveNo];
+    const { dataDir, archiveNo } = await captureData();
+    const scan = ['scan', '--data', dataDir, '--device', 'demo', '--volume', archiveNo, '--as', CLI_OPERATOR];
     const run = await runCli(
       ...scan,
       '--source',
@@ -62,7 +53,7 @@ describe('capture commands as typed', () => {
   }, 60_000);
 
   it('import <folder> --volume --data takes the folder’s images in natural order', async () => {
-    const { dataDir, archiveNo } = dataWithVolume();
+    const { dataDir, archiveNo } = await captureData();
     const folder = tempDir();
     for (const n of [10, 9]) {
       const png = await sharp({
@@ -72,7 +63,16 @@ describe('capture commands as typed', () => {
         .toBuffer();
       fs.writeFileSync(path.join(folder, `p${n}.png`), png);
     }
-    const run = await runCli('import', folder, '--data', dataDir, '--volume', archiveNo);
+    const run = await runCli(
+      'import',
+      folder,
+      '--data',
+      dataDir,
+      '--volume',
+      archiveNo,
+      '--as',
+      CLI_OPERATOR,
+    );
     expect(run.code, run.err).toBe(EXIT.ok);
     const data = openDataDir(dataDir);
     try {

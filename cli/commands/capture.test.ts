@@ -6,7 +6,7 @@ import { createRepos } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { FolderDriver } from '../../native/folder/driver';
 import { pageImage } from '../../native/folder/fixtures';
-import { seedVolume } from '../../tests/support/repos';
+import { CLI_OPERATOR, captureData } from '../../tests/support/capture-data';
 import { verifyVolume } from '../../tests/support/volume-states';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
@@ -18,16 +18,6 @@ function captureIo(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];
   return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
-}
-
-function dataWithVolume(): { dataDir: string; archiveNo: string } {
-  const dataDir = tempDir();
-  const data = openDataDir(dataDir);
-  const repos = createRepos(data.db);
-  const { volumeId } = seedVolume(repos);
-  const archiveNo = repos.volumes.get(volumeId).archiveNo;
-  data.close();
-  return { dataDir, archiveNo };
 }
 
 describe('capture commands', () => {
@@ -43,7 +33,7 @@ describe('capture commands', () => {
   });
 
   it('scan from the demo device saves every page, says so per page, and summarises processing', async () => {
-    const { dataDir, archiveNo } = dataWithVolume();
+    const { dataDir, archiveNo } = await captureData();
     const io = captureIo();
     const code = await scanCommand(
       {
@@ -54,7 +44,9 @@ describe('capture commands', () => {
         dpi: 100,
         mode: 'gray',
         pages: 4,
+        seed: 1,
         threads: 1,
+        as: CLI_OPERATOR,
         drivers: [],
       },
       io,
@@ -79,7 +71,7 @@ describe('capture commands', () => {
     await devicesCommand({ json: false, drivers }, list);
     expect(list.lines[0]).toBe(`folder:${folder}\tKodak 输出\t${folder}`);
 
-    const { dataDir, archiveNo } = dataWithVolume();
+    const { dataDir, archiveNo } = await captureData();
     const io = captureIo();
     const code = await scanCommand(
       {
@@ -90,7 +82,7 @@ describe('capture commands', () => {
         dpi: 300,
         mode: 'gray',
         threads: 1,
-        as: 'op-lin',
+        as: CLI_OPERATOR,
         drivers,
       },
       io,
@@ -101,18 +93,25 @@ describe('capture commands', () => {
     // Natural order (p9 before p10), each file's bytes kept as they were.
     expect(repos.pages.list(1).map((p) => p.blobSha256)).toEqual([sha256Hex(jpeg), sha256Hex(png)]);
     expect(repos.volumes.get(1).state).toBe('scanning');
-    expect([...repos.audit.records()].at(-1)).toMatchObject({ username: 'op-lin' });
+    expect([...repos.audit.records()].at(-1)).toMatchObject({ username: CLI_OPERATOR });
     data.close();
   });
 
   it('scan into a verified volume is refused in both languages and takes nothing', async () => {
-    const { dataDir, archiveNo } = dataWithVolume();
+    const { dataDir, archiveNo } = await captureData();
     const data = openDataDir(dataDir);
     const repos = createRepos(data.db);
     verifyVolume(repos, 1);
     data.close();
     const io = captureIo();
-    const options = { dataDir, device: 'demo', volume: archiveNo, source: 'feeder', dpi: 300 } as const;
+    const options = {
+      dataDir,
+      device: 'demo',
+      volume: archiveNo,
+      source: 'feeder',
+      dpi: 300,
+      as: CLI_OPERATOR,
+    } as const;
     expect(await scanCommand({ ...options, mode: 'gray', pages: 2, threads: 0, drivers: [] }, io)).toBe(
       EXIT.finding,
     );
@@ -121,18 +120,22 @@ describe('capture commands', () => {
     );
     expect(io.lines.filter((l) => l.startsWith('已保存 saved'))).toEqual([]);
 
-    // Import keeps the same rule: each file is refused, nothing is taken.
+    // Import keeps the same rule, refused before any file is read: nothing is taken.
     const folder = tempDir();
     fs.writeFileSync(path.join(folder, '1.jpg'), await pageImage('jpeg', 1));
     const imported = captureIo();
     expect(
-      await importCommand({ dataDir, folder, volume: archiveNo, watch: false, threads: 0 }, imported),
+      await importCommand(
+        { dataDir, folder, volume: archiveNo, watch: false, threads: 0, as: CLI_OPERATOR },
+        imported,
+      ),
     ).toBe(EXIT.finding);
-    expect(imported.errors.join('\n')).toMatch(/拒收 refused\t1\.jpg\t\[capture\.volume-state\]/);
+    expect(imported.errors.join('\n')).toMatch(/\[capture\.volume-state\]: 案卷 .*已校核/);
+    expect(imported.lines.filter((l) => l.startsWith('已导入 imported'))).toEqual([]);
   });
 
   it('scan of an unknown volume or device fails with a clear error', async () => {
-    const { dataDir } = dataWithVolume();
+    const { dataDir } = await captureData();
     const io = captureIo();
     expect(
       await scanCommand(
@@ -145,6 +148,7 @@ describe('capture commands', () => {
           mode: 'gray',
           pages: 1,
           threads: 0,
+          as: CLI_OPERATOR,
           drivers: [],
         },
         io,
@@ -169,23 +173,29 @@ describe('capture commands', () => {
   });
 
   it('import takes the good files, refuses the bad ones by name with a reason in both languages, exits 1', async () => {
-    const { dataDir, archiveNo } = dataWithVolume();
+    const { dataDir, archiveNo } = await captureData();
     const folder = tempDir();
     fs.writeFileSync(path.join(folder, '1.jpg'), await pageImage('jpeg', 1));
     fs.writeFileSync(path.join(folder, '2.jpg'), Buffer.alloc(0));
     fs.writeFileSync(path.join(folder, '3.png'), await pageImage('png', 3));
     const io = captureIo();
-    expect(await importCommand({ dataDir, folder, volume: archiveNo, watch: false, threads: 1 }, io)).toBe(
-      EXIT.finding,
-    );
+    expect(
+      await importCommand(
+        { dataDir, folder, volume: archiveNo, watch: false, threads: 1, as: CLI_OPERATOR },
+        io,
+      ),
+    ).toBe(EXIT.finding);
     expect(io.lines.filter((l) => l.startsWith('已导入 imported'))).toHaveLength(2);
     expect(io.errors.join('\n')).toMatch(
       /拒收 refused\t2\.jpg\t\[import\.empty\] 2\.jpg：文件为空.* \/ 2\.jpg: the file is empty/,
     );
     const again = captureIo();
-    expect(await importCommand({ dataDir, folder, volume: archiveNo, watch: false, threads: 0 }, again)).toBe(
-      EXIT.finding,
-    );
+    expect(
+      await importCommand(
+        { dataDir, folder, volume: archiveNo, watch: false, threads: 0, as: CLI_OPERATOR },
+        again,
+      ),
+    ).toBe(EXIT.finding);
     expect(again.lines.filter((l) => l.startsWith('跳过 skipped'))).toHaveLength(2);
     const data = openDataDir(dataDir);
     expect(createRepos(data.db).volumes.get(1).state).toBe('scanning'); // started by the first file taken

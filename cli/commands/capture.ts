@@ -1,6 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   deviceMode,
@@ -9,17 +9,19 @@ import {
   type ScannerDriver,
   type ScanSource,
 } from '../../core/scanning/driver';
-import { isDomainError } from '../../core/errors';
-import { bilingual } from '../../core/text';
-import { createRepos, type Actor, type Repos } from '../../db/repos';
+import { DomainError, isDomainError } from '../../core/errors';
+import { STATE_NAMES } from '../../core/lifecycle';
+import { bilingual, text } from '../../core/text';
+import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor } from '../../native/registry';
 import { importFolder, watchImport, type FileOutcome } from '../../workstation/capture/import';
 import { CapturePipeline } from '../../workstation/capture/pipeline';
 import { resolutionIssues } from '../../workstation/capture/profiles';
-import { checkScanTarget, runScan } from '../../workstation/capture/scan';
+import { checkScanTarget, runScan, type ScanReport } from '../../workstation/capture/scan';
 import { resolveDataDir } from '../../workstation/data-dir';
-import { openDataFolder } from './data-folder';
+import { captureOperator } from './capture-operator';
+import { openDataFolder, printError } from './data-folder';
 import { findVolume } from './volume-ref';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
@@ -27,6 +29,11 @@ import type { Io } from '../output';
 /** Drivers for the capture commands; the demo scanner is always among them. */
 function withDemo(drivers: readonly ScannerDriver[]): ScannerDriver[] {
   return drivers.some((d) => d.kind === 'demo') ? [...drivers] : [...drivers, new DemoDriver()];
+}
+
+/** `1 page`, `2 pages`: English counts; Chinese needs no plural. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 export interface DevicesOptions {
@@ -54,45 +61,95 @@ export async function devicesCommand(options: DevicesOptions, io: Io): Promise<n
   return EXIT.ok;
 }
 
-export interface ScanOptions {
+/** Options the two capture commands share: where, into which volume, as whom. */
+interface CaptureTarget {
   readonly dataDir: string;
-  readonly device: string;
   readonly volume: string;
+  /**
+   * Who scans or imports (audited): an active user holding the scan operator role. Default: the OS
+   * login name, if a user of that name may scan.
+   */
+  readonly as?: string;
+  /** Scan more into a volume marked 扫描完成 (scanned): it goes back to 扫描中, as the UI's 补扫 does. */
+  readonly reopen?: boolean;
+  /** Worker threads for processing (default: the cores). */
+  readonly threads?: number;
+}
+
+export interface ScanOptions extends CaptureTarget {
+  readonly device: string;
   readonly source: ScanSource;
   readonly dpi: number;
   /** `auto`: scanned in colour, each page's master colour (seals, red headers) or grey. */
   readonly mode: ScanMode;
   readonly pages?: number;
+  /** Demo scanner: same seed, same pages. Without it a fresh seed, printed so a run can be repeated. */
   readonly seed?: number;
-  /** Who scans (audited); default the OS account, as operator. */
-  readonly as?: string;
   readonly drivers?: readonly ScannerDriver[];
-  /** Worker threads for processing (default: the cores). */
-  readonly threads?: number;
+  /** For tests: stops the scan as Ctrl-C does (the CLI listens for SIGINT and SIGTERM). */
+  readonly stop?: Promise<void>;
 }
 
-/** Opens the data folder, the repositories and a started pipeline; `run` gets them; all closed after. */
-async function withPipeline(
-  dataDir: string,
-  threads: number | undefined,
-  run: (repos: Repos, pipeline: CapturePipeline) => Promise<number>,
+interface Checked {
+  readonly volume: Volume;
+  readonly actor: Actor;
+}
+
+/**
+ * Prints the data folder, opens it, checks operator and volume — refusing before anything is written —
+ * and only then starts a pipeline for `run`; everything is closed after. A DomainError is one line.
+ */
+async function withCapture(
+  target: CaptureTarget,
   io: Io,
+  run: (repos: Repos, pipeline: CapturePipeline, checked: Checked) => Promise<number>,
 ): Promise<number> {
-  const data = openDataFolder(dataDir);
-  const repos = createRepos(data.db);
-  const pipeline = new CapturePipeline(data.db, repos, data.blobs, threads === undefined ? {} : { threads });
+  io.out(`数据目录 data folder: ${target.dataDir}`);
+  let data: ReturnType<typeof openDataFolder> | null = null;
+  let pipeline: CapturePipeline | null = null;
   try {
+    data = openDataFolder(target.dataDir);
+    const repos = createRepos(data.db);
+    const actor = captureOperator(repos, target.as);
+    const volume = findVolume(repos, target.volume);
+    checkScanTarget(repos, volume.id, actor);
+    if (volume.state === 'scanned') {
+      if (target.reopen !== true) {
+        throw new DomainError(
+          'capture.volume-scanned',
+          text(
+            `案卷 ${volume.archiveNo} 已扫描完成，下一步是著录。确需补扫请加 --reopen（案卷回到“扫描中”，记入审计日志）`,
+            `Volume ${volume.archiveNo} is marked scanned; cataloguing comes next. To scan more into it add --reopen (it goes back to scanning, audited)`,
+          ),
+          { volumeId: volume.id, state: volume.state },
+        );
+      }
+      io.out(
+        bilingual(
+          text(
+            `补扫：案卷 ${volume.archiveNo} 由“${STATE_NAMES.scanned.zh}”回到“${STATE_NAMES.scanning.zh}”（记入审计日志）`,
+            `scan more: volume ${volume.archiveNo} goes back from scanned to scanning (audited)`,
+          ),
+        ),
+      );
+    }
+    pipeline = new CapturePipeline(
+      data.db,
+      repos,
+      data.blobs,
+      target.threads === undefined ? {} : { threads: target.threads },
+    );
     pipeline.start();
-    return await run(repos, pipeline);
+    return await run(repos, pipeline, { volume, actor });
   } catch (e) {
     if (isDomainError(e)) {
-      io.err(`错误 error [${e.code}]: ${bilingual(e.text)}`);
+      printError(e, io);
       return EXIT.finding;
     }
     throw e;
   } finally {
-    await pipeline.close();
-    data.close();
+    await pipeline?.close();
+    data?.close();
   }
 }
 
@@ -114,76 +171,122 @@ function summary(repos: Repos, pipeline: CapturePipeline, pageIds: readonly numb
     if (proc?.autoColour && proc.masterMode === 'gray') grey++;
   }
   io.out(
-    `处理完成：${pageIds.length} 页，空白页 ${blank}，纠斜 ${deskewed}，分隔页 ${separators}，失败 ${failed} / processed: ${pageIds.length} pages, ${blank} blank, ${deskewed} deskewed, ${separators} separators, ${failed} failed`,
+    `处理完成：${pageIds.length} 页，空白页 ${blank}，纠斜 ${deskewed}，分隔页 ${separators}，失败 ${failed} / processed: ${countOf(pageIds.length, 'page')}, ${blank} blank, ${deskewed} deskewed, ${countOf(separators, 'separator')}, ${failed} failed`,
   );
   if (colour + grey > 0) {
     io.out(`自动彩色：彩色 ${colour} 页，灰度 ${grey} 页 / automatic colour: ${colour} colour, ${grey} grey`);
   }
 }
 
-/** `dangan scan`: scans into a volume; each page is printed once it is safely stored. */
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C), or with `also`; `off` stops listening. */
+function stopSignal(also?: Promise<void>): { stopped: Promise<void>; off: () => void } {
+  let resolveStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    resolveStop = resolve;
+  });
+  const on = () => {
+    resolveStop();
+  };
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  void also?.then(on);
+  return {
+    stopped,
+    off: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/**
+ * `dangan scan`: scans into a volume as one batch (批次), like the app's scan runs; each page is
+ * printed once it is safely stored. Ctrl-C stops the scanner; the pages saved so far are kept.
+ */
 export async function scanCommand(options: ScanOptions, io: Io): Promise<number> {
-  const drivers = withDemo(options.drivers ?? allDrivers());
+  const seed = options.device === 'demo' ? (options.seed ?? randomInt(0, 2 ** 31)) : undefined;
   const driver =
-    options.device === 'demo' && options.seed !== undefined
-      ? new DemoDriver({ seed: options.seed })
-      : driverFor(drivers, options.device);
-  return withPipeline(
-    options.dataDir,
-    options.threads,
-    async (repos, pipeline) => {
-      const volume = findVolume(repos, options.volume);
-      const actor: Actor = { userId: null, username: options.as ?? os.userInfo().username, role: 'operator' };
-      // Refused before the scanner moves: a verified volume takes no pages.
-      checkScanTarget(repos, volume.id, actor);
-      for (const issue of resolutionIssues(options.dpi)) io.err(`! ${bilingual(issue.message)}`);
-      const session = driver.scan(options.device, {
+    seed !== undefined
+      ? new DemoDriver({ seed })
+      : driverFor(withDemo(options.drivers ?? allDrivers()), options.device);
+  return withCapture(options, io, async (repos, pipeline, { volume, actor }) => {
+    if (seed !== undefined && options.seed === undefined) {
+      io.out(`演示扫描仪种子 demo seed: ${seed}（用 --seed ${seed} 可重现 / repeat with --seed ${seed}）`);
+    }
+    for (const issue of resolutionIssues(options.dpi)) io.err(`! ${bilingual(issue.message)}`);
+    const batch = repos.batches.open({
+      device: options.device,
+      // As the engine records its runs (capture-service.ts): the volume lets an interrupted run be named.
+      profile: {
+        volumeId: volume.id,
         source: options.source,
         dpi: options.dpi,
-        mode: deviceMode(options.mode),
-        ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
-        subject: (({ name, uscc }) => ({ name, uscc }))(repos.enterprises.get(volume.enterpriseId)),
-      });
-      const report = await runScan(pipeline, session, volume.id, {
+        mode: options.mode,
+        ...(options.pages !== undefined ? { pages: options.pages } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      },
+      operatorId: actor.userId,
+    });
+    const session = driver.scan(options.device, {
+      source: options.source,
+      dpi: options.dpi,
+      mode: deviceMode(options.mode),
+      ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
+      subject: (({ name, uscc }) => ({ name, uscc }))(repos.enterprises.get(volume.enterpriseId)),
+    });
+    const stop = stopSignal(options.stop);
+    let running = true;
+    void stop.stopped.then(() => {
+      if (running) session.cancel();
+    });
+    let report: ScanReport;
+    try {
+      report = await runScan(pipeline, session, volume.id, {
         repos,
         actor,
+        batchId: batch.id,
         autoColour: options.mode === 'auto',
         onPage: (p) => {
           io.out(`已保存 saved\t第 ${p.seq} 页 page ${p.seq}\t${p.id}\t${p.blobSha256}`);
         },
       });
-      if (report.error) {
-        io.err(`扫描中断 scan stopped [${report.error.category}]: ${bilingual(report.error.message)}`);
-        io.err(`已保存 ${report.pages.length} 页 / ${report.pages.length} pages were saved`);
-      }
-      await pipeline.idle();
-      summary(
-        repos,
-        pipeline,
-        report.pages.map((p) => p.id),
-        io,
-      );
-      return report.error && report.error.category !== 'no-paper' ? EXIT.finding : EXIT.ok;
-    },
-    io,
-  );
+    } catch (e) {
+      repos.batches.abort(batch.id); // the pages stored before the failure stay, in this batch
+      throw e;
+    } finally {
+      running = false;
+      stop.off();
+    }
+    const ok = report.error === null || report.error.category === 'no-paper';
+    if (ok) repos.batches.close(batch.id);
+    else repos.batches.abort(batch.id);
+    if (report.error) {
+      const n = report.pages.length;
+      io.err(`扫描中断 scan stopped [${report.error.category}]: ${bilingual(report.error.message)}`);
+      io.err(`已保存 ${n} 页 / ${countOf(n, 'page')} ${n === 1 ? 'was' : 'were'} saved`);
+    }
+    await pipeline.idle();
+    summary(
+      repos,
+      pipeline,
+      report.pages.map((p) => p.id),
+      io,
+    );
+    return ok ? EXIT.ok : EXIT.finding;
+  });
 }
 
-export interface ImportOptions {
-  readonly dataDir: string;
+export interface ImportOptions extends CaptureTarget {
   readonly folder: string;
-  readonly volume: string;
   readonly watch: boolean;
-  /** Who imports (audited); default the OS account, as operator. */
-  readonly as?: string;
-  readonly threads?: number;
   /** For tests: stop watching when this resolves (the CLI stops on Ctrl-C). */
   readonly until?: Promise<void>;
 }
 
 function printOutcome(o: FileOutcome, io: Io): void {
   const name = path.basename(o.file);
-  if (o.kind === 'taken') io.out(`已导入 imported\t${name}\t${o.pageIds.length} 页 pages`);
+  const n = o.kind === 'taken' ? o.pageIds.length : 0;
+  if (o.kind === 'taken') io.out(`已导入 imported\t${name}\t${n} 页 ${n === 1 ? 'page' : 'pages'}`);
   else if (o.kind === 'skipped') io.out(`跳过 skipped\t${name}\t${bilingual(o.reason)}`);
   else io.err(`拒收 refused\t${name}\t[${o.error.code}] ${bilingual(o.error.text)}`);
 }
@@ -194,43 +297,31 @@ export async function importCommand(options: ImportOptions, io: Io): Promise<num
     io.err(`找不到文件夹 / no such folder: ${options.folder}`);
     return EXIT.finding;
   }
-  return withPipeline(
-    options.dataDir,
-    options.threads,
-    async (repos, pipeline) => {
-      const volume = findVolume(repos, options.volume);
-      const outcomes: FileOutcome[] = [];
-      const note = (o: FileOutcome) => {
-        outcomes.push(o);
-        printOutcome(o, io);
-      };
-      const keep = {
-        repos,
-        actor: { userId: null, username: options.as ?? os.userInfo().username, role: 'operator' } as const,
-      };
-      if (options.watch) {
-        const hot = watchImport(pipeline, volume.id, options.folder, note, { keep });
-        await hot.ready;
-        io.out(`正在监视 watching ${path.resolve(options.folder)}（Ctrl-C 结束 / Ctrl-C to stop）`);
-        await (options.until ??
-          new Promise<void>((resolve) => {
-            process.once('SIGINT', () => {
-              resolve();
-            });
-          }));
-        await hot.close();
-      } else {
-        await importFolder(pipeline, volume.id, options.folder, note, keep);
-      }
-      await pipeline.idle();
-      const pageIds = outcomes.flatMap((o) => (o.kind === 'taken' ? o.pageIds : []));
-      summary(repos, pipeline, pageIds, io);
-      const refused = outcomes.filter((o) => o.kind === 'refused').length;
-      if (refused > 0) io.err(`${refused} 个文件被拒收 / ${refused} files refused`);
-      return refused > 0 ? EXIT.finding : EXIT.ok;
-    },
-    io,
-  );
+  return withCapture(options, io, async (repos, pipeline, { volume, actor }) => {
+    const outcomes: FileOutcome[] = [];
+    const note = (o: FileOutcome) => {
+      outcomes.push(o);
+      printOutcome(o, io);
+    };
+    const keep = { repos, actor };
+    if (options.watch) {
+      const hot = watchImport(pipeline, volume.id, options.folder, note, { keep });
+      await hot.ready;
+      io.out(`正在监视 watching ${path.resolve(options.folder)}（Ctrl-C 结束 / Ctrl-C to stop）`);
+      const stop = stopSignal(options.until);
+      await stop.stopped;
+      stop.off();
+      await hot.close();
+    } else {
+      await importFolder(pipeline, volume.id, options.folder, note, keep);
+    }
+    await pipeline.idle();
+    const pageIds = outcomes.flatMap((o) => (o.kind === 'taken' ? o.pageIds : []));
+    summary(repos, pipeline, pageIds, io);
+    const refused = outcomes.filter((o) => o.kind === 'refused').length;
+    if (refused > 0) io.err(`${refused} 个文件被拒收 / ${countOf(refused, 'file')} refused`);
+    return refused > 0 ? EXIT.finding : EXIT.ok;
+  });
 }
 
 function parseIntIn(min: number, max: number) {
@@ -243,7 +334,37 @@ function parseIntIn(min: number, max: number) {
   };
 }
 
-const dataOption = () => new Option('--data <dir>', '工作站数据目录 / workstation data folder');
+const dataOption = () =>
+  new Option(
+    '--data <dir>',
+    '工作站数据目录 / workstation data folder (default: $DANGAN_DATA or the app-data folder; printed first)',
+  );
+const asOption = () =>
+  new Option(
+    '--as <user>',
+    '扫描员的用户名，须为有扫描员角色的在用账号；缺省为本机登录名（须有同名的扫描员账号）/ the operator’s username: an active user with the scan operator role (default: the login name, if such a user exists)',
+  );
+const reopenOption = () =>
+  new Option(
+    '--reopen',
+    '补扫：案卷已扫描完成时也扫入（回到“扫描中”，记入审计日志）/ scan more into a volume marked scanned (it goes back to scanning, audited)',
+  );
+
+interface TargetFlags {
+  data?: string;
+  volume: string;
+  as?: string;
+  reopen?: boolean;
+}
+
+function target(opts: TargetFlags): CaptureTarget {
+  return {
+    dataDir: resolveDataDir({ flag: opts.data }),
+    volume: opts.volume,
+    reopen: opts.reopen ?? false,
+    ...(opts.as !== undefined ? { as: opts.as } : {}),
+  };
+}
 
 export function registerCaptureCommands(program: Command, io: Io, result: { code: number }): void {
   program
@@ -258,10 +379,12 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
 
   program
     .command('scan')
-    .description('扫描到案卷 / scan into a volume')
+    .description('扫描到案卷（一次扫描为一个批次）/ scan into a volume (one run, one batch)')
     .addOption(dataOption())
     .requiredOption('--device <id>', '设备 / device id (see `dangan devices`; `demo` needs no hardware)')
     .requiredOption('--volume <id>', '案卷编号、UID 或档号 / volume id, uid or 档号')
+    .addOption(asOption())
+    .addOption(reopenOption())
     .addOption(
       new Option('--source <source>', '纸张来源 / paper source')
         .choices(['feeder', 'flatbed', 'duplex'])
@@ -277,31 +400,31 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
         .default('gray'),
     )
     .option('--pages <n>', '页数（演示扫描仪）/ pages (demo scanner)', parseIntIn(1, 100_000))
-    .option('--seed <n>', '演示扫描仪的随机种子 / demo scanner seed', parseIntIn(0, 2 ** 31))
-    .option('--as <user>', '扫描员 / operator (default: the login name)')
+    .option(
+      '--seed <n>',
+      '演示扫描仪的随机种子（缺省每次不同，并打印出来）/ demo scanner seed (default: a fresh one, printed)',
+      parseIntIn(0, 2 ** 31),
+    )
     .action(
-      async (opts: {
-        data?: string;
-        device: string;
-        volume: string;
-        source: ScanSource;
-        dpi: number;
-        mode: ScanMode;
-        pages?: number;
-        seed?: number;
-        as?: string;
-      }) => {
+      async (
+        opts: TargetFlags & {
+          device: string;
+          source: ScanSource;
+          dpi: number;
+          mode: ScanMode;
+          pages?: number;
+          seed?: number;
+        },
+      ) => {
         result.code = await scanCommand(
           {
-            dataDir: resolveDataDir({ flag: opts.data }),
+            ...target(opts),
             device: opts.device,
-            volume: opts.volume,
             source: opts.source,
             dpi: opts.dpi,
             mode: opts.mode,
             ...(opts.pages !== undefined ? { pages: opts.pages } : {}),
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-            ...(opts.as !== undefined ? { as: opts.as } : {}),
           },
           io,
         );
@@ -314,18 +437,10 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
     .argument('<folder>', '文件夹 / folder')
     .addOption(dataOption())
     .requiredOption('--volume <id>', '案卷编号、UID 或档号 / volume id, uid or 档号')
+    .addOption(asOption())
+    .addOption(reopenOption())
     .option('--watch', '持续监视（热文件夹）/ keep watching (hot folder)')
-    .option('--as <user>', '扫描员 / operator (default: the login name)')
-    .action(async (folder: string, opts: { data?: string; volume: string; watch?: boolean; as?: string }) => {
-      result.code = await importCommand(
-        {
-          dataDir: resolveDataDir({ flag: opts.data }),
-          folder,
-          volume: opts.volume,
-          watch: opts.watch ?? false,
-          ...(opts.as !== undefined ? { as: opts.as } : {}),
-        },
-        io,
-      );
+    .action(async (folder: string, opts: TargetFlags & { watch?: boolean }) => {
+      result.code = await importCommand({ ...target(opts), folder, watch: opts.watch ?? false }, io);
     });
 }

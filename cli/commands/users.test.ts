@@ -57,7 +57,8 @@ describe('dangan user', () => {
       expect(repos.users.passwordStatus(u).change).toBe('initial');
     });
     const list = await run('user', 'list', '--data', dir);
-    expect(list.out).toContain('zhao\t赵管理\toperator,admin\t待修改初始密码');
+    // Roles by the names 用户管理 shows, not their ids.
+    expect(list.out).toContain('zhao\t赵管理\t扫描员、管理员 / Scan operator, Administrator\t待修改初始密码');
   });
 
   it('reset: a new initial password, to be changed; the old one stops working', async () => {

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { passwordProblems } from '../../core/password-policy';
 import { ROLES, ROLE_NAMES, isRole, type Role } from '../../core/roles';
 import { DomainError } from '../../core/errors';
-import { text } from '../../core/text';
+import { bilingual, text, type Text } from '../../core/text';
 import { createRepos } from '../../db/repos';
 import type { Actor } from '../../db/repos';
 import { resolveDataDir } from '../../workstation/data-dir';
@@ -45,6 +45,11 @@ function mustChangeNotice(username: string, password: string, generated: boolean
   ];
 }
 
+/** Role names as the UI shows them (用户管理): 扫描员、管理员 / Scan operator, Administrator. */
+export function roleNames(roles: readonly Role[]): Text {
+  return text(roles.map((r) => ROLE_NAMES[r].zh).join('、'), roles.map((r) => ROLE_NAMES[r].en).join(', '));
+}
+
 /** `dangan user add <username> --name <姓名> --role <role...> [--password <pw>]`. */
 export async function userAddCommand(
   options: { dataDir: string; username: string; name: string; roles: readonly string[]; password?: string },
@@ -73,14 +78,9 @@ export async function userAddCommand(
       },
       CLI_ACTOR,
     );
-    const names = (lang: 'zh' | 'en') => user.roles.map((r: Role) => ROLE_NAMES[r][lang]);
+    const names = roleNames(user.roles);
     io.out(
-      line(
-        text(
-          `已创建用户 ${user.username}（${names('zh').join('、')}）`,
-          `User ${user.username} created (${names('en').join(', ')})`,
-        ),
-      ),
+      line(text(`已创建用户 ${user.username}（${names.zh}）`, `User ${user.username} created (${names.en})`)),
     );
     for (const l of mustChangeNotice(user.username, password, options.password === undefined)) io.out(l);
     return EXIT.ok;
@@ -133,7 +133,8 @@ export function userListCommand(options: { dataDir: string; json: boolean }, io:
             : u.password.change === 'expired'
               ? '密码已过期 password expired'
               : `密码 ${u.password.daysLeft} 天后过期 password expires in ${u.password.daysLeft} days`;
-      io.out(`${u.username}\t${u.displayName}\t${u.roles.join(',')}\t${state}`);
+      const roles = u.roles.length > 0 ? bilingual(roleNames(u.roles)) : '无角色 / no role';
+      io.out(`${u.username}\t${u.displayName}\t${roles}\t${state}`);
     }
     return EXIT.ok;
   } finally {
