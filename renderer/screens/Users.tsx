@@ -243,7 +243,14 @@ export function UsersScreen() {
           <Form.Item
             name="roles"
             label={t('角色', 'Roles')}
-            rules={[{ required: true, type: 'array', min: 1 }]}
+            rules={[
+              {
+                required: true,
+                type: 'array',
+                min: 1,
+                message: t('请至少选择一个角色', 'Choose at least one role'),
+              },
+            ]}
           >
             <Checkbox.Group options={roleOptions} />
           </Form.Item>

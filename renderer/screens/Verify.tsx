@@ -1,5 +1,6 @@
 import { Alert, Button, Descriptions, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import {
+  ArrowLeftOutlined,
   CheckCircleFilled,
   CheckOutlined,
   CloseCircleFilled,
@@ -256,8 +257,9 @@ export function VerifyScreen() {
   const problems = review?.targets.filter((x) => x.decision?.verdict === 'problem').length ?? 0;
 
   return (
-    <Space orientation="vertical" size="middle" className="screen verify-screen">
-      <div className="catalogue-top">
+    // A flex column, not antd's Space: the workspace takes the height the window leaves (verify.css).
+    <div className={`screen verify-screen${review ? ' reviewing' : ''}`}>
+      <div className="catalogue-top verify-top">
         <Typography.Title level={3} data-testid="screen-title">
           {t('图文校核', 'Verification')}
         </Typography.Title>
@@ -266,25 +268,21 @@ export function VerifyScreen() {
             <Typography.Text strong data-testid="review-volume">
               {review.volume.archiveNo}
             </Typography.Text>
-            <Typography.Text>{review.enterprise.name}</Typography.Text>
-            <Typography.Text code>{review.enterprise.uscc ?? review.enterprise.regNo ?? '—'}</Typography.Text>
+            <Typography.Text ellipsis={{ tooltip: review.enterprise.name }} className="verify-enterprise">
+              {review.enterprise.name}
+            </Typography.Text>
           </>
         )}
         <span className="catalogue-spacer" />
         {review && (
-          <Space>
-            <Typography.Text type="secondary" data-testid="review-progress">
-              {t(
-                `已校核 ${decidedCount}/${review.targets.length} 项，问题 ${problems} 个`,
-                `${decidedCount}/${review.targets.length} decided, ${problems} problem(s)`,
-              )}
-            </Typography.Text>
+          <Space className="verify-actions">
             <Button
+              icon={<ArrowLeftOutlined />}
               onClick={() => {
                 setReview(null);
               }}
             >
-              {t('返回队列', 'Back to the queue')}
+              {t('返回队列', 'Queue')}
             </Button>
             <Button
               type="primary"
@@ -378,6 +376,16 @@ export function VerifyScreen() {
             <RejectionNotice rejection={review.history[0]} documents={review.documents} forReviewer />
           )}
           <div className="verify-summary">
+            {/* The code to compare with the pages; here rather than in the toolbar, which stays one line. */}
+            <Typography.Text code data-testid="review-code">
+              {review.enterprise.uscc ?? review.enterprise.regNo ?? '—'}
+            </Typography.Text>
+            <Typography.Text strong data-testid="review-progress">
+              {t(
+                `已校核 ${decidedCount}/${review.targets.length} 项，问题 ${problems} 个`,
+                `${decidedCount}/${review.targets.length} decided, ${problems} problem(s)`,
+              )}
+            </Typography.Text>
             <span>
               {t(
                 `抽检规则：机检 ${review.rule.machinePercent}%，人工抽检 ≥ ${review.rule.manualPagePercent}% 页面，目录与图像对应 ${review.rule.cataloguePercent}%`,
@@ -535,6 +543,6 @@ export function VerifyScreen() {
         }}
       />
       <ShortcutHelp open={help} onClose={hideHelp} shortcuts={SHORTCUTS} />
-    </Space>
+    </div>
   );
 }
