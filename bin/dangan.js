@@ -3,22 +3,25 @@
 // build step between a checkout and a working command); packaged builds bundle instead.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { register } from 'tsx/esm/api';
 
 // `start` in browser mode runs the engine, and with it the page pipeline's image buffers, in this
 // process (as do `scan` and `import`). glibc keeps freed buffers of that size in its per-thread arenas unless told, when the
 // process starts, to map them (MALLOC_MMAP_THRESHOLD_: peak ~420 MB instead of ~630 MB while
 // capturing; bench capture). Electron's engine process gets it in electron/main.ts; here these commands
-// run themselves once more with it set, and this process only passes signals on and waits.
+// run themselves once more with it set, and this process only passes signals on and waits. Asked only
+// for help, they need no second process (it would double the start-up).
 const MMAP_THRESHOLD = '1048576';
 /** @type {NodeJS.Signals[]} */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const CAPTURING = new Set(['start', 'scan', 'import']);
-const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const args = process.argv.slice(2);
+const command = args.find((a) => !a.startsWith('-'));
+const helpOnly = args.includes('--help') || args.includes('-h');
 
 if (
   command !== undefined &&
   CAPTURING.has(command) &&
+  !helpOnly &&
   process.platform === 'linux' &&
   !process.env.MALLOC_MMAP_THRESHOLD_
 ) {
@@ -39,6 +42,8 @@ if (
     process.channel.unref();
     process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   }
+  // Loaded here, not above: the process that only waits for its child needs no TypeScript.
+  const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../cli/main.ts');
   process.exitCode = await main(process.argv);

@@ -1,17 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { resolveDataDir } from '../workstation/data-dir';
-import { registerBagCommands } from './commands/bag';
-import { registerCataloguingCommands } from './commands/cataloguing';
-import { registerStoreCommands } from './commands/store';
-import { codeCheckCommand } from './commands/code-check';
+import { registerBagCommands } from './commands/bag-register';
+import { registerCataloguingCommands } from './commands/cataloguing-register';
+import { registerStoreCommands } from './commands/store-register';
 import { registerDataHealthCommands } from './commands/data-health';
-import { dbCheckCommand } from './commands/db-check';
-import { registerLabelCommands } from './commands/label';
-import { registerCaptureCommands } from './commands/capture';
-import { registerUserCommands } from './commands/users';
-import { startCommand } from './commands/start';
+import { registerLabelCommands } from './commands/label-register';
+import { registerCaptureCommands } from './commands/capture-register';
+import { registerUserCommands } from './commands/users-register';
 import { isDomainError } from '../core/errors';
-import { printError } from './commands/data-folder';
+import { dataDirFromFlag } from './data-dir-flag';
 import { EXIT } from './exit-codes';
 import { processIo, type Io } from './output';
 import { translateUsageError } from './usage-errors';
@@ -39,6 +35,10 @@ function parsePort(value: string): number {
   return n;
 }
 
+/**
+ * Every command is registered up front (names, options, help); each loads the modules it runs on (sharp,
+ * SQLite, fastify, the engine…) only in its action, so that start-up and help cost only what is used.
+ */
 export function buildProgram(io: Io): { program: Command; result: { code: number } } {
   const result = { code: EXIT.ok as number };
   const program = useBilingualHelp(new Command('dangan'))
@@ -67,7 +67,8 @@ export function buildProgram(io: Io): { program: Command; result: { code: number
     .description('校验代码 / validate codes (USCC per GB 32100-2015, 15-digit 注册号 per ISO 7064 MOD 11,10)')
     .argument('<code...>', '要校验的代码 / codes to check')
     .option('--json', '以 JSON 输出 / print JSON')
-    .action((codes: string[], opts: { json?: boolean }) => {
+    .action(async (codes: string[], opts: { json?: boolean }) => {
+      const { codeCheckCommand } = await import('./commands/code-check');
       result.code = codeCheckCommand(codes, { json: opts.json ?? false }, io);
     });
 
@@ -79,9 +80,10 @@ export function buildProgram(io: Io): { program: Command; result: { code: number
     .addOption(dataOption())
     .option('--blobs <n|all>', '抽查的图像数，或 all / blobs to re-hash, or "all"', parseBlobSample, 50)
     .option('--json', '以 JSON 输出 / print JSON')
-    .action((opts: { data?: string; blobs: number | 'all'; json?: boolean }) => {
+    .action(async (opts: { data?: string; blobs: number | 'all'; json?: boolean }) => {
+      const { dbCheckCommand } = await import('./commands/db-check');
       result.code = dbCheckCommand(
-        { dataDir: resolveDataDir({ flag: opts.data }), blobs: opts.blobs, json: opts.json ?? false },
+        { dataDir: await dataDirFromFlag(opts.data), blobs: opts.blobs, json: opts.json ?? false },
         io,
       );
     });
@@ -94,9 +96,10 @@ export function buildProgram(io: Io): { program: Command; result: { code: number
     .option('--port <n>', '浏览器模式端口（默认随机）/ browser-mode port (default: any free one)', parsePort)
     .option('--check', '只准备数据目录并退出 / only prepare the data folder, then exit')
     .action(async (opts: { data?: string; browser?: boolean; port?: number; check?: boolean }) => {
+      const { startCommand } = await import('./commands/start');
       result.code = await startCommand(
         {
-          dataDir: resolveDataDir({ flag: opts.data }),
+          dataDir: await dataDirFromFlag(opts.data),
           mode: opts.browser ? 'browser' : 'auto',
           check: opts.check ?? false,
           ...(opts.port !== undefined ? { port: opts.port } : {}),
@@ -130,6 +133,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     }
     // An expected failure no command caught (an unusable data folder, say): one line, not a stack trace.
     if (isDomainError(e)) {
+      const { printError } = await import('./commands/data-folder');
       printError(e, io);
       return EXIT.finding;
     }

@@ -1,6 +1,7 @@
 // Entry of the engine's Electron utility process: the only SQLite writer. It runs the same engine as
 // browser mode and answers the main process's calls over process.parentPort.
 import { openDataDir } from '../workstation/data-dir';
+import { takeEngineLock, type EngineLock } from '../workstation/engine-lock';
 import { createEngine, type Engine } from '../workstation/engine/engine';
 import { fileKeys, osKeys } from '../workstation/transfer/secret-box';
 import { storeConnectionFromEnv } from '../workstation/transfer/engine-worker';
@@ -20,6 +21,16 @@ if (port === undefined || dataDir === undefined) {
   process.exit(2);
 }
 
+// One app per data folder (workstation/engine-lock.ts): refused before the database is opened.
+let lock: EngineLock;
+try {
+  lock = takeEngineLock(dataDir);
+} catch (e) {
+  const message = e instanceof Error ? e.message : String(e);
+  port.postMessage({ kind: 'fatal', message });
+  console.error(message);
+  process.exit(1);
+}
 const data = openDataDir(dataDir);
 const dir = dataDir;
 let engine: Engine | null = null;
@@ -75,4 +86,5 @@ port.on('message', ({ data: m }) => {
 });
 process.on('exit', () => {
   data.close();
+  lock.release();
 });

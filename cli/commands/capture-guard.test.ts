@@ -9,6 +9,7 @@ import { CLI_OPERATOR, addUser, captureData } from '../../tests/support/capture-
 import { OPERATOR, seedVolume } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openDataDir } from '../../workstation/data-dir';
+import { takeEngineLock } from '../../workstation/engine-lock';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { scanCommand } from './capture';
@@ -91,6 +92,33 @@ describe('who may scan or import from the CLI', () => {
       expect(imported.err).toMatch(message);
     }
     expect(snapshot(dataDir)).toEqual(before);
+  }, 120_000);
+
+  it('refuses scan, import and a second start while the app holds the folder, writing nothing', async () => {
+    const { dataDir, archiveNo } = await captureData();
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, '1.png'), await pageImage('png', 1));
+    const before = snapshot(dataDir);
+    const app = takeEngineLock(dataDir); // what `dangan start` and the Electron engine process hold
+    try {
+      const inUse =
+        /\[data\.in-use\]: 数据目录正由运行中的工作站使用.* \/ The data folder .* is in use by a running workstation/;
+      const scan = await runCli(...scanArgs(dataDir, archiveNo), '--as', CLI_OPERATOR);
+      expect(scan.code).toBe(EXIT.finding);
+      expect(scan.err).toMatch(inUse);
+      const imported = await runCli(...importArgs(dataDir, folder, archiveNo), '--as', CLI_OPERATOR);
+      expect(imported.code).toBe(EXIT.finding);
+      expect(imported.err).toMatch(inUse);
+      const second = await runCli('start', '--data', dataDir, '--check');
+      expect(second.code).toBe(EXIT.finding);
+      expect(second.err).toMatch(inUse);
+      expect(snapshot(dataDir)).toEqual(before);
+    } finally {
+      app.release();
+    }
+    // Once the app has gone, the same scan goes through.
+    const after = await runCli(...scanArgs(dataDir, archiveNo), '--as', CLI_OPERATOR, '--seed', '1');
+    expect(after.code).toBe(EXIT.ok);
   }, 120_000);
 
   it('without --as takes the login name only when such a user may scan', async () => {

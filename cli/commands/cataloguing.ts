@@ -1,4 +1,3 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,12 +35,6 @@ import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { openDataFolder, printError } from './data-folder';
 import { findVolume } from './volume-ref';
-
-type Result = { code: number };
-
-function dataOption(): Option {
-  return new Option('--data <dir>', '工作站数据目录 / workstation data folder');
-}
 
 function actorOf(opts: { as?: string }): Actor {
   return { userId: null, username: opts.as ?? os.userInfo().username, role: 'operator' };
@@ -129,12 +122,6 @@ function volumeDefaultLines(
   return lines;
 }
 
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('应为整数 / expected an integer');
-  return n;
-}
-
 const CatalogueFile = z.union([
   z.array(z.unknown()),
   z.strictObject({ documents: z.array(z.unknown()), pageCountReason: z.string().nullable().optional() }),
@@ -148,10 +135,7 @@ const DocumentJson = z.strictObject({
   lastPage: z.int(),
 });
 
-const CATALOGUE_FILE_HELP =
-  '著录 JSON：文件数组或 {documents, pageCountReason} / JSON: an array of documents or {documents, pageCountReason}';
-
-interface CatalogueSaveOptions {
+export interface CatalogueSaveOptions {
   data?: string;
   file?: string;
   finish?: boolean;
@@ -212,7 +196,7 @@ function assertEditable(v: Volume): void {
  * and prints what is left as warnings (exit 0); finishing needs every rule and is otherwise refused
  * whole with the findings listed (exit 1). Finishing without a file finishes the catalogue as saved.
  */
-async function saveCatalogue(
+export async function saveCatalogue(
   ref: string,
   opts: CatalogueSaveOptions,
   finish: boolean,
@@ -288,278 +272,213 @@ async function saveCatalogue(
   });
 }
 
-export function registerCataloguingCommands(program: Command, io: Io, result: Result): void {
-  const enterprise = program.command('enterprise').description('企业（市场主体）/ enterprises');
-  enterprise
-    .command('find')
-    .description('按统一社会信用代码、注册号或名称查找 / find by USCC, 注册号 or name (prefix, fuzzy)')
-    .argument('<query>', '代码或名称 / code or name')
-    .addOption(dataOption())
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (query: string, opts: { data?: string; json?: boolean }) => {
-      result.code = await withData(opts.data, io, (_, repos) => {
-        const matches = findEnterprises(repos, query);
-        if (opts.json === true) io.out(JSON.stringify(matches, null, 2));
-        else if (matches.length === 0) io.out('未找到 / nothing found');
-        else
-          for (const m of matches) {
-            const e = m.enterprise;
-            io.out(
-              `${e.id}\t${e.uscc ?? e.regNo ?? ''}\t${e.name}\t${e.bureauCode}\t${m.match} ${m.score.toFixed(2)}`,
-            );
-          }
-        return matches.length > 0 ? EXIT.ok : EXIT.finding;
-      });
-    });
-  enterprise
-    .command('create')
-    .description('登记企业 / register an enterprise')
-    .addOption(dataOption())
-    .option('--uscc <code>', '统一社会信用代码 / USCC')
-    .option('--reg-no <code>', '注册号 / 15-digit registration number')
-    .requiredOption('--name <name>', '企业名称 / name')
-    .option(
-      '--bureau <code>',
-      '登记机关代码（默认：代码所属行政区划的局，区县归市，其余归省局）/ registration authority code (default: the bureau of the code’s division, a county’s city, else the province)',
-    )
-    .option('--as <user>', '操作人 / acting user (default: the login name)')
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(
-      async (opts: {
-        data?: string;
-        uscc?: string;
-        regNo?: string;
-        name: string;
-        bureau?: string;
-        as?: string;
-        json?: boolean;
-      }) => {
-        result.code = await withData(opts.data, io, (_, repos) => {
-          const { code: bureauCode, line: chosen } =
-            opts.bureau === undefined
-              ? enterpriseBureauChoice(opts.uscc ?? opts.regNo)
-              : { code: opts.bureau, line: null };
-          const e = repos.enterprises.create(
-            {
-              name: opts.name,
-              bureauCode,
-              ...(opts.uscc === undefined ? {} : { uscc: opts.uscc }),
-              ...(opts.regNo === undefined ? {} : { regNo: opts.regNo }),
-            },
-            actorOf(opts),
-          );
-          // Said once the enterprise exists: an invalid code is refused without talk of defaults.
-          if (chosen !== null) note(chosen, opts.json === true, io);
-          io.out(
-            opts.json === true
-              ? JSON.stringify(e, null, 2)
-              : `已登记 / registered: ${e.id}\t${e.uscc ?? e.regNo ?? ''}\t${e.name}`,
-          );
-          return EXIT.ok;
-        });
-      },
-    );
+export interface EnterpriseFindOptions {
+  data?: string;
+  json?: boolean;
+}
 
-  const volume = program.command('volume').description('案卷 / volumes');
-  volume
-    .command('create')
-    .description(
-      '登记案卷（档号自动编排，先查重）/ register a volume (next 档号, duplicate-digitization guard)',
-    )
-    .addOption(dataOption())
-    .requiredOption('--enterprise <id|code>', '企业编号或代码 / enterprise id, USCC or 注册号')
-    .option('--type <code>', '案卷类型（默认 SL）/ volume type (SL BG ZX DX QR QC BA QT; default SL)')
-    .option(
-      '--year <yyyy>',
-      '年度（默认：登记日期的年份，否则今年）/ year (default: the registration date’s, else this year)',
-      parseInteger,
-    )
-    .option(
-      '--bureau <code>',
-      "档案所属局代码（默认：企业的所属局）/ owning bureau code (default: the enterprise's)",
-    )
-    .option('--date <yyyymmdd>', '登记日期 / registration date')
-    .option('--pages <n>', '登记页数 / declared page count', parseInteger)
-    .option('--reason <text>', '已有同类案卷时继续的原因 / reason to continue when the guard finds a volume')
-    .option('--as <user>', '操作人 / acting user')
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(
-      async (opts: {
-        data?: string;
-        enterprise: string;
-        type?: string;
-        year?: number;
-        bureau?: string;
-        date?: string;
-        pages?: number;
-        reason?: string;
-        as?: string;
-        json?: boolean;
-      }) => {
-        result.code = await withData(opts.data, io, async (data, repos) => {
-          const ent = /^\d{1,9}$/.test(opts.enterprise)
-            ? repos.enterprises.get(Number(opts.enterprise))
-            : repos.enterprises.findByCode(opts.enterprise);
-          if (ent === null) {
-            throw new DomainError(
-              'enterprise.not-found',
-              text(`找不到企业：${opts.enterprise}`, `No enterprise with the code ${opts.enterprise}`),
-              { ref: opts.enterprise },
-            );
-          }
-          // What 登记 starts the volume form with, for each flag left out.
-          const defaults = volumeDefaults(ent, opts.date, new Date());
-          for (const line of volumeDefaultLines(defaults, opts)) note(line, opts.json === true, io);
-          // Offline here: the store's last synced index stands in for the store (the store part adds the live lookup).
-          const registration = new VolumeRegistration(
-            repos,
-            new SyncedIndexLookup(new StoreIndexRepo(data.db)),
-          );
-          try {
-            const { volume: v, guard } = await registration.register(
-              {
-                enterpriseId: ent.id,
-                volumeType: opts.type ?? defaults.volumeType,
-                year: opts.year ?? defaults.year,
-                bureauCode: opts.bureau ?? defaults.bureauCode,
-                ...(opts.date === undefined ? {} : { registrationDate: opts.date }),
-                ...(opts.pages === undefined ? {} : { declaredPages: opts.pages }),
-              },
-              actorOf(opts),
-              opts.reason === undefined ? {} : { overrideReason: opts.reason },
-            );
-            if (opts.json === true) io.out(JSON.stringify({ volume: v, guard }, null, 2));
-            else io.out(`已登记案卷 / volume registered: ${v.id}\t${v.archiveNo}\t${v.uid}`);
-            return EXIT.ok;
-          } catch (e) {
-            if (isDomainError(e) && e.code === 'volume.possible-duplicate' && opts.json === true) {
-              io.out(JSON.stringify({ error: e.code, message: e.text, ...e.details }, null, 2));
-              return EXIT.finding;
-            }
-            throw e;
-          }
-        });
-      },
-    );
-
-  const catalogue = program.command('catalogue').description('著录标引 / cataloguing');
-  catalogue
-    .command('suggest')
-    .description('由题名区文字识别建议分件与类型 / propose documents and types from title-zone OCR')
-    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
-    .addOption(dataOption())
-    .option('--no-ocr', '不先识别未识别的题名区 / do not OCR title zones that have not been read')
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (ref: string, opts: { data?: string; ocr: boolean; json?: boolean }) => {
-      result.code = await withData(opts.data, io, async (data, repos) => {
-        const v = findVolume(repos, ref);
-        const ocr = new PageOcrRepo(data.db);
-        if (opts.ocr) {
-          const pool = await TesseractPool.create();
-          try {
-            const service = new OcrService(repos, ocr, data.blobs, pool);
-            if (service.enqueueVolume(v.id, { zones: ['title'] }) > 0)
-              await service.drain({ concurrency: pool.size });
-          } finally {
-            await pool.terminate();
-          }
-        }
-        const s = suggestForVolume(repos, ocr, v.id);
-        if (opts.json === true) io.out(JSON.stringify({ volume: v.archiveNo, ...s }, null, 2));
-        else {
-          io.out(`案卷 volume ${v.archiveNo}: ${s.documents.length} 件建议 / suggested documents`);
-          for (const d of s.documents) {
-            io.out(
-              `  ${d.firstPage}–${d.lastPage}\t${d.typeCode}\t${d.title || '（无题名 no title）'}\t${d.confidence.toFixed(2)}`,
-            );
-          }
-          if (s.unreadPages.length > 0) io.out(`  未识别的页 / pages not read: ${s.unreadPages.join(', ')}`);
-        }
-        return EXIT.ok;
-      });
-    });
-  catalogue
-    .command('set')
-    .description(
-      '保存著录（整卷替换）：有问题也保存为草稿，像“保存”一样 / save the catalogue of a volume (replaces it); kept as a draft with its findings, as 保存 does',
-    )
-    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
-    .requiredOption('--file <json>', CATALOGUE_FILE_HELP)
-    .addOption(dataOption())
-    .option(
-      '--finish',
-      '保存并完成著录（同 catalogue finish）/ save and finish (as catalogue finish): every rule must pass',
-    )
-    .option('--as <user>', '操作人 / acting user')
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (ref: string, opts: CatalogueSaveOptions) => {
-      result.code = await saveCatalogue(ref, opts, opts.finish === true, io);
-    });
-  catalogue
-    .command('finish')
-    .alias('complete')
-    .description(
-      '完成著录，提交图文校核（所有规则须通过）/ finish cataloguing for QA: refused, with the findings, unless every rule passes',
-    )
-    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
-    .option('--file <json>', `${CATALOGUE_FILE_HELP}（默认：已保存的著录 / default: the catalogue as saved）`)
-    .addOption(dataOption())
-    .option('--as <user>', '操作人 / acting user')
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (ref: string, opts: CatalogueSaveOptions) => {
-      result.code = await saveCatalogue(ref, opts, true, io);
-    });
-
-  program
-    .command('verify')
-    .description(
-      '图文校核机检（页数、著录、空白页、代码与名称、标签、分辨率、重复图像）/ machine checks of a volume',
-    )
-    .argument('<volume>', '案卷编号、UID 或档号 / volume id, uid or 档号')
-    .addOption(dataOption())
-    .option('--min-dpi <n>', '最低分辨率 / resolution floor (DA/T 31: 200)', parseInteger)
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (ref: string, opts: { data?: string; minDpi?: number; json?: boolean }) => {
-      result.code = await withData(opts.data, io, async (data, repos) => {
-        const v = findVolume(repos, ref);
-        // Near-duplicate images: hashes and close comparisons missing from the cache are made now.
-        const report = await machineCheckVolumeWithImages(
-          repos,
-          new PageOcrRepo(data.db),
-          v.id,
-          new NearDuplicateFinder(new PageHashesRepo(data.db), data.blobs),
-          {
-            forms: new FormReadingsRepo(data.db),
-            ...(opts.minDpi === undefined ? {} : { minDpi: opts.minDpi }),
-          },
+/** `dangan enterprise find <query>`. */
+export async function enterpriseFindCommand(
+  query: string,
+  opts: EnterpriseFindOptions,
+  io: Io,
+): Promise<number> {
+  return withData(opts.data, io, (_, repos) => {
+    const matches = findEnterprises(repos, query);
+    if (opts.json === true) io.out(JSON.stringify(matches, null, 2));
+    else if (matches.length === 0) io.out('未找到 / nothing found');
+    else
+      for (const m of matches) {
+        const e = m.enterprise;
+        io.out(
+          `${e.id}\t${e.uscc ?? e.regNo ?? ''}\t${e.name}\t${e.bureauCode}\t${m.match} ${m.score.toFixed(2)}`,
         );
-        if (opts.json === true)
-          io.out(
-            JSON.stringify(
-              {
-                volume: v.archiveNo,
-                passed: report.passed,
-                checks: report.checks,
-                nearDuplicates: report.nearDuplicates?.pairs ?? [],
-              },
-              null,
-              2,
-            ),
-          );
-        else {
-          io.out(`案卷 volume ${v.archiveNo}`);
-          const marks = { pass: '✓', fail: '✗', warning: '!', skipped: '-' } as const;
-          for (const c of report.checks) {
-            io.out(`${marks[c.status]} ${bilingual(c.name)}`);
-            printIssues(c.issues, io);
-          }
-          io.out(
-            report.passed
-              ? '结论：机检通过 / result: machine checks passed'
-              : '结论：机检未通过 / result: machine checks failed',
-          );
-        }
-        return report.passed ? EXIT.ok : EXIT.finding;
-      });
-    });
+      }
+    return matches.length > 0 ? EXIT.ok : EXIT.finding;
+  });
+}
+
+export interface EnterpriseCreateOptions {
+  data?: string;
+  uscc?: string;
+  regNo?: string;
+  name: string;
+  bureau?: string;
+  as?: string;
+  json?: boolean;
+}
+
+/** `dangan enterprise create`. */
+export async function enterpriseCreateCommand(opts: EnterpriseCreateOptions, io: Io): Promise<number> {
+  return withData(opts.data, io, (_, repos) => {
+    const { code: bureauCode, line: chosen } =
+      opts.bureau === undefined
+        ? enterpriseBureauChoice(opts.uscc ?? opts.regNo)
+        : { code: opts.bureau, line: null };
+    const e = repos.enterprises.create(
+      {
+        name: opts.name,
+        bureauCode,
+        ...(opts.uscc === undefined ? {} : { uscc: opts.uscc }),
+        ...(opts.regNo === undefined ? {} : { regNo: opts.regNo }),
+      },
+      actorOf(opts),
+    );
+    // Said once the enterprise exists: an invalid code is refused without talk of defaults.
+    if (chosen !== null) note(chosen, opts.json === true, io);
+    io.out(
+      opts.json === true
+        ? JSON.stringify(e, null, 2)
+        : `已登记 / registered: ${e.id}\t${e.uscc ?? e.regNo ?? ''}\t${e.name}`,
+    );
+    return EXIT.ok;
+  });
+}
+
+export interface VolumeCreateOptions {
+  data?: string;
+  enterprise: string;
+  type?: string;
+  year?: number;
+  bureau?: string;
+  date?: string;
+  pages?: number;
+  reason?: string;
+  as?: string;
+  json?: boolean;
+}
+
+/** `dangan volume create`. */
+export async function volumeCreateCommand(opts: VolumeCreateOptions, io: Io): Promise<number> {
+  return withData(opts.data, io, async (data, repos) => {
+    const ent = /^\d{1,9}$/.test(opts.enterprise)
+      ? repos.enterprises.get(Number(opts.enterprise))
+      : repos.enterprises.findByCode(opts.enterprise);
+    if (ent === null) {
+      throw new DomainError(
+        'enterprise.not-found',
+        text(`找不到企业：${opts.enterprise}`, `No enterprise with the code ${opts.enterprise}`),
+        { ref: opts.enterprise },
+      );
+    }
+    // What 登记 starts the volume form with, for each flag left out.
+    const defaults = volumeDefaults(ent, opts.date, new Date());
+    for (const line of volumeDefaultLines(defaults, opts)) note(line, opts.json === true, io);
+    // Offline here: the store's last synced index stands in for the store (the store part adds the live lookup).
+    const registration = new VolumeRegistration(repos, new SyncedIndexLookup(new StoreIndexRepo(data.db)));
+    try {
+      const { volume: v, guard } = await registration.register(
+        {
+          enterpriseId: ent.id,
+          volumeType: opts.type ?? defaults.volumeType,
+          year: opts.year ?? defaults.year,
+          bureauCode: opts.bureau ?? defaults.bureauCode,
+          ...(opts.date === undefined ? {} : { registrationDate: opts.date }),
+          ...(opts.pages === undefined ? {} : { declaredPages: opts.pages }),
+        },
+        actorOf(opts),
+        opts.reason === undefined ? {} : { overrideReason: opts.reason },
+      );
+      if (opts.json === true) io.out(JSON.stringify({ volume: v, guard }, null, 2));
+      else io.out(`已登记案卷 / volume registered: ${v.id}\t${v.archiveNo}\t${v.uid}`);
+      return EXIT.ok;
+    } catch (e) {
+      if (isDomainError(e) && e.code === 'volume.possible-duplicate' && opts.json === true) {
+        io.out(JSON.stringify({ error: e.code, message: e.text, ...e.details }, null, 2));
+        return EXIT.finding;
+      }
+      throw e;
+    }
+  });
+}
+
+export interface CatalogueSuggestOptions {
+  data?: string;
+  ocr: boolean;
+  json?: boolean;
+}
+
+/** `dangan catalogue suggest <volume>`. */
+export async function catalogueSuggestCommand(
+  ref: string,
+  opts: CatalogueSuggestOptions,
+  io: Io,
+): Promise<number> {
+  return withData(opts.data, io, async (data, repos) => {
+    const v = findVolume(repos, ref);
+    const ocr = new PageOcrRepo(data.db);
+    if (opts.ocr) {
+      const pool = await TesseractPool.create();
+      try {
+        const service = new OcrService(repos, ocr, data.blobs, pool);
+        if (service.enqueueVolume(v.id, { zones: ['title'] }) > 0)
+          await service.drain({ concurrency: pool.size });
+      } finally {
+        await pool.terminate();
+      }
+    }
+    const s = suggestForVolume(repos, ocr, v.id);
+    if (opts.json === true) io.out(JSON.stringify({ volume: v.archiveNo, ...s }, null, 2));
+    else {
+      io.out(`案卷 volume ${v.archiveNo}: ${s.documents.length} 件建议 / suggested documents`);
+      for (const d of s.documents) {
+        io.out(
+          `  ${d.firstPage}–${d.lastPage}\t${d.typeCode}\t${d.title || '（无题名 no title）'}\t${d.confidence.toFixed(2)}`,
+        );
+      }
+      if (s.unreadPages.length > 0) io.out(`  未识别的页 / pages not read: ${s.unreadPages.join(', ')}`);
+    }
+    return EXIT.ok;
+  });
+}
+
+export interface VerifyOptions {
+  data?: string;
+  minDpi?: number;
+  json?: boolean;
+}
+
+/** `dangan verify <volume>`: the machine checks of a volume. */
+export async function verifyCommand(ref: string, opts: VerifyOptions, io: Io): Promise<number> {
+  return withData(opts.data, io, async (data, repos) => {
+    const v = findVolume(repos, ref);
+    // Near-duplicate images: hashes and close comparisons missing from the cache are made now.
+    const report = await machineCheckVolumeWithImages(
+      repos,
+      new PageOcrRepo(data.db),
+      v.id,
+      new NearDuplicateFinder(new PageHashesRepo(data.db), data.blobs),
+      {
+        forms: new FormReadingsRepo(data.db),
+        ...(opts.minDpi === undefined ? {} : { minDpi: opts.minDpi }),
+      },
+    );
+    if (opts.json === true)
+      io.out(
+        JSON.stringify(
+          {
+            volume: v.archiveNo,
+            passed: report.passed,
+            checks: report.checks,
+            nearDuplicates: report.nearDuplicates?.pairs ?? [],
+          },
+          null,
+          2,
+        ),
+      );
+    else {
+      io.out(`案卷 volume ${v.archiveNo}`);
+      const marks = { pass: '✓', fail: '✗', warning: '!', skipped: '-' } as const;
+      for (const c of report.checks) {
+        io.out(`${marks[c.status]} ${bilingual(c.name)}`);
+        printIssues(c.issues, io);
+      }
+      io.out(
+        report.passed
+          ? '结论：机检通过 / result: machine checks passed'
+          : '结论：机检未通过 / result: machine checks failed',
+      );
+    }
+    return report.passed ? EXIT.ok : EXIT.finding;
+  });
 }

@@ -3,11 +3,7 @@ import { CHECK_IDS, type CheckId } from '../../core/checks/categories';
 import { parseOnly } from '../../core/checks/finding';
 import { isDomainError } from '../../core/errors';
 import type { Io } from '../output';
-import { checkCommand } from './check';
-import { fixCommand } from './fix';
-import { backupCommand, maintainCommand, restoreCommand } from './maintenance';
-import { reportMonthlyCommand } from './report';
-import { resolveDataDir } from '../../workstation/data-dir';
+import { dataDirFromFlag } from '../data-dir-flag';
 
 function onlyOption(value: string): CheckId[] {
   try {
@@ -27,7 +23,8 @@ function nonNegativeInt(value: string): number {
 
 /**
  * The data-health commands (issue 7): check, fix, maintain, backup, restore, report. Registered from
- * cli/main.ts with one call so that this area grows without touching the shared file again.
+ * cli/main.ts with one call so that this area grows without touching the shared file again. Each action
+ * loads its implementation when it runs: start-up and help stay quick.
  */
 export function registerDataHealthCommands(program: Command, io: Io, result: { code: number }): void {
   program
@@ -62,6 +59,7 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
         decode: boolean;
         fullListing?: boolean;
       }) => {
+        const { checkCommand } = await import('./check');
         result.code = await checkCommand(
           {
             data: opts.data,
@@ -92,7 +90,7 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
     .option('--reason <text>', '更正原因（page-count 必填）/ why (required for page-count)')
     .option('--json', '以 JSON 输出 / print JSON')
     .action(
-      (
+      async (
         category: string,
         auditId: string | undefined,
         opts: { data?: string; dryRun?: boolean; apply?: boolean; reason?: string; json?: boolean },
@@ -102,9 +100,10 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
           result.code = 2;
           return;
         }
+        const { fixCommand } = await import('./fix');
         result.code = fixCommand(
           {
-            dataDir: resolveDataDir({ flag: opts.data }),
+            dataDir: await dataDirFromFlag(opts.data),
             category,
             auditId,
             mode: opts.apply === true ? 'apply' : 'dry-run',
@@ -123,9 +122,10 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
     )
     .option('--data <dir>', '工作站数据目录 / workstation data folder')
     .option('--json', '以 JSON 输出 / print JSON')
-    .action((opts: { data?: string; json?: boolean }) => {
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const { maintainCommand } = await import('./maintenance');
       result.code = maintainCommand(
-        { dataDir: resolveDataDir({ flag: opts.data }), json: opts.json ?? false },
+        { dataDir: await dataDirFromFlag(opts.data), json: opts.json ?? false },
         io,
       );
     });
@@ -138,9 +138,10 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
     .option('--keep <n>', '保留的备份数 / backups to keep', nonNegativeInt, 7)
     .option('--json', '以 JSON 输出 / print JSON')
     .action(async (opts: { to: string; data?: string; keep: number; json?: boolean }) => {
+      const { backupCommand } = await import('./maintenance');
       result.code = await backupCommand(
         {
-          dataDir: resolveDataDir({ flag: opts.data }),
+          dataDir: await dataDirFromFlag(opts.data),
           to: opts.to,
           keep: opts.keep,
           json: opts.json ?? false,
@@ -156,10 +157,11 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
     .option('--data <dir>', '工作站数据目录 / workstation data folder')
     .option('--dry-run', '只校验并显示将做的事 / verify and show what would happen')
     .option('--json', '以 JSON 输出 / print JSON')
-    .action((opts: { from: string; data?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (opts: { from: string; data?: string; dryRun?: boolean; json?: boolean }) => {
+      const { restoreCommand } = await import('./maintenance');
       result.code = restoreCommand(
         {
-          dataDir: resolveDataDir({ flag: opts.data }),
+          dataDir: await dataDirFromFlag(opts.data),
           from: opts.from,
           dryRun: opts.dryRun ?? false,
           json: opts.json ?? false,
@@ -180,9 +182,10 @@ export function registerDataHealthCommands(program: Command, io: Io, result: { c
     .option('--xlsx <file>', '写出 Excel 报表 / write an Excel workbook')
     .option('--json', '以 JSON 输出 / print JSON')
     .action(async (opts: { month: string; data?: string; xlsx?: string; json?: boolean }) => {
+      const { reportMonthlyCommand } = await import('./report');
       result.code = await reportMonthlyCommand(
         {
-          dataDir: resolveDataDir({ flag: opts.data }),
+          dataDir: await dataDirFromFlag(opts.data),
           month: opts.month,
           xlsx: opts.xlsx,
           json: opts.json ?? false,

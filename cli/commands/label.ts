@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
 import { isDomainError } from '../../core/errors';
 import { bilingual } from '../../core/text';
 import { volumeTypeByCode } from '../../core/vocabulary';
 import { createRepos } from '../../db/repos';
 import type { Repos, Volume } from '../../db/repos';
-import { resolveDataDir } from '../../workstation/data-dir';
 import { LAYOUT_NAMES, labelSheetPdf } from '../../workstation/labels/label-pdf';
 import type { LabelItem } from '../../workstation/labels/label-pdf';
 import { readLabels } from '../../workstation/labels/read-labels';
@@ -120,63 +117,4 @@ export async function labelReadCommand(
     }
   }
   return out.some((r) => r.error !== undefined) ? EXIT.finding : EXIT.ok;
-}
-
-function parseNonNegative(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new InvalidArgumentError('应为非负整数 / expected a non-negative integer');
-  return n;
-}
-
-function parsePositive(value: string): number {
-  const n = parseNonNegative(value);
-  if (n === 0) throw new InvalidArgumentError('应为正整数 / expected a positive integer');
-  return n;
-}
-
-export function registerLabelCommands(program: Command, io: Io, result: { code: number }): void {
-  const label = program.command('label').description('案卷二维码标签 / QR volume labels');
-  label
-    .command('pdf')
-    .description('生成标签或分隔页 PDF / make label sheets or cover/separator sheets as PDF')
-    .addOption(new Option('--data <dir>', '工作站数据目录 / workstation data folder'))
-    .requiredOption('--volume <id...>', '案卷编号、UID 或档号 / volume ids, uids or 档号')
-    .requiredOption('-o, --out <file.pdf>', '输出文件 / output file')
-    .addOption(new Option('--layout <name>', `版式 / layout: ${LAYOUT_NAMES.join(', ')}`).default('a4-3x8'))
-    .option(
-      '--skip <n>',
-      '首页跳过已用的标签位 / positions already used on the first sheet',
-      parseNonNegative,
-      0,
-    )
-    .action(async (opts: { data?: string; volume: string[]; out: string; layout: string; skip: number }) => {
-      result.code = await labelPdfCommand(
-        {
-          dataDir: resolveDataDir({ flag: opts.data }),
-          volumes: opts.volume,
-          out: opts.out,
-          layout: opts.layout,
-          skip: opts.skip,
-        },
-        io,
-      );
-    });
-  label
-    .command('read')
-    .description('识别扫描图像上的案卷标签 / find volume labels on scanned images')
-    .argument('<image...>', '图像文件 / image files')
-    .option(
-      '--dpi <n>',
-      '扫描分辨率（图像未注明时）/ scan resolution when the file does not say',
-      parsePositive,
-    )
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action(async (images: string[], opts: { json?: boolean; dpi?: number }) => {
-      result.code = await labelReadCommand(
-        images,
-        { json: opts.json ?? false, ...(opts.dpi === undefined ? {} : { dpi: opts.dpi }) },
-        io,
-      );
-    });
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { faultyCatalogue } from '../../tests/support/faulty-catalogue';
 import { tempDir } from '../../tests/support/temp-dir';
 import { runCli as run } from '../../tests/support/cli';
+import { takeEngineLock } from '../../workstation/engine-lock';
 
 describe('dangan maintain, backup, restore', () => {
   it('maintains, backs up, then restores (dry run first) from the command line', async () => {
@@ -22,6 +23,11 @@ describe('dangan maintain, backup, restore', () => {
     const dry = await run('restore', '--data', cat.dir, '--from', backup.dir, '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/试运行.*校验通过/);
+    const app = takeEngineLock(cat.dir); // a running app holds the folder: no restore under it
+    const held = await run('restore', '--data', cat.dir, '--from', backup.dir);
+    app.release();
+    expect(held.code).toBe(1);
+    expect(held.err).toMatch(/\[data\.in-use\]|数据目录正由运行中的工作站使用/);
     const real = await run('restore', '--data', cat.dir, '--from', backup.dir);
     expect(real.code).toBe(0);
     expect(real.out).toMatch(/原数据库保存在/);

@@ -6,6 +6,7 @@ import { maintain, recordMaintenanceRun } from '../../db/maintenance/maintain';
 import { restoreDataDir } from '../../db/maintenance/restore';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
+import { refuseWhileEngineRuns } from '../../workstation/engine-lock';
 import { openDataFolder } from './data-folder';
 
 /** `dangan maintain`: exit 1 when integrity, foreign keys or the audit chain are not in order. */
@@ -84,6 +85,8 @@ export function restoreCommand(
   io: Io,
 ): number {
   try {
+    // Replacing the database under a running app would lose what it writes after (engine-lock.ts).
+    if (!options.dryRun) refuseWhileEngineRuns(options.dataDir);
     const r = restoreDataDir(options.from, options.dataDir, { dryRun: options.dryRun });
     if (options.json) io.out(JSON.stringify(r, null, 2));
     else if (r.dryRun) {

@@ -6,6 +6,7 @@ import { startServer } from '../../workstation/engine/server';
 import { electronBinary, tryInstallElectron } from '../electron-binary';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { refuseWhileEngineRuns, takeEngineLock, type EngineLock } from '../../workstation/engine-lock';
 import { openDataFolder } from './data-folder';
 import { REPO_ROOT, UI_OUT_DIR, buildPreload, buildUi, uiBuildIsStale } from '../ui-build';
 
@@ -41,12 +42,16 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
   const root = options.root ?? REPO_ROOT;
   // The one command that makes a new data folder; a wrong or newer one is refused all the same.
   const data = openDataFolder(options.dataDir, { create: true });
+  let lock: EngineLock | null = null;
   let closed = false;
   const close = () => {
     if (!closed) data.close();
     closed = true;
+    lock?.release();
   };
   try {
+    // One app per data folder: a second one would process the same jobs (workstation/engine-lock.ts).
+    refuseWhileEngineRuns(data.dir);
     const m = data.migrations;
     io.out(`档案 Dangan — 数据目录 data folder: ${data.dir}`);
     io.out(
@@ -92,6 +97,7 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
       io.out('正在构建界面… / building the UI…');
       await buildUi();
     }
+    lock = takeEngineLock(data.dir);
     const store = storeConnectionFromEnv();
     const engine = createEngine({
       db: data.db,

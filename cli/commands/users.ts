@@ -1,12 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { Option, type Command } from 'commander';
 import { passwordProblems } from '../../core/password-policy';
 import { ROLES, ROLE_NAMES, isRole, type Role } from '../../core/roles';
 import { DomainError } from '../../core/errors';
 import { bilingual, text, type Text } from '../../core/text';
 import { createRepos } from '../../db/repos';
 import type { Actor } from '../../db/repos';
-import { resolveDataDir } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
 import { openDataFolder } from './data-folder';
@@ -140,67 +138,4 @@ export function userListCommand(options: { dataDir: string; json: boolean }, io:
   } finally {
     data.close();
   }
-}
-
-export function registerUserCommands(program: Command, io: Io, result: { code: number }): void {
-  const data = () => new Option('--data <dir>', '工作站数据目录 / workstation data folder');
-  const password = () =>
-    new Option(
-      '--password <pw>',
-      '初始密码（默认随机生成；命令行里的密码会留在 shell 历史中）/ initial password (default: a random one; a password typed here stays in the shell history)',
-    );
-  const user = program.command('user').description('用户账号 / user accounts');
-  user
-    .command('add')
-    .description(
-      '新建用户，首次登录时须修改初始密码 / create a user, who must change the initial password at first sign-in',
-    )
-    .argument('<username>', '用户名 / username')
-    .requiredOption('--name <name>', '姓名 / display name')
-    .requiredOption('--role <role...>', `角色 / roles: ${ROLES.join(', ')}`)
-    .addOption(password())
-    .addOption(data())
-    .action(
-      async (username: string, opts: { name: string; role: string[]; password?: string; data?: string }) => {
-        result.code = await userAddCommand(
-          {
-            dataDir: resolveDataDir({ flag: opts.data }),
-            username,
-            name: opts.name,
-            roles: opts.role,
-            ...(opts.password === undefined ? {} : { password: opts.password }),
-          },
-          io,
-        );
-      },
-    );
-  user
-    .command('reset')
-    .description(
-      '重置密码（解除锁定、结束会话），下次登录时须修改 / reset a password (unlocks, ends sessions); to be changed at next sign-in',
-    )
-    .argument('<username>', '用户名 / username')
-    .addOption(password())
-    .addOption(data())
-    .action(async (username: string, opts: { password?: string; data?: string }) => {
-      result.code = await userResetCommand(
-        {
-          dataDir: resolveDataDir({ flag: opts.data }),
-          username,
-          ...(opts.password === undefined ? {} : { password: opts.password }),
-        },
-        io,
-      );
-    });
-  user
-    .command('list')
-    .description('列出用户及密码状态 / list users and the state of their passwords')
-    .addOption(data())
-    .option('--json', '以 JSON 输出 / print JSON')
-    .action((opts: { data?: string; json?: boolean }) => {
-      result.code = userListCommand(
-        { dataDir: resolveDataDir({ flag: opts.data }), json: opts.json ?? false },
-        io,
-      );
-    });
 }
