@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readUscc, readUsccCell } from '../core/verification/codes-in-text';
+import { readRegNoCell, readUscc, readUsccCell } from '../core/verification/codes-in-text';
 import { coverage } from '../core/similarity';
 import { BlobStore } from '../db/blob-store';
 import { demoEnterprise } from '../native/demo/enterprise';
 import { seededRandom } from '../native/demo/random';
-import { scanSheet, type Sheet } from '../tests/support/near-duplicate-pages';
+import { demoRegNo, scanSheet, type Sheet } from '../tests/support/near-duplicate-pages';
 import { processPage } from '../workstation/capture/process-page';
 import { readFormLines, readFormTable, type FormRead } from '../workstation/ocr/form-reading';
 import { prepare } from '../workstation/ocr/ocr-service';
@@ -18,7 +18,8 @@ import type { Benchmark } from './run';
  * business licence's code line, against the baseline of finding the code in the page's full OCR text
  * (what the machine check had before). Each sheet is scanned by the demo renderer (placement, skew,
  * grain, noise) and processed by the capture pipeline (deskew, crop) first.
- * BENCH_FORM_ENTERPRISES (6) enterprises, BENCH_FORM_DPI (300), grey.
+ * BENCH_FORM_ENTERPRISES (6) enterprises, BENCH_FORM_DPI (300), grey. The same forms as printed before
+ * 2015 (注册号 in place of the USCC: `old_*`) are read too, unless BENCH_FORM_OLD=0.
  */
 const bench: Benchmark = {
   description: 'code and name read from demo application forms and licences (cells vs full page)',
@@ -40,12 +41,22 @@ const bench: Benchmark = {
       const used = process.cpuUsage(cpu);
       return { value, ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000 };
     };
-    const tally = { app: zero(), lic: zero() };
+    const old = process.env['BENCH_FORM_OLD'] !== '0';
+    const tally = { app: zero(), lic: zero(), oldApp: zero(), oldLic: zero() };
     try {
       for (let k = 1; k <= n; k++) {
         const e = demoEnterprise(seededRandom(k));
-        for (const kind of ['application', 'licence'] as const) {
-          const bytes = await master({ enterprise: k, kind, page: 0 });
+        for (const [kind, oldCode] of [
+          ['application', false],
+          ['licence', false],
+          ...(old
+            ? ([
+                ['application', true],
+                ['licence', true],
+              ] as const)
+            : []),
+        ] as const) {
+          const bytes = await master({ enterprise: k, kind, page: 0, oldCode });
           const full = await timed(async () => pool.recognize(await prepare(bytes, 'full')));
           const form = await timed(
             async (): Promise<FormRead> =>
@@ -58,18 +69,26 @@ const bench: Benchmark = {
                   })
                 : readFormLines(bytes, full.value.words, pool),
           );
-          const cell = readUsccCell(form.value.codeReadings, e.uscc);
-          const t = tally[kind === 'application' ? 'app' : 'lic'];
+          const code = oldCode ? demoRegNo(k) : e.uscc;
+          const cell = oldCode
+            ? readRegNoCell(form.value.codeReadings, code)
+            : readUsccCell(form.value.codeReadings, code);
+          const t = oldCode
+            ? tally[kind === 'application' ? 'oldApp' : 'oldLic']
+            : tally[kind === 'application' ? 'app' : 'lic'];
           t.pages++;
           if (cell.matches) t.codeRead++;
-          if (form.value.codeReadings.some((r) => r.replace(/\s/gu, '') === e.uscc)) t.codeExact++;
+          if (form.value.codeReadings.some((r) => r.replace(/\s/gu, '') === code)) t.codeExact++;
           if (form.value.nameReadings.some((r) => coverage(e.name, r) >= 0.75)) t.nameRead++;
-          if (readUscc(full.value.text, e.uscc).matches) t.baselineCodeRead++;
+          const baseline = oldCode
+            ? readRegNoCell([full.value.text], code).matches
+            : readUscc(full.value.text, code).matches;
+          if (baseline) t.baselineCodeRead++;
           t.formMs += form.ms;
           t.formCpuMs += form.cpuMs;
           t.fullMs += full.ms;
           log(
-            `${kind} ${k}: ${cell.matches ? '✓' : '✗'} ${JSON.stringify(form.value.codeReadings)} (${e.uscc}) ` +
+            `${oldCode ? 'old ' : ''}${kind} ${k}: ${cell.matches ? '✓' : '✗'} ${JSON.stringify(form.value.codeReadings)} (${code}) ` +
               `name ${JSON.stringify(form.value.nameReadings)} · ${Math.round(form.ms)} ms (full page ${Math.round(full.ms)} ms)`,
           );
         }
@@ -91,6 +110,13 @@ const bench: Benchmark = {
       lic_code_exact: rate(tally.lic.codeExact, tally.lic.pages),
       lic_name_read: rate(tally.lic.nameRead, tally.lic.pages),
       lic_full_page_code_read: rate(tally.lic.baselineCodeRead, tally.lic.pages),
+      old_app_code_read: rate(tally.oldApp.codeRead, tally.oldApp.pages),
+      old_app_code_exact: rate(tally.oldApp.codeExact, tally.oldApp.pages),
+      old_app_name_read: rate(tally.oldApp.nameRead, tally.oldApp.pages),
+      old_app_full_page_code_read: rate(tally.oldApp.baselineCodeRead, tally.oldApp.pages),
+      old_lic_code_read: rate(tally.oldLic.codeRead, tally.oldLic.pages),
+      old_lic_full_page_code_read: rate(tally.oldLic.baselineCodeRead, tally.oldLic.pages),
+      old_app_form_cpu_ms_per_page: per(tally.oldApp.formCpuMs, tally.oldApp),
       app_form_ms_per_page: per(tally.app.formMs, tally.app),
       app_form_cpu_ms_per_page: per(tally.app.formCpuMs, tally.app),
       lic_form_ms_per_page: per(tally.lic.formMs, tally.lic),

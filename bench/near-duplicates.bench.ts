@@ -2,9 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobStore } from '../db/blob-store';
-import { scanSheet, sheetsOf, type ScanSettings, type Sheet } from '../tests/support/near-duplicate-pages';
+import {
+  randomNote,
+  scanSheet,
+  sheetsOf,
+  type ScanSettings,
+  type Sheet,
+} from '../tests/support/near-duplicate-pages';
 import { processPage } from '../workstation/capture/process-page';
-import { compareInk, pageInk, turnedPageInk, type PageInk } from '../workstation/verification/ink-compare';
+import { compareInk, pageInk, rotatedPageInk, type PageInk } from '../workstation/verification/ink-compare';
 import { NEAR_DUPLICATE_THRESHOLDS } from '../workstation/verification/near-duplicates';
 import {
   hammingDistance,
@@ -41,12 +47,19 @@ const SECOND_PASS: readonly Omit<ScanSettings, 'pass'>[] = [
   { gain: 0.88, offset: -10 },
   { quality: 55, gain: 1.12, offset: 10 },
 ];
-type Hard = 'turned' | 'recropped' | 'noted';
-const THIRD_PASS: Readonly<Record<Hard, Omit<ScanSettings, 'pass'>>> = {
-  turned: { turned: true },
-  recropped: { backing: '#f4f4f2' },
-  noted: { note: true },
-};
+type Hard = 'turned' | 'sideways' | 'recropped' | 'noted' | 'covered';
+/** Third passes per enterprise (one sheet each): the kind and the settings, `e` the enterprise. */
+const THIRD_PASS: readonly [Hard, (e: number) => Omit<ScanSettings, 'pass'>][] = [
+  ['turned', () => ({ turned: true })],
+  ['recropped', () => ({ backing: '#f4f4f2' })],
+  ['noted', () => ({ note: true })],
+  ['sideways', () => ({ rotate: 90 })],
+  ['sideways', () => ({ rotate: 270, quality: 55 })],
+  // A patch over 10–20 % of the sheet at a random place: yellow or white, some with a line written on it.
+  ['covered', (e) => ({ note: randomNote(e * 10 + 1, 0.1, 'yellow') })],
+  ['covered', (e) => ({ note: randomNote(e * 10 + 2, 0.15, 'white', true) })],
+  ['covered', (e) => ({ note: randomNote(e * 10 + 3, 0.2, 'yellow', true), gain: 1.08, offset: 6 })],
+];
 
 interface Scan {
   readonly sheet: Sheet;
@@ -58,8 +71,10 @@ interface Scan {
 }
 
 type Kind = 'rescan' | Hard | 'sibling' | 'renamed' | 'other';
-const KINDS: readonly Kind[] = ['rescan', 'turned', 'recropped', 'noted', 'sibling', 'renamed', 'other'];
-const MUST_FIND: ReadonlySet<Kind> = new Set(['rescan', 'turned', 'recropped']);
+/** Pairs of one sheet: must be found. */
+const RESCANS = ['rescan', 'turned', 'sideways', 'recropped', 'noted', 'covered'] as const;
+const KINDS: readonly Kind[] = [...RESCANS, 'sibling', 'renamed', 'other'];
+const MUST_FIND: ReadonlySet<Kind> = new Set(RESCANS);
 const MUST_NOT: ReadonlySet<Kind> = new Set(['sibling', 'renamed']);
 
 function kindOf(a: Scan, b: Scan): Kind | null {
@@ -143,11 +158,11 @@ const bench: Benchmark = {
             await scan(sheet, { pass: e * 1000 + i * 10 + pass, dpi: DPI, ...variant }, null);
           }
         }
-        for (const [k, hard] of (['turned', 'recropped', 'noted'] as const).entries()) {
-          const i = (e + 3 * k) % 9;
+        for (const [k, [hard, settings]] of THIRD_PASS.entries()) {
+          const i = (e + 2 * k) % 9; // eight different sheets of the nine
           const sheet = sheets[i];
           if (sheet !== undefined)
-            await scan(sheet, { pass: e * 1000 + i * 10 + 3, dpi: DPI, ...THIRD_PASS[hard] }, hard);
+            await scan(sheet, { pass: e * 1000 + i * 10 + 3, dpi: DPI, ...settings(e) }, hard);
         }
         for (const [i, sheet] of sheets.entries()) {
           const named = (sheet.kind === 'application' || sheet.kind === 'licence') && sheet.page === 0;
@@ -179,21 +194,24 @@ const bench: Benchmark = {
           const kind = kindOf(a, b);
           if (kind === null) continue;
           // The first version hashed the whole image upright only.
-          const upright = hammingDistance(a.hashes.whole.upright, b.hashes.whole.upright);
-          const { distance: h, turned } = nearestHash(a.hashes, b.hashes);
-          const inkB = turned ? turnedPageInk(b.ink) : b.ink;
+          const upright = hammingDistance(a.hashes.whole[0], b.hashes.whole[0]);
+          const { distance: h, rotation } = nearestHash(a.hashes, b.hashes);
+          const inkB = rotatedPageInk(b.ink, rotation);
           hashes[kind].push(h);
           // As the check does: candidates by hash, compared until the first different tile.
           if (h > hashBound && MUST_FIND.has(kind)) {
             log(`  wrong: ${kind} ${describe(a.sheet)} × ${describe(b.sheet)}: hash distance ${h}`);
           }
           if (h <= hashBound) {
-            const c = timed(() => compareInk(a.ink, inkB, { stopAbove: inkBound }), compareTime);
+            const c = timed(
+              () => compareInk(a.ink, inkB, { stopAbove: inkBound, cover: inkBound }),
+              compareTime,
+            );
             if (c.score <= inkBound) found[kind]++;
             const wrong = MUST_FIND.has(kind) ? c.score > inkBound : c.score <= inkBound;
             if (wrong)
               log(
-                `  wrong: ${kind} ${describe(a.sheet)} × ${describe(b.sheet)}: ${c.score.toFixed(3)} at ${c.stage} tile ${c.tile?.join(',')}`,
+                `  wrong: ${kind} ${describe(a.sheet)} × ${describe(b.sheet)}: ${c.score.toFixed(3)} at ${c.stage} tile ${c.tile?.join(',')}${c.covered === undefined ? '' : ` (covered ${JSON.stringify(c.covered)})`}`,
               );
           }
           if (upright <= hashBound) {
@@ -206,7 +224,10 @@ const bench: Benchmark = {
           }
           // Rescans and siblings in full for the figures (each tile at 4 px/mm).
           if (kind !== 'other') {
-            const full = timed(() => compareInk(a.ink, inkB, { coarseReject: Infinity }), fullTime);
+            const full = timed(
+              () => compareInk(a.ink, inkB, { coarseReject: Infinity, cover: inkBound }),
+              fullTime,
+            );
             inks[kind].push(full.score);
           }
         }
@@ -249,8 +270,12 @@ const bench: Benchmark = {
         turned_rescans_found: found.turned,
         recropped_rescan_pairs: hashes.recropped.length,
         recropped_rescans_found: found.recropped,
+        sideways_rescan_pairs: hashes.sideways.length,
+        sideways_rescans_found: found.sideways,
         noted_rescan_pairs: hashes.noted.length,
         noted_rescans_found: found.noted,
+        covered_rescan_pairs: hashes.covered.length,
+        covered_rescans_found: found.covered,
         renamed_sibling_pairs: hashes.renamed.length,
         renamed_siblings_reported: found.renamed,
         ms_per_page_hash: per(hashTime, 'wall'),

@@ -117,3 +117,34 @@ export function readUsccCell(readings: readonly string[], expected: string | nul
   if (matches && expected !== null) code = expected;
   return { code, matches };
 }
+
+export interface RegNoCellReading {
+  /** The 注册号 as read, when the cell holds one valid 15-digit number (confusions folded) and nothing more. */
+  readonly code: string | null;
+  /** Whether the cell holds `expected`: read exactly, with folded confusions, or with one extra character. */
+  readonly matches: boolean;
+}
+
+/**
+ * Reads a cell (or line) that holds one 注册号 (the 15-digit registration number of forms before the
+ * USCC), each pass's reading in turn. The MOD 11,10 check digit catches any one wrong digit, so only an
+ * isolated valid number is taken for another enterprise's; an extra character OCR inserted is allowed
+ * for the expected one, as for the USCC.
+ */
+export function readRegNoCell(readings: readonly string[], expected: string | null): RegNoCellReading {
+  let code: string | null = null;
+  let matches = false;
+  for (const reading of readings) {
+    if (expected !== null && !matches) matches = readRegNos(reading).includes(expected);
+    for (const run of runs(reading)) {
+      const folded = foldOcrCode(run);
+      if (code === null && /^\d{15}$/u.test(folded) && readRegNos(folded).length === 1) code = folded;
+      // One character OCR inserted: the expected number once it is taken out.
+      for (let d = 0; expected !== null && !matches && folded.length === 16 && d < 16; d++) {
+        if (folded.slice(0, d) + folded.slice(d + 1) === expected) matches = true;
+      }
+    }
+  }
+  if (matches && expected !== null) code = expected;
+  return { code, matches };
+}

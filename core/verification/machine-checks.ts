@@ -2,7 +2,7 @@ import { issue, type CatalogueIssue } from '../cataloguing/issues';
 import { countedPages, isContentPage, validateCatalogue, type CataloguePage } from '../cataloguing/rules';
 import { coverage } from '../similarity';
 import { text, type Text } from '../text';
-import { readRegNos, readUscc, readUsccCell } from './codes-in-text';
+import { readRegNoCell, readRegNos, readUscc, readUsccCell } from './codes-in-text';
 
 export const MACHINE_CHECK_IDS = [
   'page-count',
@@ -81,6 +81,11 @@ export interface VerificationInput {
   readonly ocrText: ReadonlyMap<number, string>;
   /** What was read in the form cells of pages, by page position (absent: not read). */
   readonly formReadings?: ReadonlyMap<number, FormReadingInput>;
+  /**
+   * Pages in no catalogued document that the catalogue suggestions take for a registration form (a
+   * document of `formTypes`): their cells are checked page by page before the operator sets the type.
+   */
+  readonly likelyFormPages?: ReadonlySet<number>;
   /**
    * Pairs of content pages whose images are near duplicates (a sheet scanned twice), as the
    * workstation's image comparison found them; `unchecked`: pages it has not compared yet.
@@ -229,16 +234,38 @@ function formPage(
   enterprise: VerificationInput['enterprise'],
   minCoverage: number,
 ): { result: FormPageResult; issues: CatalogueIssue[]; otherCode: string | null } {
-  const { uscc, name } = enterprise;
+  const { uscc, regNo, name } = enterprise;
   const issues: CatalogueIssue[] = [];
   let code: string | null = null;
   let codeMatches: boolean | null = null;
   let otherCode: string | null = null;
   if (reading.codeReadings.length > 0) {
     const cell = readUsccCell(reading.codeReadings, uscc);
-    codeMatches = uscc !== null && cell.matches;
-    code = cell.code ?? reading.codeReadings.find((r) => r.trim() !== '') ?? null;
-    if (!cell.matches && cell.code !== null && cell.code !== uscc) {
+    // Forms before the USCC (2015) print the 注册号: the enterprise's own 注册号 confirms the page too.
+    const old = readRegNoCell(reading.codeReadings, regNo);
+    const usccMatches = uscc !== null && cell.matches;
+    const regNoMatches = regNo !== null && old.matches;
+    codeMatches = usccMatches || regNoMatches;
+    code =
+      (regNoMatches && !usccMatches ? old.code : cell.code) ??
+      old.code ??
+      reading.codeReadings.find((r) => r.trim() !== '') ??
+      null;
+    if (!codeMatches && cell.code === null && old.code !== null && old.code !== regNo) {
+      otherCode = old.code;
+      issues.push(
+        issue(
+          'error',
+          'verify.form-regno-other',
+          text(
+            `第 ${page} 页的注册号 ${old.code} 不是本企业的（本企业 ${regNo ?? uscc ?? '无代码'}）`,
+            `The registration number on page ${page}, ${old.code}, is not this enterprise's (${regNo ?? uscc ?? 'no code'})`,
+          ),
+          { page },
+        ),
+      );
+    }
+    if (!codeMatches && cell.code !== null && cell.code !== uscc) {
       otherCode = cell.code;
       issues.push(
         issue(
@@ -280,7 +307,8 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
   const formTypes = input.options?.formTypes ?? DEFAULT_FORM_TYPES;
   const minCoverage = input.options?.nameCoverage ?? 0.75;
   const forms = input.documents.filter((d) => formTypes.includes(d.typeCode));
-  if (forms.length === 0)
+  const likely = [...(input.likelyFormPages ?? [])].sort((a, b) => a - b);
+  if (forms.length === 0 && likely.length === 0)
     return check('enterprise-codes', [], text('本卷没有登记表类文件', 'The volume has no registration form'));
   const { uscc, regNo, name } = input.enterprise;
   const issues: CatalogueIssue[] = [];
@@ -304,7 +332,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
       if (page.otherCode !== null) reported.add(page.otherCode);
       if (page.result.nameMatches === true) nameSeen = true;
       // The cells' readings count for the document as a whole too (the code found in its cell).
-      if (page.result.codeMatches === true && uscc !== null) texts.push(uscc);
+      if (page.result.codeMatches === true) texts.push(uscc ?? regNo ?? '');
       else texts.push(...form.codeReadings);
       texts.push(form.nameText);
     }
@@ -383,6 +411,15 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
       );
     }
   });
+  // Pages not catalogued yet that look like a form: their own cells only (no document to speak for).
+  for (const p of likely) {
+    const form = input.formReadings?.get(p);
+    if (form === undefined || form.layout === 'none') continue;
+    const page = formPage(p, form, input.enterprise, minCoverage);
+    readings.push(page.result);
+    issues.push(...page.issues);
+    read++;
+  }
   if (read === 0)
     return check(
       'enterprise-codes',

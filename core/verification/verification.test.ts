@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readRegNos, readUscc, readUsccCell } from './codes-in-text';
+import { regNoCheckDigit } from '../codes';
+import { readRegNoCell, readRegNos, readUscc, readUsccCell } from './codes-in-text';
 import { runMachineChecks, type VerificationInput, type VerificationPage } from './machine-checks';
 import { checkSamplingRule, DEFAULT_SAMPLING, samplePages } from './review-rules';
 
@@ -280,6 +281,92 @@ describe('form cells read by OCR', () => {
     expect(former?.issues.map((i) => [i.severity, i.code])).toEqual([['warning', 'verify.form-name-other']]);
     // A name read with a wrong character is not another enterprise's.
     expect(withForms([[1, [USCC], '厦门测试有限公可']])?.status).toBe('pass');
+  });
+
+  const OTHER_REG_NO = `35020010000012${regNoCheckDigit('35020010000012')}`;
+
+  it('a 注册号 cell matches exactly, through folded confusions or an extra character; another is returned as read', () => {
+    expect(readRegNoCell([REG_NO], REG_NO)).toEqual({ code: REG_NO, matches: true });
+    expect(readRegNoCell([REG_NO.replace(/0/gu, 'O').replace(/1/gu, 'I')], REG_NO).matches).toBe(true);
+    expect(readRegNoCell([`${REG_NO.slice(0, 9)}7${REG_NO.slice(9)}`, ''], REG_NO).matches).toBe(true);
+    expect(readRegNoCell(['garbage', OTHER_REG_NO], REG_NO)).toEqual({ code: OTHER_REG_NO, matches: false });
+    // One wrong digit fails the MOD 11,10 check: neither the enterprise's nor another's.
+    expect(readRegNoCell([`${REG_NO.slice(0, 14)}9`], REG_NO)).toEqual({ code: null, matches: false });
+  });
+
+  it('checks the cells of an enterprise known only by its 注册号, and an old form of a USCC enterprise', () => {
+    const regOnly = (readings: [number, string[], string][]) =>
+      runMachineChecks(
+        input({
+          enterprise: { uscc: null, regNo: REG_NO, name: '厦门测试有限公司' },
+          documents: [
+            {
+              typeCode: 'APP',
+              title: '申请书',
+              docDate: '20260301',
+              responsible: null,
+              firstPage: 1,
+              lastPage: 2,
+            },
+          ],
+          formReadings: forms(readings),
+        }),
+      ).find((c) => c.id === 'enterprise-codes');
+    const own = regOnly([[1, [`${REG_NO} |`, REG_NO], '厦门测试有限公司']]);
+    expect(own?.status).toBe('pass');
+    expect(own?.readings).toEqual([
+      {
+        page: 1,
+        layout: 'table',
+        code: REG_NO,
+        codeMatches: true,
+        name: '厦门测试有限公司',
+        nameMatches: true,
+      },
+    ]);
+    const other = regOnly([[2, [OTHER_REG_NO], '泉州别家贸易有限公司']]);
+    expect(other?.status).toBe('fail');
+    expect(other?.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.page])).toEqual([
+      ['verify.form-regno-other', 2],
+      ['verify.regno-mismatch', 1],
+    ]);
+    expect(other?.issues[0]?.message.zh).toBe(
+      `第 2 页的注册号 ${OTHER_REG_NO} 不是本企业的（本企业 ${REG_NO}）`,
+    );
+    // A USCC enterprise's form from before 2015 shows its 注册号: that confirms the page too.
+    const both = runMachineChecks(
+      input({
+        enterprise: { uscc: USCC, regNo: REG_NO, name: '厦门测试有限公司' },
+        formReadings: forms([[1, [REG_NO], '泉州别家贸易有限公司']]),
+      }),
+    ).find((c) => c.id === 'enterprise-codes');
+    expect(both?.readings?.[0]).toMatchObject({ code: REG_NO, codeMatches: true });
+    // The code matches, so another name is a former name: a warning, not an error.
+    expect(both?.issues.map((i) => [i.severity, i.code])).toEqual([['warning', 'verify.form-name-other']]);
+  });
+
+  it('checks pages not catalogued yet that the suggestions take for a form, page by page', () => {
+    const uncatalogued = (likely: number[]) =>
+      runMachineChecks(
+        input({
+          pages: pages('cccc'),
+          declaredPages: 4,
+          documents: [],
+          formReadings: forms([
+            [2, [OTHER_USCC], '泉州别家贸易有限公司'],
+            [4, [USCC], '厦门测试有限公司'],
+          ]),
+          likelyFormPages: new Set(likely),
+        } as Partial<VerificationInput>),
+      ).find((c) => c.id === 'enterprise-codes');
+    expect(uncatalogued([])?.status).toBe('skipped');
+    const check = uncatalogued([4, 2]);
+    expect(check?.status).toBe('fail');
+    expect(check?.issues.map((i) => [i.code, i.page])).toEqual([['verify.form-uscc-other', 2]]);
+    expect(check?.readings?.map((r) => [r.page, r.codeMatches])).toEqual([
+      [2, false],
+      [4, true],
+    ]);
   });
 
   it('nothing readable stays a warning, as without form readings', () => {

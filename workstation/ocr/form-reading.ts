@@ -6,8 +6,8 @@ import type { OcrResult, Recognizer } from './tesseract-pool';
 
 /**
  * Reading a registration form's code and name where they are printed: in the ruled table of an
- * application form (label cell 统一社会信用代码 / 名称, value cell beside it), or on a line that starts
- * with the label (a business licence). Each value is read alone as one line, the code once as printed
+ * application form (label cell 统一社会信用代码 — 注册号 on forms before 2015 — / 名称, value cell beside
+ * it), or on a line that starts with the label (a business licence). Each value is read alone as one line, the code once as printed
  * and once with only digits and capitals allowed; what the check makes of the readings is
  * core/verification's business.
  */
@@ -42,9 +42,10 @@ function chinese(s: string): string {
     .join('');
 }
 
+/** The code's label: 统一社会信用代码, or 注册号 on forms before the USCC (2015). */
 export function isCodeLabel(label: string): boolean {
   const c = chinese(label);
-  return c.includes('代码') || c.includes('信用');
+  return c.includes('代码') || c.includes('信用') || c.includes('注册号');
 }
 
 export function isNameLabel(label: string): boolean {
@@ -141,6 +142,15 @@ export async function readFormTable(bytes: Buffer, recognizer: Recognizer): Prom
   const table = await findTable(page);
   if (table === null) return null;
   const labels = await readLabels(page, table, recognizer);
+  if (!labels.some(isCodeLabel)) {
+    // The column read as a block drops a short label now and then (注册号: three glyphs in a wide cell);
+    // a label left empty is read again alone as one line.
+    for (const [i, row] of table.rows.entries()) {
+      if (chinese(labels[i] ?? '') !== '') continue;
+      labels[i] = joined(await recognizer.recognize(await crop(page, row.label), { layout: 'line' }));
+      if (isCodeLabel(labels[i] ?? '')) break;
+    }
+  }
   const codeRow = labels.findIndex(isCodeLabel);
   const nameRow = labels.findIndex(isNameLabel);
   const codeCell = table.rows[codeRow]?.value;
@@ -201,7 +211,9 @@ export async function readFormLines(
   words: readonly OcrWordBox[],
   recognizer: Recognizer,
 ): Promise<FormRead> {
-  const code = lineAfter(words, (t) => chinese(t).includes('信用代码'), '码');
+  const code =
+    lineAfter(words, (t) => chinese(t).includes('信用代码'), '码') ??
+    lineAfter(words, (t) => chinese(t).startsWith('注册号'), '号');
   if (code === null) return NO_FORM;
   const page = await open(bytes);
   const codeReadings = await readCode(recognizer, await crop(page, code.band));

@@ -1,10 +1,15 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../db/blob-store';
-import { scanSheet, type ScanSettings, type Sheet } from '../../tests/support/near-duplicate-pages';
+import {
+  randomNote,
+  scanSheet,
+  type ScanSettings,
+  type Sheet,
+} from '../../tests/support/near-duplicate-pages';
 import { tempDir } from '../../tests/support/temp-dir';
 import { processPage } from '../capture/process-page';
-import { compareInk, pageInk, turnedPageInk, type PageInk } from './ink-compare';
+import { compareInk, pageInk, rotatedPageInk, turnedPageInk, type PageInk } from './ink-compare';
 import { NEAR_DUPLICATE_THRESHOLDS } from './near-duplicates';
 
 const THRESHOLD = NEAR_DUPLICATE_THRESHOLDS.inkDifference;
@@ -52,6 +57,48 @@ describe('close comparison of two page images', () => {
     const lid = await scanned(application, { pass: 5, backing: '#f4f4f2' });
     expect(lid.fine.width).toBeGreaterThan(first.fine.width + 20); // the master kept the lid
     expect(compareInk(first, lid).score).toBeLessThanOrEqual(THRESHOLD);
+  }, 30_000);
+
+  it('finds a sheet fed sideways once turned back, either way', async () => {
+    const clockwise = await scanned(application, { pass: 9, rotate: 90 });
+    expect(clockwise.fine.width).toBeGreaterThan(clockwise.fine.height); // landscape as scanned
+    expect(compareInk(first, rotatedPageInk(clockwise, 270)).score).toBeLessThanOrEqual(THRESHOLD);
+    expect(compareInk(first, rotatedPageInk(clockwise, 90)).score).toBeGreaterThan(THRESHOLD);
+    const anticlockwise = await scanned(application, { pass: 10, rotate: 270, quality: 55 });
+    expect(compareInk(first, rotatedPageInk(anticlockwise, 90)).score).toBeLessThanOrEqual(THRESHOLD);
+  }, 30_000);
+
+  it.each([
+    ['a yellow note over 10 %', randomNote(21, 0.1, 'yellow')],
+    ['a white slip with a line written on it over 15 %', randomNote(22, 0.15, 'white', true)],
+    ['a yellow note with writing over 20 %', randomNote(23, 0.2, 'yellow', true)],
+  ])(
+    'looks past %s stuck on the sheet, and says which tiles it left out',
+    async (_, note) => {
+      const noted = await scanned(application, { pass: 11, note });
+      const plain = compareInk(first, noted, { stopAbove: THRESHOLD });
+      expect(plain.score).toBeGreaterThan(THRESHOLD); // every tile counting: the note is another page
+      const c = compareInk(first, noted, { stopAbove: THRESHOLD, cover: THRESHOLD });
+      expect(c.score).toBeLessThanOrEqual(THRESHOLD);
+      // The tiles left out lie round the note (16 × 22 tiles over the sheet less its 5 % margin).
+      const tile = (mm: number, of: number, n: number) => Math.floor(((mm / of - 0.05) / 0.9) * n);
+      expect(c.covered?.c0).toBeLessThanOrEqual(Math.max(0, tile(note.x, 210, 16)) + 1);
+      expect(c.covered?.c1).toBeGreaterThanOrEqual(tile(note.x + note.width, 210, 16) - 1);
+      expect(c.covered?.r0).toBeLessThanOrEqual(Math.max(0, tile(note.y, 297, 22)) + 1);
+      expect(c.covered?.r1).toBeGreaterThanOrEqual(tile(note.y + note.height, 297, 22) - 1);
+    },
+    30_000,
+  );
+
+  it('leaves nothing out for a sibling form: its differences are strokes on both sides, not a patch', async () => {
+    for (const [sheet, pass] of [
+      [{ ...application, renamed: 2 }, 12],
+      [{ ...application, enterprise: 2 }, 13],
+    ] as const) {
+      const c = compareInk(first, await scanned(sheet, { pass }), { stopAbove: THRESHOLD, cover: THRESHOLD });
+      expect(c.score).toBeGreaterThan(THRESHOLD);
+      expect(c.covered).toBeUndefined();
+    }
   }, 30_000);
 
   it('matches the tone curve: a grey photo that a brighter scan lightens is still the same sheet', async () => {

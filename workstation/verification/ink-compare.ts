@@ -49,6 +49,11 @@ const GLOBAL_SEARCH = 20 * INK_PX_PER_MM;
 const BLOCKS = { cols: 4, rows: 5 } as const;
 /** Search of each block around the global shift, in coarse pixels (±4 mm). */
 const BLOCK_SEARCH = 8;
+/**
+ * Ink level of a stroke (print, handwriting) on the 0–255 ink scale: a tinted patch (a yellow note) or
+ * the grey of a patch's edge stays under it.
+ */
+const STROKE = 128;
 /** Ink (Σ a + b per pixel) below which a tile's difference is measured against this floor instead. */
 export const INK_FLOOR = 20;
 /**
@@ -163,17 +168,57 @@ export async function pageInk(image: Buffer, dpi: number): Promise<PageInk> {
 
 /** The page turned by 180° (a sheet fed upside down): every array reversed. */
 export function turnedPageInk(p: PageInk): PageInk {
+  return rotatedPageInk(p, 180);
+}
+
+/** A plane of width × height turned clockwise by 90° or 270° (its width and height swap). */
+function turnPlane(g: Uint8Array, width: number, height: number, rotation: 90 | 270): Uint8Array {
+  const out = new Uint8Array(g.length);
+  // New width = old height. Clockwise, new (x, y) = old (y, height − 1 − x); anticlockwise old (width − 1 − y, x).
+  for (let y = 0; y < width; y++) {
+    const r = y * height;
+    for (let x = 0; x < height; x++) {
+      out[r + x] =
+        rotation === 90 ? (g[(height - 1 - x) * width + y] ?? 255) : (g[x * width + (width - 1 - y)] ?? 255);
+    }
+  }
+  return out;
+}
+
+/**
+ * The page turned clockwise by `rotation` (a sheet fed sideways or upside down): the planes turned, the
+ * profiles swapped and reversed to match — the features are never computed again from the image.
+ */
+export function rotatedPageInk(p: PageInk, rotation: 0 | 90 | 180 | 270): PageInk {
+  if (rotation === 0) return p;
+  if (rotation === 180) {
+    const turn = (q: GreyPlane): GreyPlane => ({
+      width: q.width,
+      height: q.height,
+      grey: q.grey.slice().reverse(),
+      low: q.low.slice().reverse(),
+    });
+    return {
+      fine: turn(p.fine),
+      coarse: turn(p.coarse),
+      columns: p.columns.slice().reverse(),
+      rows: p.rows.slice().reverse(),
+      histogram: p.histogram,
+    };
+  }
   const turn = (q: GreyPlane): GreyPlane => ({
-    width: q.width,
-    height: q.height,
-    grey: q.grey.slice().reverse(),
-    low: q.low.slice().reverse(),
+    width: q.height,
+    height: q.width,
+    grey: turnPlane(q.grey, q.width, q.height, rotation),
+    // The 3 × 3 minimum turns with its plane.
+    low: turnPlane(q.low, q.width, q.height, rotation),
   });
   return {
     fine: turn(p.fine),
     coarse: turn(p.coarse),
-    columns: p.columns.slice().reverse(),
-    rows: p.rows.slice().reverse(),
+    // Clockwise, the new columns are the old rows bottom-up and the new rows the old columns.
+    columns: rotation === 90 ? p.rows.slice().reverse() : p.rows.slice(),
+    rows: rotation === 90 ? p.columns.slice() : p.columns.slice().reverse(),
     histogram: p.histogram,
   };
 }
@@ -307,7 +352,7 @@ function profile(
  * own profiles at 2 px/mm, and an affine fit over the blocks that correlate well — residual skew and a
  * slightly other scale move far tiles by more than a global shift can say.
  */
-export function align(a: PageInk, b: PageInk): Alignment {
+export function align(a: PageInk, b: PageInk, exclude: CoarseRect | null = null): Alignment {
   const gx = bestShift(a.columns, b.columns, 0, GLOBAL_SEARCH, a.columns.length / 2).sub;
   const gy = bestShift(a.rows, b.rows, 0, GLOBAL_SEARCH, a.rows.length / 2).sub;
   const global: Alignment = { dx: [gx, 0, 0], dy: [gy, 0, 0] };
@@ -325,6 +370,9 @@ export function align(a: PageInk, b: PageInk): Alignment {
       const y0 = Math.max(Math.floor((r * A.height) / BLOCKS.rows), BLOCK_SEARCH - cy);
       const y1 = Math.min(Math.floor(((r + 1) * A.height) / BLOCKS.rows), B.height - cy - BLOCK_SEARCH);
       if (x1 - x0 < 16 || y1 - y0 < 16) continue; // b does not cover it
+      // A block under a patch on one of the two says nothing about where the rest lies.
+      if (exclude !== null && x0 < exclude.x1 && exclude.x0 < x1 && y0 < exclude.y1 && exclude.y0 < y1)
+        continue;
       const bx0 = x0 + cx - BLOCK_SEARCH;
       const bx1 = x1 + cx + BLOCK_SEARCH;
       const by0 = y0 + cy - BLOCK_SEARCH;
@@ -390,17 +438,26 @@ function overlapHistogram(p: GreyPlane, x0: number, y0: number, x1: number, y1: 
  * brighter, darker, light greys clipped to white — and any such monotone change drops out, where a
  * gain-and-offset model left a grey photo darker in one scan than in the other.
  */
-function toneTables(a: PageInk, b: PageInk, m: Alignment): [Uint8Array, Uint8Array] {
-  const [dx, dy] = at(m, a.fine.width / 2, a.fine.height / 2).map((v) => Math.round(v / 2));
+function toneTables(
+  a: PageInk,
+  b: PageInk,
+  m: Alignment,
+  exclude: CoarseRect | null = null,
+): [Uint8Array, Uint8Array] {
+  const [dx = 0, dy = 0] = at(m, a.fine.width / 2, a.fine.height / 2).map((v) => Math.round(v / 2));
   const A = a.coarse;
-  const ha = overlapHistogram(
-    A,
-    -(dx ?? 0),
-    -(dy ?? 0),
-    b.coarse.width - (dx ?? 0),
-    b.coarse.height - (dy ?? 0),
-  );
-  const hb = overlapHistogram(b.coarse, dx ?? 0, dy ?? 0, A.width + (dx ?? 0), A.height + (dy ?? 0));
+  const ha = overlapHistogram(A, -dx, -dy, b.coarse.width - dx, b.coarse.height - dy);
+  const hb = overlapHistogram(b.coarse, dx, dy, A.width + dx, A.height + dy);
+  if (exclude !== null) {
+    // A patch's own tone (a yellow note) is not the scanner's tone curve: matched without it.
+    const { x0, y0, x1, y1 } = exclude;
+    const pa = overlapHistogram(A, Math.max(x0, -dx), Math.max(y0, -dy), x1, y1);
+    const pb = overlapHistogram(b.coarse, Math.max(x0, -dx) + dx, Math.max(y0, -dy) + dy, x1 + dx, y1 + dy);
+    for (let v = 0; v < 256; v++) {
+      ha[v] = Math.max(0, (ha[v] ?? 0) - (pa[v] ?? 0));
+      hb[v] = Math.max(0, (hb[v] ?? 0) - (pb[v] ?? 0));
+    }
+  }
   const paper = level(a.histogram, 0.9);
   const dark = level(a.histogram, 0.005);
   const scale = 255 / Math.max(1, paper - dark);
@@ -429,6 +486,14 @@ function toneTables(a: PageInk, b: PageInk, m: Alignment): [Uint8Array, Uint8Arr
   return [inkA, inkB];
 }
 
+/** A rectangle of coarse-plane pixels of a, x1 and y1 exclusive. */
+interface CoarseRect {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
 interface Rect {
   readonly x0: number;
   readonly y0: number;
@@ -437,7 +502,7 @@ interface Rect {
 }
 
 /**
- * Σ max(0, a − b̂) + Σ max(0, b − â) and Σ (a + b) over a window of a against b shifted by (dx, dy),
+ * Σ max(0, a − b̂) (a's ink b lacks), Σ max(0, b − â) (b's ink a lacks) and Σ (a + b) over a window of a against b shifted by (dx, dy),
  * in ink, and the window's area inside b. The spread forgives what a second pass moves by a pixel
  * (stroke weight, sub-pixel placement, JPEG ringing); a different glyph stays uncovered.
  */
@@ -450,13 +515,16 @@ function difference(
   dx: number,
   dy: number,
   step = 1,
-): [number, number, number] {
+): [number, number, number, number, number, number] {
   const y0 = Math.max(w.y0, -dy);
   const y1 = Math.min(w.y1, b.height - dy);
   const x0 = Math.max(w.x0, -dx);
   const x1 = Math.min(w.x1, b.width - dx);
-  if (y1 <= y0 || x1 <= x0) return [0, 0, 0];
-  let diff = 0;
+  if (y1 <= y0 || x1 <= x0) return [0, 0, 0, 0, 0, 0];
+  let missA = 0;
+  let missB = 0;
+  let darkA = 0;
+  let darkB = 0;
   let sum = 0;
   const ag = a.grey;
   const al = a.low;
@@ -471,18 +539,23 @@ function difference(
       if (p === 0 && q === 0) continue;
       const qHat = inkB[bl[rb + x] ?? 255] ?? 0;
       const pHat = inkA[al[ra + x] ?? 255] ?? 0;
-      if (p > qHat) diff += p - qHat;
-      if (q > pHat) diff += q - pHat;
+      if (p > qHat) missA += p - qHat;
+      if (q > pHat) missB += q - pHat;
+      if (p >= STROKE) darkA++;
+      if (q >= STROKE) darkB++;
       sum += p + q;
     }
   }
-  return [diff, sum, (y1 - y0) * (x1 - x0)];
+  return [missA, missB, sum, (y1 - y0) * (x1 - x0), darkA, darkB];
 }
 
 interface TileResult {
   readonly score: number;
   /** Any ink in the tile at the best shift (either image): a tile without is left out. */
   readonly inked: boolean;
+  /** Pixels of a stroke (ink ≥ STROKE) in each image: a patch leaves one side next to none. */
+  readonly darkA: number;
+  readonly darkB: number;
 }
 
 /**
@@ -504,10 +577,11 @@ function compareTile(
 ): TileResult | null {
   const [cx, cy] = centre;
   const full = (dx: number, dy: number): TileResult | null => {
-    const [diff, sum, area] = difference(a, b, inkA, inkB, tile, dx, dy);
+    const [missA, missB, sum, area, darkA, darkB] = difference(a, b, inkA, inkB, tile, dx, dy);
     if (area < ((tile.x1 - tile.x0) * (tile.y1 - tile.y0)) / 2) return null; // mostly outside the other image
     // A tile with a little ink (a date line) is judged against a floor, or its noise would dominate.
-    return { score: diff / Math.max(sum, area * inkFloor), inked: sum >= area * 2 };
+    const score = (missA + missB) / Math.max(sum, area * inkFloor);
+    return { score, inked: sum >= area * 2, darkA, darkB };
   };
   if (enough > 0) {
     const first = full(cx, cy);
@@ -518,7 +592,8 @@ function compareTile(
   let by = cy;
   for (let dy = cy - radius; dy <= cy + radius; dy++) {
     for (let dx = cx - radius; dx <= cx + radius; dx++) {
-      const [d, , area] = difference(a, b, inkA, inkB, tile, dx, dy, 2);
+      const [missA, missB, , area] = difference(a, b, inkA, inkB, tile, dx, dy, 2);
+      const d = missA + missB;
       if (area > 0 && d < best) {
         best = d;
         bx = dx;
@@ -554,6 +629,100 @@ export interface InkCompareOptions {
   readonly coarseReject?: number;
   /** Search around each tile's predicted place at 4 px/mm, in pixels (default 1). */
   readonly fineRadius?: number;
+  /**
+   * Look past a patch stuck on one of the two (a sticky note, a slip of paper): tiles over this score
+   * that lie together in a rectangle where one image's ink is missing from the other (see `coverOf`) are
+   * left out. Undefined: every tile counts.
+   */
+  readonly cover?: number;
+}
+
+/** A rectangle of tiles, columns c0…c1 and rows r0…r1 inclusive. */
+export interface TileRect {
+  readonly c0: number;
+  readonly r0: number;
+  readonly c1: number;
+  readonly r1: number;
+}
+
+/**
+ * What a patch stuck on a sheet (a sticky note, a slip of paper) does to the comparison, and what no
+ * sibling form does. Tile by tile, one image shows (next to) no strokes where the other has some —
+ * the patch hides print (a's strokes alone), or carries a line written over bare paper (b's alone) — a
+ * tinted note being no stroke. Such one-sided tiles are at least ONE_SIDED_TILES of the differing ones
+ * (the other side at most ONE_SIDED of the strokes) and hold PATCH_STROKES; a tile with strokes on both
+ * sides lies only next to them (the patch's edge crosses it, or the writing crosses print); all differing
+ * tiles fit in a rectangle of at least 2 × 2 tiles and at most MAX_COVER of the grid; and enough inked
+ * tiles lie outside and agree (MIN_AGREE of them, at least MIN_AGREE_TILES). A sibling differs with
+ * strokes on both sides (another name over the name), and another page differs everywhere. Measured in
+ * bench/near-duplicates.bench.ts (notes over 3–20 % of the page, yellow or white, with or without
+ * writing) and in the tests (a renamed sibling next to a noted rescan is not taken for one).
+ */
+const MAX_COVER = 0.35;
+const ONE_SIDED = 0.2;
+const ONE_SIDED_TILES = 0.5;
+/**
+ * Stroke pixels (at 4 px/mm) the one-sided tiles must hold, ~25 mm²: a sibling whose code differs by a
+ * few digits differs by ~160.
+ */
+const PATCH_STROKES = 400;
+const MIN_AGREE = 0.3;
+const MIN_AGREE_TILES = 24;
+
+function rectArea(r: TileRect): number {
+  return (r.c1 - r.c0 + 1) * (r.r1 - r.r0 + 1);
+}
+
+function grow(r: TileRect | null, c: number, row: number): TileRect {
+  return r === null
+    ? { c0: c, r0: row, c1: c, r1: row }
+    : { c0: Math.min(r.c0, c), r0: Math.min(r.r0, row), c1: Math.max(r.c1, c), r1: Math.max(r.r1, row) };
+}
+
+function inside(r: TileRect, c: number, row: number): boolean {
+  return c >= r.c0 && c <= r.c1 && row >= r.r0 && row <= r.r1;
+}
+
+interface TileScore {
+  readonly c: number;
+  readonly r: number;
+  score: number;
+  darkA: number;
+  darkB: number;
+}
+
+/** The patch the differing tiles can be explained by, or null (see MAX_COVER). */
+function coverOf(
+  tiles: readonly TileScore[],
+  bad: (t: TileScore) => boolean,
+  grid: { cols: number; rows: number },
+): TileRect | null {
+  const differing = tiles.filter(bad);
+  // Under a patch one image shows no strokes (print hidden; a line written on it over bare paper is
+  // the other way round); another name over the name shows strokes in both.
+  const isOneSided = (t: TileScore) => Math.min(t.darkA, t.darkB) <= ONE_SIDED * Math.max(t.darkA, t.darkB);
+  const one = differing.filter(isOneSided);
+  if (one.length < 2 || one.length < ONE_SIDED_TILES * differing.length) return null;
+  let core: TileRect | null = null;
+  let strokes = 0;
+  for (const t of one) {
+    core = grow(core, t.c, t.r);
+    strokes += Math.abs(t.darkA - t.darkB);
+  }
+  if (core === null || strokes < PATCH_STROKES) return null;
+  // Strokes on both sides only where the patch's edge crosses a tile (next to the one-sided ones): a
+  // sibling's other name elsewhere is not explained by a note beside it.
+  const k = core;
+  const near = (t: TileScore) => t.c >= k.c0 - 1 && t.c <= k.c1 + 1 && t.r >= k.r0 - 1 && t.r <= k.r1 + 1;
+  if (!differing.every(near)) return null;
+  let rect: TileRect | null = null;
+  for (const t of differing) rect = grow(rect, t.c, t.r);
+  if (rect === null || rectArea(rect) > MAX_COVER * grid.cols * grid.rows) return null;
+  // A patch spans tiles both ways; one odd tile (a longer name in a sibling) is no patch.
+  if (rect.c1 === rect.c0 || rect.r1 === rect.r0) return null;
+  const r = rect;
+  const agree = tiles.filter((t) => !inside(r, t.c, t.r)).length;
+  return agree >= Math.max(MIN_AGREE_TILES, MIN_AGREE * tiles.length) ? rect : null;
 }
 
 export interface InkComparison {
@@ -565,6 +734,8 @@ export interface InkComparison {
   readonly stage: 'coarse' | 'fine';
   /** The worst tile at 2 px/mm (of those looked at). */
   readonly coarse: number;
+  /** The tiles left out as covered by a patch (with `cover`), or absent. */
+  readonly covered?: TileRect;
 }
 
 /**
@@ -579,10 +750,14 @@ export function compareInk(a: PageInk, b: PageInk, options: InkCompareOptions = 
     grid = TILE_GRID,
     fineRadius = 1,
     coarseReject = COARSE_REJECT,
+    cover,
   } = options;
-  const m = align(a, b);
-  const [inkA, inkB] = toneTables(a, b, m);
-  const coarse: { c: number; r: number; score: number }[] = [];
+  let m = align(a, b);
+  let [inkA, inkB] = toneTables(a, b, m);
+  const tiles: TileScore[] = [];
+  // With `cover`, tiles over the reject score are gathered while they can still be one patch.
+  let coarseBad: TileRect | null = null;
+  const tooBig = (r: TileRect | null) => r !== null && rectArea(r) > MAX_COVER * grid.cols * grid.rows;
   let coarseWorst = 0;
   for (let r = 0; r < grid.rows; r++) {
     for (let c = 0; c < grid.cols; c++) {
@@ -602,18 +777,48 @@ export function compareInk(a: PageInk, b: PageInk, options: InkCompareOptions = 
       );
       if (t === null || !t.inked) continue;
       if (t.score > coarseReject) {
-        return { score: t.score, tile: [c, r], stage: 'coarse', coarse: t.score };
+        coarseBad = grow(coarseBad, c, r);
+        if (cover === undefined || tooBig(coarseBad))
+          return { score: t.score, tile: [c, r], stage: 'coarse', coarse: t.score };
       }
       coarseWorst = Math.max(coarseWorst, t.score);
-      coarse.push({ c, r, score: t.score });
+      // Stroke pixels counted in fine pixels (4 per coarse pixel), as the fine look would.
+      tiles.push({ c, r, score: t.score, darkA: 4 * t.darkA, darkB: 4 * t.darkB });
     }
   }
-  coarse.sort((x, y) => y.score - x.score);
+  if (coarseBad !== null) {
+    // A patch found at 2 px/mm pulls the alignment and the tone matching towards itself: both again
+    // without it (and a tile round it, where its edge lies), for the fine look at the rest.
+    const lo = tileRect(
+      Math.max(0, coarseBad.c0 - 1),
+      Math.max(0, coarseBad.r0 - 1),
+      a.coarse.width,
+      a.coarse.height,
+      grid,
+    );
+    const hi = tileRect(
+      Math.min(grid.cols - 1, coarseBad.c1 + 1),
+      Math.min(grid.rows - 1, coarseBad.r1 + 1),
+      a.coarse.width,
+      a.coarse.height,
+      grid,
+    );
+    const patch = { x0: lo.x0, y0: lo.y0, x1: hi.x1, y1: hi.y1 };
+    m = align(a, b, patch);
+    [inkA, inkB] = toneTables(a, b, m, patch);
+  }
+  const coarseScores = new Map(tiles.map((t) => [t, t.score]));
+  const order = [...tiles].sort((x, y) => y.score - x.score);
+  const fine = new Set<TileScore>();
   let worst: InkComparison = { score: 0, tile: null, stage: 'fine', coarse: coarseWorst };
-  for (const { c, r } of coarse) {
-    const tile = tileRect(c, r, a.fine.width, a.fine.height, grid);
+  let fineBad: TileRect | null = null;
+  const limit = cover ?? stopAbove;
+  for (const t of order) {
+    // A tile already over the reject score at 2 px/mm stays different: its coarse look decides.
+    if (t.score > coarseReject) continue;
+    const tile = tileRect(t.c, t.r, a.fine.width, a.fine.height, grid);
     const [px, py] = at(m, (tile.x0 + tile.x1) / 2, (tile.y0 + tile.y1) / 2);
-    const t = compareTile(
+    const f = compareTile(
       a.fine,
       b.fine,
       inkA,
@@ -623,13 +828,42 @@ export function compareInk(a: PageInk, b: PageInk, options: InkCompareOptions = 
       fineRadius,
       inkFloor,
       // Deciding against stopAbove, a tile well under it needs no search (the score stays an upper bound).
-      Number.isFinite(stopAbove) ? stopAbove / 2 : 0,
+      Number.isFinite(limit) ? limit / 2 : 0,
     );
-    if (t === null || !t.inked) continue;
-    if (t.score > worst.score) worst = { score: t.score, tile: [c, r], stage: 'fine', coarse: coarseWorst };
-    if (t.score > stopAbove) return worst;
+    if (f === null || !f.inked) continue;
+    Object.assign(t, { score: f.score, darkA: f.darkA, darkB: f.darkB });
+    fine.add(t);
+    if (f.score > worst.score)
+      worst = { score: f.score, tile: [t.c, t.r], stage: 'fine', coarse: coarseWorst };
+    if (f.score > stopAbove) {
+      if (cover === undefined) return worst;
+      fineBad = grow(fineBad, t.c, t.r);
+      const both =
+        coarseBad === null
+          ? fineBad
+          : grow(grow(fineBad, coarseBad.c0, coarseBad.r0), coarseBad.c1, coarseBad.r1);
+      if (tooBig(both)) return worst;
+    }
   }
-  return worst;
+  if (cover === undefined) return worst;
+  const looked = tiles.filter((t) => fine.has(t) || (coarseScores.get(t) ?? 0) > coarseReject);
+  const isBad = (t: TileScore) => (fine.has(t) ? t.score > cover : (coarseScores.get(t) ?? 0) > coarseReject);
+  if (!looked.some(isBad)) return worst;
+  const patch = coverOf(looked, isBad, grid);
+  if (patch === null) {
+    // No patch explains it: the worst tile anywhere decides (a coarse one when that was worse).
+    const coarseOnly = tiles.filter((t) => !fine.has(t));
+    const c = coarseOnly.reduce<TileScore | null>((w, t) => (w === null || t.score > w.score ? t : w), null);
+    if (c !== null && c.score > worst.score)
+      return { score: c.score, tile: [c.c, c.r], stage: 'coarse', coarse: coarseWorst };
+    return worst;
+  }
+  let rest: InkComparison = { score: 0, tile: null, stage: 'fine', coarse: coarseWorst, covered: patch };
+  for (const t of fine) {
+    if (!inside(patch, t.c, t.r) && t.score > rest.score)
+      rest = { ...rest, score: t.score, tile: [t.c, t.r] };
+  }
+  return rest;
 }
 
 /** The worst tile's difference (see compareInk). */

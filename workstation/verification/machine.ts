@@ -1,4 +1,5 @@
 import {
+  DEFAULT_FORM_TYPES,
   runMachineChecks,
   type LabelDecoder,
   type FormReadingInput,
@@ -8,6 +9,7 @@ import {
 import type { Repos, Volume } from '../../db/repos';
 import type { FormReadingsRepo } from '../../db/repos/form-readings';
 import type { PageOcrRepo } from '../../db/repos/page-ocr';
+import { suggestForVolume } from '../cataloguing/suggest';
 import { currentImage } from '../ocr/page-image';
 import { decodeVolumeLabel } from './label-decoder';
 import type { NearDuplicateFinder, NearDuplicateResult } from './near-duplicates';
@@ -29,6 +31,27 @@ export type MachineCheckOptions = VerificationOptions & {
    * page's current image count. */
   forms?: FormReadingsRepo;
 };
+
+/**
+ * Pages in no catalogued document that the catalogue suggestions (from the pages' OCR, as 著录标引
+ * proposes them) put in a registration form: their form cells are checked before the type is set.
+ */
+function likelyForms(
+  repos: Repos,
+  ocr: PageOcrRepo,
+  volumeId: number,
+  documents: readonly { readonly firstPage: number; readonly lastPage: number }[],
+  options: VerificationOptions,
+): Set<number> {
+  const formTypes = options.formTypes ?? DEFAULT_FORM_TYPES;
+  const catalogued = (p: number) => documents.some((d) => p >= d.firstPage && p <= d.lastPage);
+  const pages = new Set<number>();
+  for (const d of suggestForVolume(repos, ocr, volumeId).documents) {
+    if (!formTypes.includes(d.typeCode)) continue;
+    for (let p = d.firstPage; p <= d.lastPage; p++) if (!catalogued(p)) pages.add(p);
+  }
+  return pages;
+}
 
 /**
  * Runs the machine checks of 图文校核 on a volume as stored: its pages and flags, its catalogue, its
@@ -57,6 +80,9 @@ export function machineCheckVolume(
       formReadings.set(r.seq, { layout: r.layout, codeReadings: r.codeReadings, nameText: r.nameText });
   }
   const nearDuplicates = finder?.find(volumeId);
+  const documents = repos.documents.list(volumeId);
+  const likelyFormPages =
+    formReadings.size === 0 ? undefined : likelyForms(repos, ocr, volumeId, documents, rest);
   const checks = runMachineChecks({
     volume,
     // The forms carry the code the enterprise had then: a 注册号-only record merged into a USCC record
@@ -71,9 +97,10 @@ export function machineCheckVolume(
       sha256: p.blobSha256,
       labelFound: p.labelFound,
     })),
-    documents: repos.documents.list(volumeId),
+    documents,
     ocrText,
     formReadings,
+    ...(likelyFormPages === undefined ? {} : { likelyFormPages }),
     ...(decodeLabel === null ? {} : { decodeLabel }),
     ...(nearDuplicates === undefined ? {} : { nearDuplicates }),
     options: rest,

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../db/blob-store';
 import { PageHashesRepo } from '../../db/repos/page-hashes';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
-import { scanSheet, type ScanSettings, type Sheet } from '../../tests/support/near-duplicate-pages';
+import {
+  randomNote,
+  scanSheet,
+  type ScanSettings,
+  type Sheet,
+} from '../../tests/support/near-duplicate-pages';
 import { openTestRepos, seedVolume } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { addDemoPages } from '../../tests/support/volume-pages';
@@ -21,7 +26,7 @@ const identity: Sheet = { enterprise: 1, kind: 'identity', page: 0 };
 const blank: Sheet = { enterprise: 1, kind: 'blank', page: 0 };
 
 describe('near-duplicate pages in the machine checks', () => {
-  it('reports a sheet scanned twice (once upside down) with both page numbers, not a sibling form (even one with only another name and code) nor blank pages, and caches the work', async () => {
+  it('reports a sheet scanned again (upside down, sideways, with a sticky note over 15 % of it) with both page numbers, not a sibling form (even one with only another name and code) nor blank pages, and caches the work', async () => {
     const { db, repos, clock } = openTestRepos();
     const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
     const pipeline = new CapturePipeline(db, repos, blobs, { threads: 2 });
@@ -37,6 +42,8 @@ describe('near-duplicate pages in the machine checks', () => {
       [blank, { pass: 6 }], // two blank sheets look alike; blank pages are flagged, not compared
       [form(1), { pass: 7, turned: true }], // fed upside down: page 7
       [{ ...form(1), renamed: 2 }, { pass: 8 }], // only another name and code filled in
+      [form(1), { pass: 9, rotate: 90 }], // fed sideways: page 9
+      [form(1), { pass: 10, note: randomNote(4, 0.15, 'yellow', true) }], // a sticky note on it: page 10
     ];
     const images = await Promise.all(
       scans.map(async ([sheet, settings]) => ({
@@ -58,6 +65,8 @@ describe('near-duplicate pages in the machine checks', () => {
       true,
       false,
       false,
+      false,
+      false,
     ]);
 
     const hashes = new PageHashesRepo(db, clock.now);
@@ -65,31 +74,45 @@ describe('near-duplicate pages in the machine checks', () => {
     const ocr = new PageOcrRepo(db, clock.now);
     // Before anything is computed, the check says which pages it could not compare yet.
     const before = machineCheckVolume(repos, ocr, volumeId, { nearDuplicates: finder });
-    expect(before.nearDuplicates?.unchecked).toEqual([1, 2, 3, 4, 7, 8]);
+    expect(before.nearDuplicates?.unchecked).toEqual([1, 2, 3, 4, 7, 8, 9, 10]);
 
     const report = await machineCheckVolumeWithImages(repos, ocr, volumeId, finder);
     expect(report.nearDuplicates?.unchecked).toEqual([]);
-    expect(report.nearDuplicates?.pairs.map((p) => [p.first, p.second, p.turned])).toEqual([
-      [1, 3, false],
-      [1, 7, true],
-      [3, 7, true],
+    // [first, second, how far the second is turned to lie over the first, covered by a note]
+    const pairs = report.nearDuplicates?.pairs.map((p) => [
+      p.first,
+      p.second,
+      p.rotation,
+      p.covered !== undefined,
+    ]);
+    expect(pairs).toEqual([
+      [1, 3, 0, false],
+      [1, 7, 180, false],
+      [1, 9, 270, false],
+      [1, 10, 0, true],
+      [3, 7, 180, false],
+      [3, 9, 270, false],
+      [3, 10, 0, true],
+      [7, 9, 90, false],
+      [7, 10, 180, true],
+      [9, 10, 90, true],
     ]);
     const check = report.checks.find((c) => c.id === 'duplicate-images');
     expect(check?.status).toBe('warning');
-    expect(check?.issues).toEqual([
-      expect.objectContaining({ code: 'verify.near-duplicate-image', page: 3, severity: 'warning' }),
-      expect.objectContaining({ code: 'verify.near-duplicate-image', page: 7, severity: 'warning' }),
-      expect.objectContaining({ code: 'verify.near-duplicate-image', page: 7, severity: 'warning' }),
-    ]);
+    // One warning per pair, on the later page.
+    expect(check?.issues.map((i) => [i.code, i.severity, i.page])).toEqual(
+      (pairs ?? []).map(([, second]) => ['verify.near-duplicate-image', 'warning', second]),
+    );
     expect(check?.issues[0]?.message.zh).toContain('第 3 页与第 1 页');
 
     // The hashes and comparisons are cached by image digest: a second run computes nothing.
     const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    expect(count('image_hashes')).toBe(24); // whole and box, upright and turned, for each of the 6 content pages
+    expect(count('image_hashes')).toBe(64); // whole and box, turned four ways, for each of the 8 content pages
     const compared = count('image_pair_scores');
-    expect(compared).toBeGreaterThanOrEqual(5); // at least the three rescans and the siblings
+    // At least the ten rescan pairs and the siblings, and the share covered by the note for four of them.
+    expect(compared).toBeGreaterThanOrEqual(16);
     await finder.prepare(volumeId);
-    expect([count('image_hashes'), count('image_pair_scores')]).toEqual([24, compared]);
+    expect([count('image_hashes'), count('image_pair_scores')]).toEqual([64, compared]);
     expect(machineCheckVolume(repos, ocr, volumeId, { nearDuplicates: finder }).nearDuplicates).toEqual(
       report.nearDuplicates,
     );

@@ -31,9 +31,40 @@ export function hashAlgorithm(kind: HashKind = 'whole', spec: HashSpec = PAGE_HA
   return `phash-${kind === 'box' ? 'box-' : ''}${spec.size}-${spec.keep}`;
 }
 
+/**
+ * How far the second of two pages is turned against the first, clockwise: a sheet fed upside down (180)
+ * or sideways (90, 270) is the same sheet.
+ */
+export const ROTATIONS = [0, 90, 180, 270] as const;
+export type Rotation = (typeof ROTATIONS)[number];
+
 /** Names the hash of the image turned by 180° (a sheet fed upside down) in the cache. */
 export function turnedHashAlgorithm(kind: HashKind = 'whole', spec: HashSpec = PAGE_HASH): string {
   return `${hashAlgorithm(kind, spec)}-turned`;
+}
+
+/** Names the hash of the image turned by `rotation` in the cache (0: the upright hash; 180: `…-turned`). */
+export function rotatedHashAlgorithm(kind: HashKind, rotation: Rotation, spec: HashSpec = PAGE_HASH): string {
+  if (rotation === 0) return hashAlgorithm(kind, spec);
+  if (rotation === 180) return turnedHashAlgorithm(kind, spec);
+  return `${hashAlgorithm(kind, spec)}-r${rotation}`;
+}
+
+/**
+ * A square of n × n grey pixels turned clockwise by `rotation`. Scaling to a square and turning commute,
+ * so this is the hash input of the turned image (its content box turns with it) without a second decode.
+ */
+export function rotateSquare(grey: Uint8Array, n: number, rotation: Rotation): Uint8Array {
+  if (rotation === 0) return grey;
+  if (rotation === 180) return grey.slice().reverse();
+  const out = new Uint8Array(n * n);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      // Clockwise, the new row y is the old column y read bottom-up; anticlockwise, old column n−1−y.
+      out[y * n + x] = rotation === 90 ? (grey[(n - 1 - x) * n + y] ?? 0) : (grey[x * n + (n - 1 - y)] ?? 0);
+    }
+  }
+  return out;
 }
 
 const cosines = new Map<string, Float64Array>();
@@ -202,33 +233,37 @@ export async function pageHash(image: Buffer, spec: HashSpec = PAGE_HASH): Promi
   return hashGrey(await scaled(await greyOf(image), null, spec), spec);
 }
 
-/** A page's hashes of each kind, upright and turned by 180°. */
-export type PageHashSet = Readonly<
-  Record<HashKind, { readonly upright: Uint8Array; readonly turned: Uint8Array }>
->;
+/** A page's hashes of each kind, of the image as stored and turned by each rotation. */
+export type PageHashSet = Readonly<Record<HashKind, Readonly<Record<Rotation, Uint8Array>>>>;
 
 /**
- * The hashes of an image over the whole and over its content box, upright and turned by 180°, from one
- * decode: a sheet fed the other way round is the same sheet, and its turned hash is what lies near the
- * first scan's.
+ * The hashes of an image over the whole and over its content box, as stored and turned by 90°, 180° and
+ * 270°, from one decode: a sheet fed the other way round or sideways is the same sheet, and its turned
+ * hash is what lies near the first scan's.
  */
 export async function pageHashes(image: Buffer, spec: HashSpec = PAGE_HASH): Promise<PageHashSet> {
   const page = await greyOf(image);
-  const both = async (box: Box | null) => {
+  const all = async (box: Box | null) => {
     const grey = await scaled(page, box, spec);
-    return { upright: hashGrey(grey, spec), turned: hashGrey(grey.slice().reverse(), spec) };
+    const [r0, r90, r180, r270] = ROTATIONS.map((r) => hashGrey(rotateSquare(grey, spec.size, r), spec));
+    if (r0 === undefined || r90 === undefined || r180 === undefined || r270 === undefined)
+      throw new Error('four rotations expected');
+    return { 0: r0, 90: r90, 180: r180, 270: r270 };
   };
-  return { whole: await both(null), box: await both(contentBox(page.grey, page.width, page.height)) };
+  return { whole: await all(null), box: await all(contentBox(page.grey, page.width, page.height)) };
 }
 
-/** The nearest two pages come, of either kind, the second upright or turned (then `turned`). */
-export function nearestHash(a: PageHashSet, b: PageHashSet): { distance: number; turned: boolean } {
-  let best = { distance: Infinity, turned: false };
+/**
+ * The nearest two pages come, of either kind, the first as stored against the second turned each way;
+ * `rotation` turns the second to lie over the first.
+ */
+export function nearestHash(a: PageHashSet, b: PageHashSet): { distance: number; rotation: Rotation } {
+  let best: { distance: number; rotation: Rotation } = { distance: Infinity, rotation: 0 };
   for (const kind of HASH_KINDS) {
-    const upright = hammingDistance(a[kind].upright, b[kind].upright);
-    const turned = hammingDistance(a[kind].upright, b[kind].turned);
-    if (Math.min(upright, turned) < best.distance)
-      best = { distance: Math.min(upright, turned), turned: turned < upright };
+    for (const rotation of ROTATIONS) {
+      const d = hammingDistance(a[kind][0], b[kind][rotation]);
+      if (d < best.distance) best = { distance: d, rotation };
+    }
   }
   return best;
 }
