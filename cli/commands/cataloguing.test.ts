@@ -9,11 +9,18 @@ import { regNoCheckDigit } from '../../core/codes/regno';
 import { usccCheckChar } from '../../core/codes/uscc';
 import { OPERATOR } from '../../tests/support/repos';
 import { runCli as run } from '../../tests/support/cli';
+import { addUser } from '../../tests/support/capture-data';
 
-/** A new data folder, as `dangan start --check` makes one. */
+/** A new data folder, as `dangan start --check` makes one, with the operator the tests act as (`--as op-wang`). */
 async function newDataDir(): Promise<string> {
   const dir = path.join(tempDir(), 'data');
   expect((await run('start', '--check', '--data', dir)).code).toBe(0);
+  const data = openDataDir(dir);
+  try {
+    await addUser(createRepos(data.db), 'op-wang', ['operator']);
+  } finally {
+    data.close();
+  }
   return dir;
 }
 
@@ -279,6 +286,54 @@ describe('dangan enterprise / volume / catalogue / verify', () => {
     expect(explicit.out).toContain('350000-2025-ZX-000001');
     expect(explicit.out).not.toContain('默认');
   }, 30_000);
+
+  it('acts only as an active user whose roles the app allows for the step, refusing before writing', async () => {
+    const dir = await newDataDir();
+    const data = openDataDir(dir);
+    try {
+      await addUser(createRepos(data.db), 'qa-li', ['qa']);
+    } finally {
+      data.close();
+    }
+    const uscc = usccOf('350200');
+    const enterprise = [
+      'enterprise',
+      'create',
+      '--uscc',
+      uscc,
+      '--name',
+      '厦门审计测试有限公司',
+      '--data',
+      dir,
+    ];
+    const nobody = await run(...enterprise, '--as', 'nobody');
+    expect(nobody.code).toBe(1);
+    expect(nobody.err).toMatch(
+      /\[cli\.actor-unknown\]: 没有用户名为“nobody”的用户.* \/ No user named "nobody"/,
+    );
+    const qa = await run(...enterprise, '--as', 'qa-li');
+    expect(qa.code).toBe(1);
+    expect(qa.err).toMatch(/\[cli\.actor-role\]: 用户 qa-li（质检员）.*不能登记企业/);
+    expect((await run('enterprise', 'find', uscc, '--data', dir, '--json')).out).not.toContain('审计测试');
+    expect((await run(...enterprise, '--as', 'op-wang')).code).toBe(0);
+    const volume = ['volume', 'create', '--enterprise', uscc, '--date', '20260301', '--data', dir];
+    expect((await run(...volume, '--as', 'qa-li')).err).toMatch(
+      /\[cli\.actor-role\].*cannot register a volume/,
+    );
+    const audit = openDataDir(dir);
+    try {
+      const rows = audit.db
+        .prepare(
+          "SELECT DISTINCT username, user_id FROM audit_log WHERE action LIKE 'enterprise.%' OR action LIKE 'volume.%'",
+        )
+        .all() as { username: string; user_id: number | null }[];
+      // Only the operator acted, recorded as the user it is (its id, not just a name).
+      expect(rows.map((r) => r.username)).toEqual(['op-wang']);
+      expect(rows[0]?.user_id).not.toBeNull();
+    } finally {
+      audit.close();
+    }
+  }, 60_000);
 
   it('catalogue set keeps a draft with its findings as warnings; catalogue finish refuses until every rule passes', async () => {
     const dir = await newDataDir();

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CatalogueIssue } from '../../core/cataloguing/issues';
@@ -33,11 +32,36 @@ import { machineCheckVolumeWithImages } from '../../workstation/verification/mac
 import { NearDuplicateFinder } from '../../workstation/verification/near-duplicates';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
+import { API } from '../../core/contracts/api';
+import { CATALOGUING_API } from '../../core/contracts/api-cataloguing';
+import { cliActor } from './capture-operator';
 import { openDataFolder, printError } from './data-folder';
 import { findVolume } from './volume-ref';
 
-function actorOf(opts: { as?: string }): Actor {
-  return { userId: null, username: opts.as ?? os.userInfo().username, role: 'operator' };
+/** What each writing command may be done by: the engine endpoint's own rule (see `cliActor`). */
+const RULES = {
+  'enterprises.create': {
+    access: API['enterprises.create'].access,
+    action: text('登记企业', 'register an enterprise'),
+  },
+  'volumes.create': { access: API['volumes.create'].access, action: text('登记案卷', 'register a volume') },
+  'catalogue.save': {
+    access: CATALOGUING_API['catalogue.save'].access,
+    action: text('保存著录', 'save a catalogue'),
+  },
+  'catalogue.finish': {
+    access: CATALOGUING_API['catalogue.finish'].access,
+    action: text('完成著录', 'finish cataloguing'),
+  },
+} as const;
+
+/** The user `--as` names (else the login name), checked against `channel`'s rule before any write. */
+function actorOf(repos: Repos, opts: { as?: string }, channel: keyof typeof RULES): Actor {
+  return cliActor(repos, opts.as, {
+    ...RULES[channel],
+    code: 'cli.actor',
+    who: text('操作人', 'acting user'),
+  });
 }
 
 /**
@@ -223,10 +247,15 @@ export async function saveCatalogue(
     const engine = new CataloguingEngine(data.db, repos);
     let view: CatalogueView;
     try {
-      view = engine.save(v.id, draft.documents, actorOf(opts), {
-        ...(draft.pageCountReason === undefined ? {} : { pageCountReason: draft.pageCountReason }),
-        finish,
-      });
+      view = engine.save(
+        v.id,
+        draft.documents,
+        actorOf(repos, opts, finish ? 'catalogue.finish' : 'catalogue.save'),
+        {
+          ...(draft.pageCountReason === undefined ? {} : { pageCountReason: draft.pageCountReason }),
+          finish,
+        },
+      );
     } catch (e) {
       if (!isDomainError(e) || e.code !== 'catalogue.invalid') throw e;
       // Refused whole: nothing was saved. The findings are the errors and warnings as they stand.
@@ -322,7 +351,7 @@ export async function enterpriseCreateCommand(opts: EnterpriseCreateOptions, io:
         ...(opts.uscc === undefined ? {} : { uscc: opts.uscc }),
         ...(opts.regNo === undefined ? {} : { regNo: opts.regNo }),
       },
-      actorOf(opts),
+      actorOf(repos, opts, 'enterprises.create'),
     );
     // Said once the enterprise exists: an invalid code is refused without talk of defaults.
     if (chosen !== null) note(chosen, opts.json === true, io);
@@ -376,7 +405,7 @@ export async function volumeCreateCommand(opts: VolumeCreateOptions, io: Io): Pr
           ...(opts.date === undefined ? {} : { registrationDate: opts.date }),
           ...(opts.pages === undefined ? {} : { declaredPages: opts.pages }),
         },
-        actorOf(opts),
+        actorOf(repos, opts, 'volumes.create'),
         opts.reason === undefined ? {} : { overrideReason: opts.reason },
       );
       if (opts.json === true) io.out(JSON.stringify({ volume: v, guard }, null, 2));
