@@ -168,11 +168,10 @@ export function VerifyScreen() {
         ...(reason !== undefined ? { reason } : {}),
         ...(note !== undefined && note !== '' ? { note } : {}),
       });
-      // The dialog lets go of focus now, before the next key (see 著录标引's type picker).
-      flushSync(() => {
-        setReview(r);
-        setProblemOpen(false);
-      });
+      // Not flushSync: the verdict must show in the same render that ends `busy`, or a P pressed on
+      // seeing it would be dropped as still busy (the e2e presses P as soon as the verdict shows).
+      setReview(r);
+      setProblemOpen(false);
       toHome();
       // On to the next item not yet decided.
       const next = r.targets.findIndex((x, i) => i > index && x.decision === null);
