@@ -178,7 +178,7 @@ export function generateCatalogue(
       'image-wrong': n,
       'index-error': n, // the lower-case 档号 of the dup-archive-no block
       'dup-archive-no': n,
-      'page-error': n,
+      'page-error': 2 * n, // each gap volume's moved last page is also in no document
       'page-count': n,
       'dup-enterprise': 0,
       'pending-merge': n,

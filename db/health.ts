@@ -51,9 +51,9 @@ export function checkHealth(db: Database, blobs: BlobStore, options: HealthOptio
   };
 }
 
-function pick<T>(items: readonly T[], n: number | 'all'): T[] {
+/** n distinct items chosen uniformly (partial Fisher–Yates), or all of them. */
+export function pick<T>(items: readonly T[], n: number | 'all'): T[] {
   if (n === 'all' || n >= items.length) return [...items];
-  // Partial Fisher–Yates: n distinct items, uniformly.
   const copy = [...items];
   for (let i = 0; i < n; i++) {
     const j = i + randomInt(copy.length - i);

@@ -86,7 +86,29 @@ describe('dangan check --store-data: the checks on an archive store', () => {
         'multi-opening.several enterprise',
         'page-count.mismatch volume',
         'page-error.seq-gap volume',
+        'page-error.uncatalogued volume', // page 7 lies after the last document
       ].sort(),
     );
+  });
+
+  it('names the pages using an image a finding is about, from the store schema', async () => {
+    const storeDir = await storeWithVolumes();
+    const again = openStoreDatabase(path.join(storeDir, 'store.db'));
+    const second = again
+      .prepare('SELECT id, blob_sha256 AS sha256 FROM pages ORDER BY id LIMIT 1 OFFSET 1')
+      .get() as { id: number; sha256: string } | undefined;
+    if (!second) throw new Error('fixture');
+    new BlobStore(path.join(storeDir, 'blobs')).put(Buffer.from('an orphan file, no row'));
+    again.prepare('UPDATE blobs SET size = size + 1 WHERE sha256 = ?').run(second.sha256);
+    const at = again
+      .prepare(
+        `SELECT v.archive_no AS archiveNo, p.seq FROM pages p JOIN volume_versions vv ON vv.id = p.version_id
+         JOIN volumes v ON v.id = vv.volume_id WHERE p.id = ?`,
+      )
+      .get(second.id) as { archiveNo: string; seq: number };
+    again.close();
+    const text = await run('check', '--store-data', storeDir, '--only', 'image-wrong,image-redundant');
+    expect(text.out).toContain(`used by ${at.archiveNo} page ${at.seq}`);
+    expect(text.out).toContain('没有页面使用此图像');
   });
 });

@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import { CATEGORIES } from '../../core/checks/categories';
 import type { CheckReport } from '../../core/checks/finding';
+import {
+  detailsText,
+  findingKind,
+  KIND_NAMES,
+  visibleValue,
+  type FindingKindKey,
+} from '../../core/checks/kinds';
+import type { Text } from '../../core/text';
 
 const SEVERITY_ZH = { error: '错误', warning: '警告', info: '提示' } as const;
 const ENTITY_ZH: Readonly<Record<string, string>> = {
@@ -18,27 +26,57 @@ function sheetName(name: string): string {
   return name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
 }
 
+type Column = readonly [header: string, key: string, width: number];
+
+/** A sheet with a bold, frozen header row of Chinese column names, and its rows. */
+function addSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  columns: readonly Column[],
+  rows: readonly Record<string, unknown>[],
+): ExcelJS.Worksheet {
+  const sheet = wb.addWorksheet(sheetName(name));
+  sheet.columns = columns.map(([header, key, width]) => ({ header, key, width }));
+  for (const row of rows) sheet.addRow(row);
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return sheet;
+}
+
+const SUMMARY_COLUMNS: readonly Column[] = [
+  ['类别代码', 'id', 18],
+  ['检错类别', 'name', 24],
+  ['严重程度', 'severity', 10],
+  ['问题数', 'count', 10],
+  ['其中错误', 'errors', 10],
+  ['说明', 'description', 60],
+  ['备注', 'notes', 60],
+];
+
+const FINDING_COLUMNS: readonly Column[] = [
+  ['严重程度', 'severity', 10],
+  ['问题类型', 'kind', 26],
+  ['对象类型', 'entityType', 10],
+  ['对象编号', 'entityId', 24],
+  ['问题描述', 'message', 70],
+  ['使用此图像的页面', 'where', 40],
+  ['建议处理', 'fix', 40],
+  ['可自动修正', 'autoFix', 10],
+  ['详情', 'details', 60],
+  ['问题代码', 'kindId', 30],
+];
+
 /** The check report as a workbook: a summary sheet, then one sheet per category; Chinese headers. */
 export async function writeCheckWorkbook(
   report: CheckReport,
   file: string,
-  meta: { dataDir: string; at: Date },
+  meta: { dataDir: string; at: Date; places?: ReadonlyMap<string, Text> },
 ): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Dangan 档案';
   wb.created = meta.at;
-  const summary = wb.addWorksheet('汇总');
-  summary.columns = [
-    { header: '类别代码', key: 'id', width: 18 },
-    { header: '检错类别', key: 'name', width: 24 },
-    { header: '严重程度', key: 'severity', width: 10 },
-    { header: '问题数', key: 'count', width: 10 },
-    { header: '其中错误', key: 'errors', width: 10 },
-    { header: '说明', key: 'description', width: 60 },
-    { header: '备注', key: 'notes', width: 60 },
-  ];
-  for (const c of report.categories) {
-    summary.addRow({
+  addSheet(wb, '汇总', SUMMARY_COLUMNS, [
+    ...report.categories.map((c) => ({
       id: c.id,
       name: c.name,
       severity: SEVERITY_ZH[c.severity],
@@ -46,39 +84,29 @@ export async function writeCheckWorkbook(
       errors: c.findings.filter((f) => f.severity === 'error').length,
       description: CATEGORIES.find((x) => x.id === c.id)?.description.zh ?? '',
       notes: c.notes.map((n) => n.zh).join('；'),
-    });
-  }
-  summary.addRow({});
-  summary.addRow({ id: '数据目录', name: meta.dataDir });
-  summary.addRow({ id: '检查时间', name: meta.at.toISOString() });
-  summary.getRow(1).font = { bold: true };
-
+    })),
+    {},
+    { id: '数据目录', name: meta.dataDir },
+    { id: '检查时间', name: meta.at.toISOString() },
+  ]);
   for (const c of report.categories) {
-    const sheet = wb.addWorksheet(sheetName(c.name));
-    sheet.columns = [
-      { header: '严重程度', key: 'severity', width: 10 },
-      { header: '问题类型', key: 'kind', width: 34 },
-      { header: '对象类型', key: 'entityType', width: 10 },
-      { header: '对象编号', key: 'entityId', width: 24 },
-      { header: '问题描述', key: 'message', width: 70 },
-      { header: '建议处理', key: 'fix', width: 40 },
-      { header: '可自动修正', key: 'autoFix', width: 10 },
-      { header: '详情', key: 'details', width: 60 },
-    ];
-    for (const f of c.findings) {
-      sheet.addRow({
+    addSheet(
+      wb,
+      c.name,
+      FINDING_COLUMNS,
+      c.findings.map((f) => ({
         severity: SEVERITY_ZH[f.severity],
-        kind: f.kind,
+        kind: findingKind(f.kind) ? KIND_NAMES[f.kind as FindingKindKey] : f.kind,
         entityType: ENTITY_ZH[f.entityType] ?? f.entityType,
-        entityId: f.entityId,
+        entityId: visibleValue(f.entityId),
         message: f.message.zh,
+        where: f.entityType === 'blob' ? (meta.places?.get(f.entityId)?.zh ?? '') : '',
         fix: f.fix.zh,
         autoFix: f.autoFix ? '是' : '否',
-        details: JSON.stringify(f.details),
-      });
-    }
-    sheet.getRow(1).font = { bold: true };
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+        details: detailsText(f.details),
+        kindId: f.kind,
+      })),
+    );
   }
   await wb.xlsx.writeFile(file);
 }

@@ -72,6 +72,53 @@ describe('dangan check', () => {
     expect(pages?.getRow(1).getCell(5).value).toBe('问题描述');
   });
 
+  it('an image finding names the volume and page using the image, in the text and in the workbook', async () => {
+    const cat = faultyCatalogue();
+    const sha = cat.expected
+      .get('image-wrong')
+      ?.find((e) => e.startsWith('image-wrong.size-mismatch '))
+      ?.split(' ')[1];
+    const used = cat.db
+      .prepare(
+        `SELECT v.archive_no AS archiveNo, p.seq FROM pages p JOIN volumes v ON v.id = p.volume_id
+         WHERE p.blob_sha256 = ? AND p.deleted_at IS NULL ORDER BY p.volume_id, p.seq LIMIT 1`,
+      )
+      .get(sha) as { archiveNo: string; seq: number } | undefined;
+    cat.db.close();
+    if (sha === undefined || used === undefined) throw new Error('no planted size mismatch on a page');
+    const file = path.join(tempDir(), 'images.xlsx');
+    const r = await run(
+      'check',
+      '--data',
+      cat.dir,
+      '--only',
+      'image-wrong',
+      '--fixity-runs',
+      '0',
+      '--xlsx',
+      file,
+    );
+    const at = `${used.archiveNo} 第 ${used.seq} 页`;
+    expect(r.out).toContain(`用于 ${at}`);
+    expect(r.out).toContain(`used by ${used.archiveNo} page ${used.seq}`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const sheet = wb.worksheets[1];
+    const header = (sheet?.getRow(1).values ?? []) as unknown[];
+    const row = [...Array(sheet?.rowCount ?? 0).keys()]
+      .map((i) => (sheet?.getRow(i + 1).values ?? []) as unknown[])
+      .find((v) => v.includes('图像大小不符'));
+    if (!row) throw new Error('no readable kind name in the workbook');
+    const cell = (name: string) => {
+      const v = row[header.indexOf(name)];
+      return typeof v === 'string' ? v : '';
+    };
+    expect(cell('使用此图像的页面')).toContain(at);
+    expect(cell('问题代码')).toBe('image-wrong.size-mismatch');
+    expect(cell('详情')).toMatch(/^SHA-256：[0-9a-f]{64}；/);
+    expect(cell('详情')).not.toContain('{');
+  });
+
   it('refuses a malformed roster, an unknown category, both outputs, and a missing database', async () => {
     const cat = faultyCatalogue({ faults: false, clean: 1 });
     cat.db.close();
@@ -108,5 +155,21 @@ describe('dangan check', () => {
       if (before === undefined) delete process.env['DANGAN_DATA'];
       else process.env['DANGAN_DATA'] = before;
     }
+  });
+
+  it('the fixity summary counts only the problems of the categories shown', async () => {
+    const cat = faultyCatalogue({ realTime: true });
+    const digests = cat.db.prepare('SELECT sha256 FROM blobs').pluck().all() as string[];
+    const missing = digests.filter((d) => !fs.existsSync(cat.blobs.pathOf(d))).length;
+    cat.db.close();
+    expect(missing).toBeGreaterThan(0);
+    const problems = async (only: string) => {
+      const r = await run('check', '--data', cat.dir, '--only', only, '--fixity-runs', '1', '--no-decode');
+      const m = /本次复核 \d+ 个图像，问题 (\d+) \//.exec(r.out);
+      return Number(m?.[1]);
+    };
+    const wrong = await problems('image-wrong');
+    expect(wrong).toBeGreaterThanOrEqual(cat.corrupted.length);
+    expect(await problems('image-wrong,image-missing')).toBe(wrong + missing);
   });
 });

@@ -2,19 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CHECK_IDS, type CheckId } from '../../core/checks/categories';
 import { hasErrors, type CheckReport } from '../../core/checks/finding';
-import { parseRoster, type RosterEntry } from '../../core/checks/roster';
+import type { Roster } from '../../core/checks/roster';
 import { DomainError, isDomainError } from '../../core/errors';
-import { text } from '../../core/text';
-import { runFixitySlice, runFixitySliceDecoding, type FixityRun } from '../../db/checks/fixity';
+import { plural } from '../../core/checks/kinds';
+import { text, type Text } from '../../core/text';
+import {
+  runFixitySlice,
+  runFixitySliceDecoding,
+  shownFixityProblems,
+  type FixityRun,
+} from '../../db/checks/fixity';
 import { decodeImage } from '../../workstation/checks/image-decode';
 import { blobStoreInventory } from '../../db/checks/inventory';
+import { readRosterFile } from '../../db/checks/roster-file';
 import { runChecks } from '../../db/checks/run';
-import { STORE_NOT_CHECKED, STORE_SQL } from '../../db/checks/store-sql';
 import { BlobStore } from '../../db/blob-store';
 import { openStoreDatabase } from '../../db/store/open-store';
 import { resolveDataDir, type WorkstationData } from '../../workstation/data-dir';
 import { EXIT } from '../exit-codes';
 import { line, type Io } from '../output';
+import { blobPlaces } from './check-places';
 import { writeCheckWorkbook } from './check-xlsx';
 import { checkDataFolder, openDataFolder, STORE_FOLDER } from './data-folder';
 
@@ -39,13 +46,14 @@ const SHOWN_PER_CATEGORY = 20;
 /** `dangan check`: the monthly data checks. Exit 1 when any finding is an error (or the input is bad). */
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
   let data: CheckTarget;
-  let roster: RosterEntry[] | undefined;
+  let roster: Roster | undefined;
   try {
     if (options.json && options.xlsx !== undefined) {
       io.err('--json 与 --xlsx 只能选一个 / choose either --json or --xlsx');
       return EXIT.usage;
     }
-    roster = options.roster === undefined ? undefined : readRoster(options.roster);
+    if (options.xlsx !== undefined) checkXlsxPath(options.xlsx);
+    roster = options.roster === undefined ? undefined : readRosterFile(options.roster);
     data = openTarget(options);
   } catch (e) {
     if (isDomainError(e)) {
@@ -57,6 +65,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   const now = options.now ?? new Date();
   let report: CheckReport;
   let fixity: FixityRun | undefined;
+  let places = new Map<string, Text>();
   try {
     const ids = options.only ?? CHECK_IDS;
     // The store keeps no fixity tables: its re-hash is not part of this command (STORE_NOT_CHECKED).
@@ -73,10 +82,11 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
       inventory: blobStoreInventory(data.blobs),
       fullListing: options.fullListing ?? false,
       now,
-      ...(store ? { sql: STORE_SQL, notChecked: STORE_NOT_CHECKED } : {}),
+      schema: store ? 'store' : 'workstation',
       ...(options.only === undefined ? {} : { only: options.only }),
-      ...(roster === undefined ? {} : { roster }),
+      ...(roster === undefined ? {} : { roster: roster.entries, rosterProblems: roster.problems }),
     });
+    if (!options.json) places = blobPlaces(data.db, report);
   } finally {
     data.close();
   }
@@ -90,29 +100,39 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
       ),
     );
   } else {
-    print(report, data.dir, fixity, io);
+    print(report, data.dir, fixity, places, io);
     if (options.xlsx !== undefined) {
-      await writeCheckWorkbook(report, options.xlsx, { dataDir: data.dir, at: now });
+      try {
+        await writeCheckWorkbook(report, options.xlsx, { dataDir: data.dir, at: now, places });
+      } catch (e) {
+        // The findings above are printed; only the file is missing. Said plainly, never a stack trace.
+        const why = e instanceof Error ? e.message : String(e);
+        io.err(`无法写入报表 ${options.xlsx}（${why}） / Cannot write the report ${options.xlsx}: ${why}`);
+        return EXIT.finding;
+      }
       io.out(`已写入 / written: ${options.xlsx}`);
     }
   }
   return hasErrors(report) ? EXIT.finding : EXIT.ok;
 }
 
-function readRoster(file: string): RosterEntry[] {
-  let content: string;
-  try {
-    content = fs.readFileSync(file, 'utf8');
-  } catch (e) {
+/**
+ * Refuses an --xlsx path that cannot be written before the checks run (they may take long): its folder
+ * must exist and the file must not be a folder.
+ */
+function checkXlsxPath(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const isDir = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  if (!isDir(dir) || isDir(file)) {
     throw new DomainError(
-      'roster.unreadable',
+      'check.xlsx-path',
       text(
-        `无法读取名录文件 ${file}`,
-        `Cannot read the roster ${file}: ${e instanceof Error ? e.message : String(e)}`,
+        `无法写入报表 ${file}：${isDir(file) ? '这是一个文件夹' : `文件夹 ${dir} 不存在`}；请先建好文件夹或换一个路径，检查尚未开始`,
+        `Cannot write the report ${file}: ${isDir(file) ? 'it is a folder' : `the folder ${dir} does not exist`}; create it or choose another path (nothing was checked yet)`,
       ),
+      { file },
     );
   }
-  return parseRoster(content, path.extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
 }
 
 /** The database and blob folder a check reads: a workstation's or a store's data folder. */
@@ -143,12 +163,19 @@ function openTarget(options: CheckCommandOptions): CheckTarget {
   return openDataFolder(dir);
 }
 
-function print(report: CheckReport, dir: string, fixity: FixityRun | undefined, io: Io): void {
+function print(
+  report: CheckReport,
+  dir: string,
+  fixity: FixityRun | undefined,
+  places: ReadonlyMap<string, Text>,
+  io: Io,
+): void {
   const mark = { error: '✗', warning: '!', info: 'i' } as const;
   io.out(`数据目录 data folder: ${dir}`);
   if (fixity) {
+    const problems = shownFixityProblems(fixity, new Set(report.categories.map((c) => c.id)));
     io.out(
-      `完整复核 fixity: 第 ${fixity.cycle} 轮，本次复核 ${fixity.checked} 个图像，问题 ${fixity.problems.length} / cycle ${fixity.cycle}, ${fixity.checked} blobs re-hashed, ${fixity.problems.length} problems${fixity.cycleCompleted ? '（本轮完成 / cycle complete）' : ''}`,
+      `完整复核 fixity: 第 ${fixity.cycle} 轮，本次复核 ${fixity.checked} 个图像，问题 ${problems} / cycle ${fixity.cycle}, ${plural(fixity.checked, 'blob')} re-hashed, ${plural(problems, 'problem')}${fixity.cycleCompleted ? '（本轮完成 / cycle complete）' : ''}`,
     );
   }
   for (const c of report.categories) {
@@ -157,6 +184,9 @@ function print(report: CheckReport, dir: string, fixity: FixityRun | undefined, 
     for (const n of c.notes) io.out(`    （${line(n)}）`);
     for (const f of c.findings.slice(0, SHOWN_PER_CATEGORY)) {
       io.out(`    [${f.severity}] ${f.entityType} ${f.entityId}: ${line(f.message)}`);
+      // An image finding names its digest: which volume and page to rescan is said below it.
+      const place = f.entityType === 'blob' ? places.get(f.entityId) : undefined;
+      if (place) io.out(`        ${line(place)}`);
     }
     if (c.count > SHOWN_PER_CATEGORY) {
       io.out(

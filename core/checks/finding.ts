@@ -1,7 +1,7 @@
 import { DomainError } from '../errors';
 import { text, type Text } from '../text';
 import { CATEGORIES, SEVERITY_RANK, type CheckId, type Severity } from './categories';
-import { findingKind, type Details, type EntityType } from './kinds';
+import { COLLIDING_FIX, findingKind, type Details, type EntityType } from './kinds';
 
 /** What the SQL of a check returns per fault: the kind, the entity, and facts for the message. */
 export interface RawFinding {
@@ -67,6 +67,7 @@ export interface CheckReport {
 export function describeFinding(raw: RawFinding): Finding {
   const kind = findingKind(raw.kind);
   if (kind === undefined) throw new Error(`check returned an unknown finding kind: ${raw.kind}`);
+  const collides = raw.details['collides'] === 1 || raw.details['collides'] === true;
   return {
     category: kind.category,
     kind: raw.kind,
@@ -74,8 +75,9 @@ export function describeFinding(raw: RawFinding): Finding {
     entityType: raw.entityType,
     entityId: raw.entityId,
     message: kind.message(raw.details),
-    fix: kind.fix,
-    autoFix: kind.autoFix,
+    // A code whose normal form another row holds is skipped by the fix: a person merges the two.
+    fix: collides ? COLLIDING_FIX : kind.fix,
+    autoFix: kind.autoFix && !collides,
     details: raw.details,
     ids: findingIds(raw),
   };

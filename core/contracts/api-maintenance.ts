@@ -144,24 +144,66 @@ export const MaintainReportSchema = z.object({
   integrity: z.array(z.string()),
   foreignKeys: z.number().int(),
   audit: AuditVerifySchema,
-  vacuum: z.enum(['none', 'incremental', 'full']),
+  vacuum: z.enum(['none', 'incremental', 'full', 'skipped']),
   freePagesBefore: z.number().int(),
   freePagesAfter: z.number().int(),
   removed: z.record(z.string(), z.number().int()),
 });
 
+/** An image a backup could not take or a restore cannot bring back, with the pages using it. */
+export const LostImageSchema = z.object({
+  sha256: z.string(),
+  /** Its state here: no file, or bytes that no longer match the digest. */
+  problem: z.enum(['missing', 'corrupt']),
+  /** The first pages using it. */
+  pages: z.array(
+    z.object({
+      archiveNo: z.string().nullable(),
+      seq: z.number().int(),
+      use: z.enum(['original', 'master', 'thumbnail', 'transform']),
+      deleted: z.boolean(),
+    }),
+  ),
+  pageCount: z.number().int(),
+});
+export type LostImage = z.infer<typeof LostImageSchema>;
+
 export const BackupReportSchema = z.object({
   dir: z.string(),
+  /** The backup folder did not exist and was made (its parent had to exist). */
+  created: z.boolean(),
   createdAt: z.string(),
   schemaVersion: z.number().int(),
   tables: z.number().int(),
   rows: z.number().int(),
-  blobs: z.object({ total: z.number().int(), copied: z.number().int(), sampled: z.number().int() }),
+  blobs: z.object({
+    total: z.number().int(),
+    copied: z.number().int(),
+    sampled: z.number().int(),
+    /** Missing or damaged at the source, so not in the backup (the data checks name them). */
+    unreadable: z.number().int(),
+  }),
+  /** Each image not in this backup (missing or damaged here): the backup is complete only for the rest. */
+  notBackedUp: z.array(LostImageSchema),
   removed: z.array(z.string()),
   /** Always true: a backup that fails verification is an error, never a result. */
   verified: z.literal(true),
 });
 export type BackupReport = z.infer<typeof BackupReportSchema>;
+
+/** A backup verified as `dangan restore --dry-run` does, and the command that restores it (app closed). */
+export const RestoreCheckSchema = z.object({
+  dir: z.string(),
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+  tables: z.number().int(),
+  rows: z.number().int(),
+  /** Images the backup holds that this data folder lacks (a restore copies them back). */
+  blobsToCopy: z.number().int(),
+  /** Images the restored catalogue uses that neither the backup nor this folder holds intact. */
+  lost: z.array(LostImageSchema),
+  command: z.string(),
+});
 
 const FixInput = {
   category: CheckIdSchema,
@@ -219,6 +261,8 @@ export const MAINTENANCE_API = {
     z.strictObject({ to: folder, keep: z.number().int().min(1).max(365).optional() }),
     BackupReportSchema,
   ),
+  /** Verifies a backup folder (dangan-<time>) for a restore; restoring itself needs the app closed. */
+  'maintenance.restoreCheck': endpoint(MAINTAINERS, z.strictObject({ from: folder }), RestoreCheckSchema),
   'maintenance.runChecks': endpoint(
     MAINTAINERS,
     z.strictObject({

@@ -19,7 +19,8 @@ export const StatsTopicSchema = z.object({
   id: z.enum(['by-type', 'by-operator', 'qa', 'qa-reasons', 'transfers', 'check-trend']),
   title: z.string(),
   titleEn: z.string(),
-  columns: z.array(z.object({ key: z.string(), header: z.string() })),
+  /** `header`: the workbook's Chinese header; `headerEn`: the English screen's. */
+  columns: z.array(z.object({ key: z.string(), header: z.string(), headerEn: z.string() })),
   rows: z.array(z.record(z.string(), Cell)),
   note: z.string().optional(),
 });

@@ -5,13 +5,15 @@ import { VolumeStateSchema } from './models';
 export const EVENTS = {
   /** A volume was created or changed state. */
   'volume.changed': z.object({ volumeId: z.number().int(), state: VolumeStateSchema }),
+  /** An enterprise's record changed (a USCC recorded): screens showing it or its volumes refetch. */
+  'enterprise.changed': z.object({ enterpriseId: z.number().int() }),
   /** Pages arrived, moved or went away in a volume. */
   'pages.changed': z.object({ volumeId: z.number().int(), count: z.number().int() }),
   /** The engine (re)started: clients refetch what they show. */
   'engine.ready': z.object({ startedAt: z.string() }),
   /** A long 系统维护 task moved on: `done` of `total` steps, the current one named. */
   'maintenance.progress': z.object({
-    task: z.enum(['checks', 'backup', 'maintain', 'audit']),
+    task: z.enum(['checks', 'backup', 'maintain', 'audit', 'restore']),
     done: z.number().int(),
     total: z.number().int(),
     step: z.object({ zh: z.string(), en: z.string() }),

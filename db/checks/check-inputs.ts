@@ -106,7 +106,7 @@ export const INPUT_TABLES: readonly InputTable[] = [
   },
   {
     // Volumes (vkey as above) whose documents do not tile 1..last exactly, or whose last catalogued
-    // page is not their page count; only these are read again by the page-range, uncatalogued-page and
+    // page is not their page count or comes before their last page; only these are read again by the page-range, uncatalogued-page and
     // more-than-catalogued queries. In page order, documents tile exactly when every one ends where the
     // running sum of the lengths so far ends (then each starts right after the one before). Read from
     // the per-volume summary kept on write where it exists, else two streaming passes over the
@@ -129,7 +129,7 @@ export const INPUT_TABLES: readonly InputTable[] = [
             SELECT s.${key}, s.last, coalesce(c.pages, 0), s.untiled
             FROM ${store ? `temp.check_current cc CROSS JOIN ${summary} s ON s.${key} = cc.version_id` : `${summary} s`}
             LEFT JOIN temp.check_vol_pages c ON c.vkey = s.${key}
-            WHERE s.untiled OR s.last <> coalesce(c.pages, 0);
+            WHERE s.untiled OR s.last <> coalesce(c.pages, 0) OR s.last < c.max_seq;
         `);
         return;
       }
@@ -145,7 +145,7 @@ export const INPUT_TABLES: readonly InputTable[] = [
             WHERE run <> last_page)
           SELECT l.vkey, l.last, coalesce(c.pages, 0), l.vkey IN (SELECT vkey FROM untiled)
           FROM last l LEFT JOIN temp.check_vol_pages c ON c.vkey = l.vkey
-          WHERE l.last <> coalesce(c.pages, 0) OR l.vkey IN (SELECT vkey FROM untiled);
+          WHERE l.last <> coalesce(c.pages, 0) OR l.last < c.max_seq OR l.vkey IN (SELECT vkey FROM untiled);
       `);
     },
   },

@@ -128,7 +128,7 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
     parentZh: string,
     parentCol: string,
   ) =>
-    `SELECT 'redundant-data.orphan-row', '${entity}', ${alias}.id,
+    `SELECT '${entity === 'volume' ? 'redundant-data.orphan-volume' : 'redundant-data.orphan-row'}', '${entity}', ${alias}.id,
             json_object('table', '${table}', 'tableZh', '${tableZh}', 'id', ${alias}.id, '${entity}Id', ${alias}.id,
                         'parent', '${parent}', 'parentZh', '${parentZh}', 'parentId', ${alias}.${parentCol})`;
 
@@ -239,10 +239,18 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
          UNION ALL SELECT id, '注册号', 'regno', reg_no FROM enterprises e WHERE reg_no IS NOT NULL AND ${liveE})
        SELECT 'index-error.unnormalised-code', 'enterprise', id,
               json_object('enterpriseId', id, 'field', field, 'column', CASE kind WHEN 'uscc' THEN 'uscc' ELSE 'reg_no' END,
-                          'value', value, 'normalised', dangan_norm_code(value))
-       FROM (SELECT id, '统一社会信用代码' AS field, 'uscc' AS kind, uscc AS value FROM enterprises e
-             WHERE ${liveE} AND {{codeSuspect e.uscc}}
-             UNION ALL SELECT id, '注册号', 'regno', reg_no FROM enterprises e WHERE ${liveE} AND {{codeSuspect e.reg_no}})
+                          'value', value, 'normalised', dangan_norm_code(value), 'collides', collides)
+       -- collides: the fix would skip it (its normal form is taken, or an earlier row normalises to it).
+       FROM (SELECT id, '统一社会信用代码' AS field, 'uscc' AS kind, uscc AS value,
+                    EXISTS (SELECT 1 FROM enterprises o WHERE o.uscc = dangan_norm_code(e.uscc))
+                    OR EXISTS (SELECT 1 FROM enterprises o WHERE o.id < e.id AND {{codeSuspect o.uscc}}
+                                 AND dangan_norm_code(o.uscc) = dangan_norm_code(e.uscc)) AS collides
+             FROM enterprises e WHERE ${liveE} AND {{codeSuspect e.uscc}}
+             UNION ALL SELECT id, '注册号', 'regno', reg_no,
+                    EXISTS (SELECT 1 FROM enterprises o WHERE o.reg_no = dangan_norm_code(e.reg_no))
+                    OR EXISTS (SELECT 1 FROM enterprises o WHERE o.id < e.id AND {{codeSuspect o.reg_no}}
+                                 AND dangan_norm_code(o.reg_no) = dangan_norm_code(e.reg_no))
+             FROM enterprises e WHERE ${liveE} AND {{codeSuspect e.reg_no}})
        -- Only codes outside the set the normaliser never changes (partial indexes, workstation
        -- migration 12, store migration 3).
        WHERE dangan_norm_code(value) <> value
@@ -253,7 +261,10 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
        FROM (SELECT *, dangan_code_problem(kind, {{normCode value}}) AS p FROM c) WHERE p IS NOT NULL`,
       `SELECT 'index-error.unnormalised-code', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'field', '档号', 'column', 'archive_no',
-                          'value', v.archive_no, 'normalised', dangan_norm_code(v.archive_no))
+                          'value', v.archive_no, 'normalised', dangan_norm_code(v.archive_no),
+                          'collides', EXISTS (SELECT 1 FROM volumes o WHERE o.archive_no = dangan_norm_code(v.archive_no))
+                                      OR EXISTS (SELECT 1 FROM volumes o WHERE o.id < v.id AND {{codeSuspect o.archive_no}}
+                                                   AND dangan_norm_code(o.archive_no) = dangan_norm_code(v.archive_no)))
        FROM volumes v
        WHERE ${d.notDeleted('v')} AND {{codeSuspect v.archive_no}} AND dangan_norm_code(v.archive_no) <> v.archive_no`,
       // Free text: invisible or control characters, stray spaces; over-long fields the schema does not bound.
@@ -367,13 +378,16 @@ export function buildCheckSql(d: CheckDialect): Readonly<Record<CheckId, readonl
                             'pageIds', json(d.page_ids))
          FROM temp.check_seq_dups d JOIN volumes v ON v.id = d.volume_id`,
       ]),
-      // Only volumes whose documents do not tile 1..last exactly (from the one ordered pass).
+      // Only volumes whose documents do not tile 1..last exactly or whose pages go on after the last
+      // document (from the one ordered pass): pages up to the last document's end in no range, and
+      // every page after it. (Pages before the first document make the tiling fail.)
       `SELECT 'page-error.uncatalogued', 'volume', v.id,
               json_object('enterpriseId', v.enterprise_id, 'volumeId', v.id, 'archiveNo', v.archive_no,
                           'seqs', json_group_array(p.seq), 'pages', json_group_array(p.id), 'pageIds', json_group_array(p.id))
        FROM temp.check_doc_ranges r CROSS JOIN pages p ON p.${d.key} = r.vkey JOIN ${volumeOf('r.vkey')}
-       WHERE r.untiled AND ${d.notDeleted('p')} AND p.seq <= r.last
-         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.${d.key} = r.vkey AND p.seq BETWEEN d.first_page AND d.last_page)
+       WHERE ${d.notDeleted('p')}
+         AND (p.seq > r.last OR r.untiled AND NOT EXISTS (
+           SELECT 1 FROM documents d WHERE d.${d.key} = r.vkey AND p.seq BETWEEN d.first_page AND d.last_page))
        GROUP BY v.id`,
     ],
     'page-count': [

@@ -4,7 +4,7 @@ import type { Db } from '../open';
 import { faultyCatalogue, uscc } from '../../tests/support/faulty-catalogue';
 import { domainError, OPERATOR, openTestRepos, TECHNICIAN } from '../../tests/support/repos';
 import type { BlobStore } from '../blob-store';
-import { applyFix, FIXABLE, planFix, undoFix } from './fixes';
+import { applyFix, FIXABLE, planFix, planUndo, undoFix } from './fixes';
 import { blobStoreInventory } from './inventory';
 import { runChecks } from './run';
 import { randomBytes } from 'node:crypto';
@@ -74,17 +74,26 @@ describe('dangan fix on the planted faults', () => {
     ]);
     expect(kinds(cat.db, cat.blobs, 'page-error').filter((k) => k.includes('seq-gap'))).toEqual([]);
 
-    expect(domainError(() => planFix(cat.db, 'page-count')).code).toBe('fix.reason-required');
+    // The preview needs no reason (it changes nothing); applying does.
+    expect(planFix(cat.db, 'page-count').changes).toHaveLength(1);
+    expect(domainError(() => applyFix(cat.db, cat.repos.audit, 'page-count', TECHNICIAN)).code).toBe(
+      'fix.reason-required',
+    );
     const count = applyFix(cat.db, cat.repos.audit, 'page-count', TECHNICIAN, { reason: '核对实物：缺两页' });
     expect(count.plan.changes).toHaveLength(1);
     expect(kinds(cat.db, cat.blobs, 'page-count')).toEqual([]);
 
     const orphans = applyFix(cat.db, cat.repos.audit, 'redundant-data', TECHNICIAN);
     expect(orphans.plan.changes.map((c) => [c.table, c.action])).toEqual([
+      ['page_transforms', 'delete'],
       ['pages', 'delete'],
       ['documents', 'delete'],
     ]);
-    expect(kinds(cat.db, cat.blobs, 'redundant-data').filter((k) => k.includes('orphan'))).toEqual([]);
+    // The volume without its enterprise holds archive content: left to a person, and still reported.
+    expect(orphans.plan.skipped.map((x) => x.table)).toEqual(['volumes']);
+    expect(kinds(cat.db, cat.blobs, 'redundant-data').filter((k) => k.includes('orphan'))).toEqual([
+      `redundant-data.orphan-volume ${orphans.plan.skipped[0]?.id}`,
+    ]);
 
     // Undo in reverse order restores the original exactly.
     for (const seq of [orphans.auditSeq, count.auditSeq, renumber.auditSeq]) {
@@ -103,10 +112,62 @@ describe('dangan fix on the planted faults', () => {
     cat.db
       .prepare('UPDATE documents SET title = ? WHERE id = ?')
       .run(applied.plan.changes[0]?.columns['title']?.[1], docId);
+    // The preview names every row the undo restores, with its state now and after, and writes nothing.
+    const titleOf = (): unknown =>
+      cat.db.prepare('SELECT title FROM documents WHERE id = ?').pluck().get(docId);
+    const fixedTitle = titleOf();
+    const auditRows = (): unknown => cat.db.prepare('SELECT count(*) FROM audit_log').pluck().get();
+    const auditBefore = auditRows();
+    const preview = planUndo(cat.db, seq);
+    expect(preview.rows).toHaveLength(applied.plan.changes.length);
+    const row = preview.rows.find((r) => r.table === 'documents' && r.id === docId);
+    expect(row?.now?.['title']).toBe(applied.plan.changes[0]?.columns['title']?.[1]);
+    expect(row?.restored?.['title']).toBe(applied.plan.changes[0]?.columns['title']?.[0]);
+    expect([titleOf(), auditRows()]).toEqual([fixedTitle, auditBefore]);
     undoFix(cat.db, cat.repos.audit, seq, TECHNICIAN);
     expect(domainError(() => undoFix(cat.db, cat.repos.audit, seq, TECHNICIAN)).code).toBe('fix.undo-done');
-    expect(domainError(() => undoFix(cat.db, cat.repos.audit, 1, TECHNICIAN)).code).toBe('fix.undo-unknown');
+    expect(domainError(() => undoFix(cat.db, cat.repos.audit, 1, TECHNICIAN)).code).toBe('fix.undo-not-fix');
+    expect(domainError(() => undoFix(cat.db, cat.repos.audit, 99999, TECHNICIAN)).code).toBe(
+      'fix.undo-unknown',
+    );
+    expect(domainError(() => planUndo(cat.db, seq)).code).toBe('fix.undo-done');
     expect(domainError(() => planFix(cat.db, 'no-opening')).code).toBe('fix.not-fixable');
+  });
+});
+
+describe('改错 clauses the planted faults do not reach', () => {
+  it('full-width characters in a code that no other row holds are folded to half-width, and undone', () => {
+    const cat = faultyCatalogue({ faults: false, clean: 2 });
+    const fw = (x: string) => x.replace(/[0-9A-Z]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    const code = uscc(501);
+    const e = cat.repos.enterprises.create(
+      { uscc: uscc(500), name: '厦门全角有限公司', bureauCode: '350200' },
+      OPERATOR,
+    );
+    cat.db.prepare('UPDATE enterprises SET uscc = ? WHERE id = ?').run(fw(code), e.id);
+    const before = dump(cat.db);
+    expect(kinds(cat.db, cat.blobs, 'index-error')).toContain(`index-error.unnormalised-code ${e.id}`);
+    const applied = applyFix(cat.db, cat.repos.audit, 'index-error', TECHNICIAN);
+    expect(applied.plan.changes.map((c) => [c.table, c.id, c.columns['uscc']])).toEqual([
+      ['enterprises', e.id, [fw(code), code]],
+    ]);
+    expect(kinds(cat.db, cat.blobs, 'index-error')).toEqual([]);
+    undoFix(cat.db, cat.repos.audit, applied.auditSeq ?? 0, TECHNICIAN);
+    expect(dump(cat.db)).toEqual(before);
+  });
+
+  it('a fix is one transaction: a failure part-way leaves every row and the audit log as they were', () => {
+    const cat = faultyCatalogue();
+    const before = dump(cat.db);
+    const audit = cat.db.prepare('SELECT count(*) FROM audit_log').pluck().get();
+    // The orphan pages go first, then the documents: the documents' delete fails after the pages'.
+    cat.db.exec(
+      "CREATE TEMP TRIGGER no_doc_delete BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
+    );
+    expect(() => applyFix(cat.db, cat.repos.audit, 'redundant-data', TECHNICIAN)).toThrow(/disk gone/);
+    cat.db.exec('DROP TRIGGER temp.no_doc_delete');
+    expect(dump(cat.db)).toEqual(before);
+    expect(cat.db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(audit);
   });
 });
 

@@ -95,6 +95,12 @@ export function applyFix(
   actor: Actor,
   options: FixOptions = {},
 ): AppliedFix {
+  if (category === 'page-count' && reasonOf(options) === null) {
+    throw new DomainError(
+      'fix.reason-required',
+      text('更正页数须说明原因（--reason）', 'Correcting a page count needs a reason (--reason)'),
+    );
+  }
   registerCheckFunctions(db);
   return db
     .transaction((): AppliedFix => {
@@ -134,18 +140,41 @@ export interface UndoneFix {
   readonly auditSeq: number;
 }
 
-/**
- * Restores the before-image kept in a fix's audit record. Refused when the rows have changed since
- * (someone edited them: undoing would lose that edit) or when the fix was already undone.
- * Foreign keys are off while restoring, because the before-image may be the orphan rows the fix removed.
- */
-export function undoFix(db: Database, audit: AuditLog, seq: number, actor: Actor): UndoneFix {
-  const record = db.prepare('SELECT action, details FROM audit_log WHERE seq = ?').get(seq) as
-    | { action: string; details: string }
+/** One row an undo puts back: its state now (the fix's after-image) and the state it returns to. */
+export interface UndoRow {
+  readonly table: Table;
+  readonly id: number;
+  readonly now: Row | null;
+  readonly restored: Row | null;
+}
+
+export interface UndoPlan {
+  readonly undoes: number;
+  readonly category: string;
+  readonly rows: readonly UndoRow[];
+}
+
+interface FixRecord {
+  readonly category: string;
+  readonly before: Image[];
+  readonly after: Image[];
+}
+
+/** The fix record `seq`, refused when it is not one, or was already undone. */
+function fixRecord(db: Database, seq: number): FixRecord {
+  const record = db.prepare('SELECT action, object_id, details FROM audit_log WHERE seq = ?').get(seq) as
+    | { action: string; object_id: string | null; details: string }
     | undefined;
-  if (record?.action !== 'fix.apply') {
+  if (record === undefined) {
     throw new DomainError(
       'fix.undo-unknown',
+      text(`没有审计记录 ${seq}：无此修正记录`, `No audit record ${seq}: no such fix record`),
+      { seq },
+    );
+  }
+  if (record.action !== 'fix.apply') {
+    throw new DomainError(
+      'fix.undo-not-fix',
       text(`审计记录 ${seq} 不是一次自动修正`, `Audit record ${seq} is not an automatic fix`),
       { seq },
     );
@@ -165,37 +194,68 @@ export function undoFix(db: Database, audit: AuditLog, seq: number, actor: Actor
     );
   }
   const details = JSON.parse(record.details) as { before: Image[]; after: Image[] };
+  return { category: record.object_id ?? '', before: details.before, after: details.after };
+}
+
+/** Refuses when a row the fix wrote has changed since (undoing would lose that edit). */
+function refuseStale(db: Database, seq: number, fix: FixRecord): void {
+  const stale = fix.after.filter(
+    (a) => canonicalJson(image(db, checkTable(a.table), a.id).row) !== canonicalJson(a.row),
+  );
+  if (stale.length > 0) {
+    throw new DomainError(
+      'fix.undo-stale',
+      text(
+        `修正后这些记录又被修改过，不能撤销：${stale.map((s) => `${s.table} ${s.id}`).join('、')}`,
+        `These rows changed after the fix, so it cannot be undone: ${stale.map((s) => `${s.table} ${s.id}`).join(', ')}`,
+      ),
+      { seq, stale: stale.map((s) => ({ table: s.table, id: s.id })) },
+    );
+  }
+}
+
+/** What `undoFix(seq)` would restore, refused for the same reasons. Reads only. */
+export function planUndo(db: Database, seq: number): UndoPlan {
+  const fix = fixRecord(db, seq);
+  refuseStale(db, seq, fix);
+  const after = new Map(fix.after.map((a) => [`${a.table}:${a.id}`, a.row]));
+  return {
+    undoes: seq,
+    category: fix.category,
+    rows: fix.before.map((b) => ({
+      table: checkTable(b.table),
+      id: b.id,
+      now: after.get(`${b.table}:${b.id}`) ?? null,
+      restored: b.row,
+    })),
+  };
+}
+
+/**
+ * Restores the before-image kept in a fix's audit record. Refused when the rows have changed since
+ * (someone edited them: undoing would lose that edit) or when the fix was already undone.
+ * Foreign keys are off while restoring, because the before-image may be the orphan rows the fix removed.
+ */
+export function undoFix(db: Database, audit: AuditLog, seq: number, actor: Actor): UndoneFix {
+  const details = fixRecord(db, seq);
   const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
   db.pragma('foreign_keys = OFF'); // not changeable inside a transaction
   try {
     return db
       .transaction((): UndoneFix => {
-        const stale = details.after.filter(
-          (a) => canonicalJson(image(db, checkTable(a.table), a.id).row) !== canonicalJson(a.row),
-        );
-        if (stale.length > 0) {
-          throw new DomainError(
-            'fix.undo-stale',
-            text(
-              `修正后这些记录又被修改过，不能撤销：${stale.map((s) => `${s.table} ${s.id}`).join('、')}`,
-              `These rows changed after the fix, so it cannot be undone: ${stale.map((s) => `${s.table} ${s.id}`).join(', ')}`,
-            ),
-            { seq, stale: stale.map((s) => ({ table: s.table, id: s.id })) },
-          );
-        }
+        refuseStale(db, seq, details);
         // Delete what the fix left, then put the before-image back: rows keep their ids, and unique
         // positions (pages) never collide halfway.
+        const after = new Map<Table, number[]>();
         for (const a of details.after) {
-          db.prepare(`DELETE FROM ${checkTable(a.table)} WHERE id = ?`).run(a.id);
+          const table = checkTable(a.table);
+          after.set(table, [...(after.get(table) ?? []), a.id]);
         }
-        for (const b of details.before) {
-          if (b.row === null) continue;
-          const table = checkTable(b.table);
-          const cols = Object.keys(b.row);
-          db.prepare(
-            `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-          ).run(b.row);
-        }
+        for (const [table, ids] of after) deleteRows(db, table, ids);
+        insertRows(
+          db,
+          details.before.map((b) => ({ ...b, table: checkTable(b.table) })),
+        );
         const rec = audit.append({
           ...actorFields(actor),
           action: 'fix.undo',
@@ -248,17 +308,48 @@ function write(db: Database, plan: FixPlan): void {
       JSON.stringify(seqMoves.map((c) => c.id)),
     );
   }
+  // One statement per table and kind of change, in the plan's order (a page's transforms go first).
+  const groups = new Map<string, Change[]>();
   for (const c of plan.changes) {
-    if (c.action === 'delete') {
-      db.prepare(`DELETE FROM ${c.table} WHERE id = ?`).run(c.id);
+    const key = `${c.table} ${c.action} ${Object.keys(c.columns).join(',')}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const [, changes] of groups) {
+    const { table, action, columns } = changes[0] as Change;
+    if (action === 'delete') {
+      deleteRows(
+        db,
+        table,
+        changes.map((c) => c.id),
+      );
       continue;
     }
-    const cols = Object.keys(c.columns);
-    const values = Object.fromEntries(cols.map((k) => [k, c.columns[k]?.[1] ?? null]));
-    db.prepare(`UPDATE ${c.table} SET ${cols.map((k) => `"${k}" = @${k}`).join(', ')} WHERE id = @id`).run({
-      ...values,
+    const cols = Object.keys(columns);
+    const rows = changes.map((c) => ({
       id: c.id,
-    });
+      ...Object.fromEntries(cols.map((k) => [k, c.columns[k]?.[1] ?? null])),
+    }));
+    db.prepare(
+      `UPDATE ${table} SET ${cols.map((k) => `"${k}" = j.value ->> '$.${k}'`).join(', ')}
+       FROM json_each(?) j WHERE ${table}.id = j.value ->> '$.id'`,
+    ).run(JSON.stringify(rows));
+  }
+}
+
+function deleteRows(db: Database, table: Table, ids: readonly number[]): void {
+  db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
+}
+
+/** Puts rows back as they were (ids included), one statement per table. */
+function insertRows(db: Database, images: readonly Image[]): void {
+  const byTable = new Map<Table, Row[]>();
+  for (const i of images) if (i.row !== null) byTable.set(i.table, [...(byTable.get(i.table) ?? []), i.row]);
+  for (const [table, rows] of byTable) {
+    const cols = Object.keys(rows[0] ?? {});
+    db.prepare(
+      `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')})
+       SELECT ${cols.map((c) => `j.value ->> '$.${c}'`).join(', ')} FROM json_each(?) j`,
+    ).run(JSON.stringify(rows));
   }
 }
 
@@ -307,30 +398,26 @@ function planOrphans(db: Database): FixPlan {
       del('page_transforms', t.id, `删除孤立的页面处理记录 ${t.id}`, `Delete orphan page transform ${t.id}`),
     );
   }
-  for (const p of pages.filter((x) => x.blocked === 0)) {
-    changes.push(
-      del(
-        'pages',
-        p.id,
-        `删除孤立页面 ${p.id}（案卷 ${p.volume_id} 不存在）`,
-        `Delete orphan page ${p.id} (volume ${p.volume_id} does not exist)`,
-      ),
-    );
-  }
   const docs = db
     .prepare(
       'SELECT id, volume_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = d.volume_id) ORDER BY id',
     )
     .all() as { id: number; volume_id: number }[];
-  for (const d of docs) {
-    changes.push(
-      del(
-        'documents',
-        d.id,
-        `删除孤立文件 ${d.id}（案卷 ${d.volume_id} 不存在）`,
-        `Delete orphan document ${d.id} (volume ${d.volume_id} does not exist)`,
-      ),
-    );
+  const orphans: [Table, { zh: string; en: string }, { id: number; volume_id: number }[]][] = [
+    ['pages', { zh: '页面', en: 'page' }, pages.filter((x) => x.blocked === 0)],
+    ['documents', { zh: '文件', en: 'document' }, docs],
+  ];
+  for (const [table, noun, rows] of orphans) {
+    for (const r of rows) {
+      changes.push(
+        del(
+          table,
+          r.id,
+          `删除孤立${noun.zh} ${r.id}（案卷 ${r.volume_id} 不存在）`,
+          `Delete orphan ${noun.en} ${r.id} (volume ${r.volume_id} does not exist)`,
+        ),
+      );
+    }
   }
   const volumes = db
     .prepare(
@@ -484,20 +571,43 @@ function planRenumber(db: Database): FixPlan {
     new_first: number | null;
     new_last: number | null;
   }[];
-  const manual = new Set(
-    docs
-      .filter((d) => d.new_first === null || d.new_last === null || d.new_last < d.new_first)
-      .map((d) => d.volume_id),
-  );
-  for (const v of manual) {
-    skipped.push({
-      table: 'volumes',
-      id: v,
-      reason: text(
-        '某件的页码范围内已没有页面，须人工重新著录',
-        'A document has no page left in its range: re-catalogue by hand',
+  const manual = new Map<number, Text>();
+  for (const d of docs) {
+    if (d.new_first === null || d.new_last === null || d.new_last < d.new_first) {
+      manual.set(
+        d.volume_id,
+        text(
+          '某件的页码范围内已没有页面，须人工重新著录',
+          'A document has no page left in its range: re-catalogue by hand',
+        ),
+      );
+    }
+  }
+  // Ranges keep the very pages they held, so a page in no document stays in none: whether it belongs
+  // to the document before or after it is a person's call, and renumbering first would hide where it was.
+  const uncovered = db
+    .prepare(
+      `SELECT p.volume_id, json_group_array(p.seq) AS seqs FROM pages p
+       WHERE p.deleted_at IS NULL AND p.volume_id IN (SELECT value FROM json_each(?))
+         AND EXISTS (SELECT 1 FROM documents d WHERE d.volume_id = p.volume_id)
+         AND NOT EXISTS (SELECT 1 FROM documents d
+                         WHERE d.volume_id = p.volume_id AND p.seq BETWEEN d.first_page AND d.last_page)
+       GROUP BY p.volume_id`,
+    )
+    .all(JSON.stringify(volumes)) as { volume_id: number; seqs: string }[];
+  for (const u of uncovered) {
+    if (manual.has(u.volume_id)) continue;
+    const seqs = (JSON.parse(u.seqs) as number[]).sort((a, b) => a - b);
+    manual.set(
+      u.volume_id,
+      text(
+        `第 ${seqs.join('、')} 页不属于任何文件，须人工著录后再重新编页`,
+        `${seqs.length === 1 ? 'Page' : 'Pages'} ${seqs.join(', ')} ${seqs.length === 1 ? 'belongs' : 'belong'} to no document: catalogue by hand, then renumber`,
       ),
-    });
+    );
+  }
+  for (const [v, reason] of [...manual].sort((a, b) => a[0] - b[0])) {
+    skipped.push({ table: 'volumes', id: v, reason });
   }
   for (const r of rows.filter((x) => !manual.has(x.volume_id))) {
     changes.push({
@@ -527,14 +637,16 @@ function planRenumber(db: Database): FixPlan {
   return { category: 'page-error', changes, skipped };
 }
 
-function planPageCount(db: Database, options: FixOptions): FixPlan {
+function reasonOf(options: FixOptions): string | null {
   const reason = normalizeText(options.reason ?? '');
-  if (reason === '') {
-    throw new DomainError(
-      'fix.reason-required',
-      text('更正页数须说明原因（--reason）', 'Correcting a page count needs a reason (--reason)'),
-    );
-  }
+  return reason === '' ? null : reason;
+}
+
+/** A preview shows the changes without a reason (it changes nothing); applying them needs one. */
+function planPageCount(db: Database, options: FixOptions): FixPlan {
+  const reason = reasonOf(options);
+  const why =
+    reason === null ? text('原因待填写', 'reason to be given') : text(`原因：${reason}`, `reason: ${reason}`);
   const rows = db
     .prepare(
       `SELECT v.id, v.archive_no, v.declared_pages, v.page_count_reason, count(p.id) AS counted
@@ -561,8 +673,8 @@ function planPageCount(db: Database, options: FixOptions): FixPlan {
         page_count_reason: [r.page_count_reason, reason],
       },
       description: text(
-        `案卷 ${r.archive_no} 页数 ${r.declared_pages} 改为 ${r.counted}（原因：${reason}）`,
-        `Volume ${r.archive_no}: page count ${r.declared_pages} becomes ${r.counted} (reason: ${reason})`,
+        `案卷 ${r.archive_no} 页数 ${r.declared_pages} 改为 ${r.counted}（${why.zh}）`,
+        `Volume ${r.archive_no}: page count ${r.declared_pages} becomes ${r.counted} (${why.en})`,
       ),
     })),
   };

@@ -30,6 +30,19 @@ describe('fixity: the full re-hash as a rotating, resumable slice per run', () =
     expect(statuses(cat.db)).toEqual({ ok: total });
   });
 
+  it('a store smaller than the cycle re-hashes one image per run, so damage in place is found within the cycle', () => {
+    const cat = faultyCatalogue({ faults: false, clean: 1 });
+    const digests = cat.db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').pluck().all() as string[];
+    expect(digests.length).toBeLessThan(30);
+    // The last image in digest order, damaged in place with the same size: found by the last run.
+    const last = digests.at(-1) ?? '';
+    fs.writeFileSync(cat.blobs.pathOf(last), jpegLike(fs.statSync(cat.blobs.pathOf(last)).size));
+    const runs = Array.from({ length: 30 }, () => runFixitySlice(cat.db, cat.blobs, { runsPerCycle: 30 }));
+    expect(runs.slice(0, digests.length).map((r) => r.checked)).toEqual(digests.map(() => 1));
+    expect(runs.findIndex((r) => r.problems.some((p) => p.sha256 === last))).toBe(digests.length - 1);
+    expect(runs[digests.length - 1]?.cycleCompleted).toBe(true);
+  });
+
   it('resumes after the last committed chunk when a run is interrupted', () => {
     const cat = faultyCatalogue({ faults: false, clean: 3 });
     const digests = cat.db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').pluck().all() as string[];

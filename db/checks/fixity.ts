@@ -39,65 +39,76 @@ interface State {
 }
 
 /**
+ * A run's problems that the categories shown report: a missing file is an image-missing finding, the
+ * rest (corrupt, undecodable) image-wrong ones. A summary counts only these, so it matches the list.
+ */
+export function shownFixityProblems(run: FixityRun, shown: ReadonlySet<string>): number {
+  return run.problems.filter((p) => shown.has(p.status === 'missing' ? 'image-missing' : 'image-wrong'))
+    .length;
+}
+
+/**
  * The full re-hash over terabytes, spread over the month: each run takes the next slice of blobs in
  * digest order (1/runsPerCycle of them), re-reads and re-hashes their bytes, and records the result.
  * The cursor is committed with each chunk of results, so a killed run resumes where it stopped. Since
  * SHA-256 digests are uniform, a slice in digest order is a fair sample of the whole store.
  */
 export function runFixitySlice(db: Database, blobs: BlobStore, options: FixityOptions = {}): FixityRun {
+  const run = startSlice(db, options, 100);
+  for (let rows = run.next(); rows !== null; rows = run.next()) {
+    run.commit(rows.map((row) => rehash(blobs, row.sha256, run.probe)));
+  }
+  return run.finish();
+}
+
+/**
+ * One run's slice, chunk by chunk: `next()` gives the next blobs in digest order (null at the slice's
+ * end), `commit()` records their results together with the cursor, `finish()` starts the next cycle
+ * when the order is exhausted. Shared by the structural and the decoding runs.
+ */
+function startSlice(db: Database, options: FixityOptions, defaultChunk: number) {
   const now = options.now ?? (() => new Date());
-  const probe = options.probe === undefined ? probeImage : options.probe;
-  const chunk = options.chunk ?? 100;
+  const chunk = options.chunk ?? defaultChunk;
   const state = loadState(db, now);
   const total = db.prepare('SELECT count(*) FROM blobs').pluck().get() as number;
   const slice = options.maxBlobs ?? Math.max(1, Math.ceil(total / (options.runsPerCycle ?? 30)));
-
-  const next = db.prepare<[string, number], { sha256: string; size: number }>(
-    'SELECT sha256, size FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT ?',
-  );
-  const record = db.prepare(
-    `INSERT INTO fixity_results (sha256, cycle, checked_at, status, actual_sha256, size, error)
-     VALUES (@sha256, @cycle, @checked_at, @status, @actual, @size, @error)
-     ON CONFLICT (sha256) DO UPDATE SET cycle = excluded.cycle, checked_at = excluded.checked_at,
-       status = excluded.status, actual_sha256 = excluded.actual_sha256, size = excluded.size, error = excluded.error`,
-  );
-  const saveCursor = db.prepare('UPDATE fixity_state SET cursor = ?, updated_at = ? WHERE id = 1');
-  const newCycle = db.prepare(
-    "UPDATE fixity_state SET cycle = cycle + 1, cursor = '', cycle_started_at = ?, updated_at = ? WHERE id = 1",
-  );
-
+  const s = statements(db);
   let cursor = state.cursor;
   let checked = 0;
   let bytesRead = 0;
   let completed = false;
   const problems: { sha256: string; status: Exclude<FixityStatus, 'ok'> }[] = [];
-  while (checked < slice) {
-    const rows = next.all(cursor, Math.min(chunk, slice - checked));
-    if (rows.length === 0) {
-      completed = true;
-      break;
-    }
-    const results = rows.map((row) => {
-      const r = rehash(blobs, row.sha256, probe);
-      bytesRead += r.size ?? 0;
-      if (r.status !== 'ok') problems.push({ sha256: row.sha256, status: r.status });
-      return r;
-    });
-    const last = rows.at(-1)?.sha256 ?? cursor;
-    db.transaction(() => {
-      const at = now().toISOString();
-      for (const r of results) record.run({ ...r, cycle: state.cycle, checked_at: at });
-      saveCursor.run(last, at);
-    })();
-    cursor = last;
-    checked += rows.length;
-  }
-  if (!completed && next.all(cursor, 1).length === 0) completed = true;
-  if (completed) {
-    const at = now().toISOString();
-    newCycle.run(at, at);
-  }
-  return { cycle: state.cycle, checked, bytes: bytesRead, problems, cycleCompleted: completed, cursor };
+  return {
+    probe: options.probe === undefined ? probeImage : options.probe,
+    next: (): { sha256: string; size: number }[] | null => {
+      if (checked >= slice) return null;
+      const rows = s.next.all(cursor, Math.min(chunk, slice - checked));
+      if (rows.length === 0) completed = true;
+      return rows.length === 0 ? null : rows;
+    },
+    commit: (results: readonly Rehashed[]): void => {
+      for (const r of results) {
+        bytesRead += r.size ?? 0;
+        if (r.status !== 'ok') problems.push({ sha256: r.sha256, status: r.status });
+      }
+      const last = results.at(-1)?.sha256 ?? cursor;
+      db.transaction(() => {
+        const at = now().toISOString();
+        for (const r of results) s.record.run({ ...r, cycle: state.cycle, checked_at: at });
+        s.saveCursor.run(last, at);
+      })();
+      cursor = last;
+      checked += results.length;
+    },
+    finish: (): FixityRun => {
+      if (!completed && s.next.all(cursor, 1).length === 0) completed = true;
+      if (completed) {
+        const at = now().toISOString();
+        s.newCycle.run(at, at);
+      }
+      return { cycle: state.cycle, checked, bytes: bytesRead, problems, cycleCompleted: completed, cursor };
+    },
+  };
 }
 
 function loadState(db: Database, now: () => Date): State {
@@ -149,50 +160,20 @@ export async function runFixitySliceDecoding(
   decode: ImageDecoder,
   options: FixityOptions = {},
 ): Promise<FixityRun> {
-  const now = options.now ?? (() => new Date());
-  const probe = options.probe === undefined ? probeImage : options.probe;
-  const chunk = options.chunk ?? 20;
-  const state = loadState(db, now);
-  const total = db.prepare('SELECT count(*) FROM blobs').pluck().get() as number;
-  const slice = options.maxBlobs ?? Math.max(1, Math.ceil(total / (options.runsPerCycle ?? 30)));
-  const s = statements(db);
-  let cursor = state.cursor;
-  let checked = 0;
-  let bytesRead = 0;
-  let completed = false;
-  const problems: { sha256: string; status: Exclude<FixityStatus, 'ok'> }[] = [];
-  while (checked < slice) {
-    const rows = s.next.all(cursor, Math.min(chunk, slice - checked));
-    if (rows.length === 0) {
-      completed = true;
-      break;
-    }
+  const run = startSlice(db, options, 20);
+  for (let rows = run.next(); rows !== null; rows = run.next()) {
     const results: Rehashed[] = [];
     for (const row of rows) {
-      let r = rehash(blobs, row.sha256, probe);
+      let r = rehash(blobs, row.sha256, run.probe);
       if (r.status === 'ok') {
         const problem = await decode(fs.readFileSync(blobs.pathOf(row.sha256)));
         if (problem !== null) r = { ...r, status: 'undecodable', error: problem };
       }
-      bytesRead += r.size ?? 0;
-      if (r.status !== 'ok') problems.push({ sha256: row.sha256, status: r.status });
       results.push(r);
     }
-    const last = rows.at(-1)?.sha256 ?? cursor;
-    db.transaction(() => {
-      const at = now().toISOString();
-      for (const r of results) s.record.run({ ...r, cycle: state.cycle, checked_at: at });
-      s.saveCursor.run(last, at);
-    })();
-    cursor = last;
-    checked += rows.length;
+    run.commit(results);
   }
-  if (!completed && s.next.all(cursor, 1).length === 0) completed = true;
-  if (completed) {
-    const at = now().toISOString();
-    s.newCycle.run(at, at);
-  }
-  return { cycle: state.cycle, checked, bytes: bytesRead, problems, cycleCompleted: completed, cursor };
+  return run.finish();
 }
 
 function statements(db: Database) {

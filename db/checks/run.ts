@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { CHECK_IDS, type CheckId } from '../../core/checks/categories';
 import { buildReport, hasErrors, type CheckReport, type RawFinding } from '../../core/checks/finding';
-import type { Details, EntityType } from '../../core/checks/kinds';
-import type { RosterEntry } from '../../core/checks/roster';
+import { plural, type Details, type EntityType } from '../../core/checks/kinds';
+import type { RosterEntry, RosterProblem } from '../../core/checks/roster';
 import { DEFAULT_PROVINCE, type ProvinceConfig } from '../../core/bureaus';
 import type { UsccOptions } from '../../core/codes';
 import { text, type Text } from '../../core/text';
@@ -11,15 +11,18 @@ import { registerCheckFunctions } from './functions';
 import type { BlobInventory } from './inventory';
 import { syncListing } from './listing';
 import { expandMacros, hasTable, inputsFor } from './check-inputs';
-import { WORKSTATION_SQL } from './workstation-sql';
+import { recordCheckRun } from '../stats/check-runs';
+import { CHECK_SCHEMAS, type CheckSchemaName } from './schemas';
 
 export interface CheckOptions {
   readonly only?: readonly CheckId[];
   /** The registration system's roster; without it `deleted-upstream` is reported as not checked. */
   readonly roster?: readonly RosterEntry[];
+  /** Roster lines that could not be used: each is a `deleted-upstream.roster-line` finding. */
+  readonly rosterProblems?: readonly RosterProblem[];
   /** What blob storage holds (presence and size; folders unchanged since the last run are not read). */
   readonly inventory: BlobInventory;
-  /** Read every storage folder again, ignoring the cached listing (finds files damaged in place). */
+  /** Read every storage folder again, ignoring the cached listing (missing files, changed sizes). */
   readonly fullListing?: boolean;
   readonly now?: Date;
   /** DA/T 31: at least 200 dpi. */
@@ -28,7 +31,9 @@ export interface CheckOptions {
   readonly emptyVolumeDays?: number;
   /** Soft-deleted rows older than this are reported for purging. */
   readonly deletedRetentionDays?: number;
-  /** The queries per category for this database's schema (default: the workstation's). */
+  /** The database's schema: its queries and what it cannot hold (default: the workstation's). */
+  readonly schema?: CheckSchemaName;
+  /** The queries per category, overriding the schema's. */
   readonly sql?: Readonly<Record<CheckId, readonly string[]>>;
   readonly province?: ProvinceConfig;
   readonly uscc?: UsccOptions;
@@ -36,7 +41,7 @@ export interface CheckOptions {
   readonly cacheMiB?: number;
   /** Append the counts to check_runs (the trend in the monthly statistics). Default true. */
   readonly record?: boolean;
-  /** Per category, what this schema cannot hold (reported as a note, e.g. the store's). */
+  /** Per category, what this schema cannot hold (reported as a note), overriding the schema's. */
   readonly notChecked?: Readonly<Partial<Record<CheckId, Text>>>;
   /** Called with the time each step took (profiling: `npm run bench -- checks --profile`). */
   readonly onTiming?: (step: string, ms: number, cpuMs: number) => void;
@@ -51,7 +56,7 @@ const DAY_MS = 86_400_000;
 export function runChecks(db: Database, options: CheckOptions): CheckReport {
   const ids = options.only ?? CHECK_IDS;
   const now = options.now ?? new Date();
-  const sql = options.sql ?? WORKSTATION_SQL;
+  const sql = options.sql ?? CHECK_SCHEMAS[options.schema ?? 'workstation'].sql;
   const started = new Date();
   registerCheckFunctions(db, options.uscc === undefined ? {} : { uscc: options.uscc });
   // The checks look digests up at random across the whole catalogue: SQLite's default 2 MB page cache
@@ -133,14 +138,24 @@ function runWithCache(
         ...timed('image-redundant and prune', () => redundantWithPrune(db, runStatements, referenced.exists)),
       );
     } else raw.push(...runStatements());
+    if (id === 'deleted-upstream') raw.push(...(options.rosterProblems ?? []).map(rosterLine));
     const extra = timed(`${id} notes`, () => categoryNotes(db, id));
-    const missing = options.notChecked?.[id];
+    const missing = (options.notChecked ?? CHECK_SCHEMAS[options.schema ?? 'workstation'].notChecked)[id];
     if (missing !== undefined) extra.push(missing);
     if (extra.length > 0) notes.set(id, extra);
   }
   const report = buildReport(ids, raw, notes);
-  if ((options.record ?? true) && hasTable(db, 'check_runs')) recordRun(db, started, report);
+  if ((options.record ?? true) && hasTable(db, 'check_runs')) recordCheckRun(db, started, report);
   return report;
+}
+
+function rosterLine(p: RosterProblem): RawFinding {
+  return {
+    kind: 'deleted-upstream.roster-line',
+    entityType: 'roster',
+    entityId: p.code === '' ? `#${p.line}` : p.code,
+    details: { line: p.line, code: p.code, problemZh: p.problem.zh, problemEn: p.problem.en },
+  };
 }
 
 function query(db: Database, statement: string, params: Record<string, string | number>): RawFinding[] {
@@ -261,7 +276,7 @@ function categoryNotes(db: Database, id: CheckId): Text[] {
       notes.push(
         text(
           `${noDpi} 页未记录分辨率，无法检查 dpi 下限`,
-          `${noDpi} pages have no recorded resolution: the dpi floor could not be checked`,
+          `${plural(noDpi, 'page')} ${noDpi === 1 ? 'has' : 'have'} no recorded resolution: the dpi floor could not be checked`,
         ),
       );
     const unchecked = hasTable(db, 'fixity_pending')
@@ -279,7 +294,7 @@ function categoryNotes(db: Database, id: CheckId): Text[] {
       notes.push(
         text(
           `${unchecked} 个图像尚未在本轮完整复核中重新计算摘要（按月轮转进行）`,
-          `${unchecked} images not yet re-hashed by the rotating full fixity check`,
+          `${plural(unchecked, 'image')} not yet re-hashed by the rotating full fixity check`,
         ),
       );
   }
@@ -309,34 +324,17 @@ function prepareInputs(db: Database, options: CheckOptions, timed: <T>(step: str
   `),
   );
   if (options.roster) {
-    const putCode = db.prepare('INSERT OR REPLACE INTO temp.check_roster (code, status) VALUES (?, ?)');
-    const roster = options.roster;
-    db.transaction(() => {
-      for (const e of roster) putCode.run(e.code, e.status);
-    })();
+    // One statement over the whole roster (a province's is millions of codes), not one per code.
+    db.prepare(
+      `INSERT OR REPLACE INTO temp.check_roster (code, status)
+       SELECT value ->> '$.code', value ->> '$.status' FROM json_each(?)`,
+    ).run(JSON.stringify(options.roster));
   }
   // Storage and catalogue compared once for the three image categories (listing.ts). Only these need
   // storage listed, which is the slow part at scale.
   const images: readonly CheckId[] = ['image-missing', 'image-redundant', 'image-wrong'];
   if (!(options.only ?? CHECK_IDS).some((id) => images.includes(id))) return;
   timed('inputs: storage listing', () => syncListing(db, options.inventory, options.fullListing ?? false));
-}
-
-function recordRun(db: Database, started: Date, report: CheckReport): void {
-  const counts = Object.fromEntries(report.categories.map((c) => [c.id, c.count]));
-  const errors = report.categories.reduce(
-    (n, c) => n + c.findings.filter((f) => f.severity === 'error').length,
-    0,
-  );
-  db.prepare(
-    'INSERT INTO check_runs (started_at, finished_at, categories, counts, errors) VALUES (?, ?, ?, ?, ?)',
-  ).run(
-    started.toISOString(),
-    new Date().toISOString(),
-    JSON.stringify(report.categories.map((c) => c.id)),
-    JSON.stringify(counts),
-    errors,
-  );
 }
 
 export { hasErrors };

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { emptyAnIndexOf } from '../../tests/support/damage-index';
 import { faultyCatalogue } from '../../tests/support/faulty-catalogue';
-import { maintain, recordMaintenanceRun } from './maintain';
+import { openDatabase } from '../open';
+import { AUDIT_RETENTION_MONTHS_MIN, maintain, recordMaintenanceRun } from './maintain';
 
 describe('maintain', () => {
   it('checks, analyzes, reclaims space past the threshold (full once, then incremental) and cleans by retention', () => {
@@ -54,5 +57,57 @@ describe('maintain', () => {
     expect(r.ok).toBe(false);
     expect(r.foreignKeys).toBe(1);
     expect(r.audit).toMatchObject({ ok: false, seq: 2 });
+  });
+
+  it('reports a damaged database file in integrity_check', () => {
+    const cat = faultyCatalogue({ faults: false, clean: 2 });
+    const file = emptyAnIndexOf(cat.db, 'pages');
+    const { db } = openDatabase(file);
+    try {
+      const r = maintain(db);
+      expect(r.ok).toBe(false);
+      expect(r.integrity.join('\n')).toMatch(/missing from index|wrong # of entries/);
+      expect(r.vacuum).toBe('skipped'); // a damaged file is not rewritten
+    } finally {
+      db.close();
+    }
+  });
+
+  it('folds the WAL back into the database file (checkpoint TRUNCATE)', () => {
+    const cat = faultyCatalogue({ faults: false, clean: 1 });
+    const wal = `${cat.db.name}-wal`;
+    cat.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('x', '1', 't')").run();
+    expect(fs.statSync(wal).size).toBeGreaterThan(0);
+    const r = maintain(cat.db, { now: cat.clock.now });
+    expect(r.checkpoint.busy).toBe(0);
+    expect(fs.statSync(wal).size).toBe(0);
+  });
+
+  it('removes old sessions and jobs by retention but never an audit record, whatever the setting', () => {
+    const cat = faultyCatalogue({ faults: false, clean: 1 });
+    const old = '2025-01-01T00:00:00.000Z';
+    cat.db
+      .prepare(
+        "INSERT INTO users (id, username, display_name, password_hash, password_changed_at, created_at) VALUES (90, 'u90', 'u', 'x', ?, ?)",
+      )
+      .run(old, old);
+    const session = cat.db.prepare(
+      'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, 90, ?, ?, ?)',
+    );
+    session.run('expired', old, old, old);
+    session.run('live', old, old, '2099-01-01T00:00:00.000Z');
+    const audit = () => cat.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+    const records = audit();
+    expect(records).toBeGreaterThan(0);
+    // Ten years on, with no retention at all: operational rows go, the audit log stays whole.
+    const later = () => new Date('2036-01-01T00:00:00.000Z');
+    const r = maintain(cat.db, { now: later, retentionDays: 0 });
+    expect(r.removed['sessions']).toBe(1);
+    expect(cat.db.prepare('SELECT token_hash FROM sessions').pluck().all()).toEqual(['live']);
+    expect(audit()).toBe(records);
+    expect(r.audit).toMatchObject({ ok: true, checked: records });
+    // Nor can anything else delete it: the table refuses.
+    expect(() => cat.db.prepare('DELETE FROM audit_log').run()).toThrow(/audit/i);
+    expect(AUDIT_RETENTION_MONTHS_MIN).toBe(6);
   });
 });

@@ -70,7 +70,7 @@ it('resolves each kind of finding to the record the screen opens', () => {
   {
     const transform = one('image-missing.transform');
     expect(targets.resolve(transform)).toMatchObject({ pageId: transform.details['pageId'] });
-    const orphans = findings.filter((x) => x.kind === 'redundant-data.orphan-row');
+    const orphans = findings.filter((x) => x.kind.startsWith('redundant-data.orphan-'));
     expect(orphans.length).toBeGreaterThan(0);
     for (const o of orphans) expect(targets.resolve(o)).toBeNull();
     const expired = one('redundant-data.expired-deleted');

@@ -75,6 +75,9 @@ export class FindingTargets {
   }
 
   resolve(f: FindingRef): FindingTarget | null {
+    // An orphan row (redundant-data names its missing parent): what holds it is gone, so no screen
+    // shows it — a volume without its enterprise included.
+    if ('parentId' in f.details) return null;
     const id = Number(f.entityId);
     switch (f.entityType) {
       case 'page':

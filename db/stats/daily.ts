@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { MONTH_PAGES_SQL, OPERATOR_SQL } from './monthly';
 
 /**
  * Figures the 统计 screen shows beside the monthly topics (db/stats/monthly.ts): pages per day and
@@ -20,13 +21,8 @@ export function pagesPerDay(
 ): DailyPages[] {
   return db
     .prepare(
-      `SELECT strftime('%Y-%m-%d', p.captured_at, @offset) AS day,
-              coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）') AS operator,
-              count(*) AS pages
-       FROM pages p JOIN volumes v ON v.id = p.volume_id
-       LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
-       LEFT JOIN users cu ON cu.id = v.created_by
-       WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
+      `SELECT strftime('%Y-%m-%d', p.captured_at, @offset) AS day, ${OPERATOR_SQL} AS operator, count(*) AS pages
+       ${MONTH_PAGES_SQL}
          AND (@bureau IS NULL OR v.bureau_code = @bureau)
        GROUP BY 1, 2 ORDER BY 1, 2`,
     )

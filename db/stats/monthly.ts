@@ -1,5 +1,9 @@
+import { DEFAULT_PROVINCE, findBureau } from '../../core/bureaus';
+import { CHECK_IDS } from '../../core/checks/categories';
 import { DomainError } from '../../core/errors';
 import { text } from '../../core/text';
+import { qaReason } from '../../core/verification/review-rules';
+import { volumeTypeByCode } from '../../core/vocabulary';
 import type { Db } from '../open';
 
 /** One topic of the monthly statistics (综合统计): a table the workbook shows as a sheet and the UI as a chart. */
@@ -7,7 +11,8 @@ export interface StatsTopic {
   readonly id: 'by-type' | 'by-operator' | 'qa' | 'qa-reasons' | 'transfers' | 'check-trend';
   readonly title: string;
   readonly titleEn: string;
-  readonly columns: readonly { readonly key: string; readonly header: string }[];
+  /** `header` is the workbook's (Chinese); `headerEn` the English screen's. */
+  readonly columns: readonly { readonly key: string; readonly header: string; readonly headerEn: string }[];
   readonly rows: readonly Readonly<Record<string, string | number | null>>[];
   /** Why the topic is empty although it should not be (its tables do not exist in this schema). */
   readonly note?: string;
@@ -63,9 +68,25 @@ interface TopicQuery extends Omit<StatsTopic, 'rows' | 'note'> {
   readonly note?: string;
   readonly sql: string;
   readonly params?: (b: Bounds) => Readonly<Record<string, string>>;
+  readonly decorate?: (row: Row) => Row;
 }
 
-const BUREAU = { key: 'bureau', header: '登记机关' } as const;
+const col = (key: string, header: string, headerEn: string) => ({ key, header, headerEn }) as const;
+const BUREAU = col('bureau', '登记机关', 'Bureau');
+const VOLUMES = col('volumes', '案卷数', 'Volumes');
+const PAGES = col('pages', '页数', 'Pages');
+
+/**
+ * Who digitized a page: the batch's operator, else the volume's creator (pages imported without a
+ * batch). Shared with the 统计 screen's pages per day (daily.ts), so both name operators alike.
+ */
+export const OPERATOR_SQL = `coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）')`;
+
+/** Live pages captured in [@from, @to), with their volume (`v`), batch operator (`u`) and volume creator (`cu`). */
+export const MONTH_PAGES_SQL = `FROM pages p JOIN volumes v ON v.id = p.volume_id
+          LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
+          LEFT JOIN users cu ON cu.id = v.created_by
+          WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to`;
 
 const TOPICS: readonly TopicQuery[] = [
   {
@@ -74,32 +95,27 @@ const TOPICS: readonly TopicQuery[] = [
     titleEn: 'Digitized by volume type',
     columns: [
       BUREAU,
-      { key: 'volumeType', header: '案卷类型' },
-      { key: 'volumes', header: '案卷数' },
-      { key: 'pages', header: '页数' },
+      col('volumeType', '类型代码', 'Type code'),
+      col('volumeTypeName', '案卷类型', 'Volume type'),
+      VOLUMES,
+      PAGES,
     ],
     sql: `SELECT v.bureau_code AS bureau, v.volume_type AS volumeType, count(DISTINCT v.id) AS volumes, count(*) AS pages
-          FROM pages p JOIN volumes v ON v.id = p.volume_id
-          WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
+          ${MONTH_PAGES_SQL}
           GROUP BY v.bureau_code, v.volume_type ORDER BY v.bureau_code, v.volume_type`,
+    decorate: (r) => ({
+      ...r,
+      volumeTypeName: volumeTypeByCode(String(r['volumeType']))?.name ?? r['volumeType'] ?? null,
+    }),
   },
   {
     id: 'by-operator',
     title: '按扫描员的数字化量',
     titleEn: 'Digitized by operator',
-    columns: [
-      BUREAU,
-      { key: 'operator', header: '扫描员' },
-      { key: 'volumes', header: '案卷数' },
-      { key: 'pages', header: '页数' },
-    ],
-    sql: `SELECT v.bureau_code AS bureau, coalesce(u.display_name, u.username, cu.display_name, cu.username, '（未记录）') AS operator,
-                 count(DISTINCT v.id) AS volumes, count(*) AS pages
-          FROM pages p JOIN volumes v ON v.id = p.volume_id
-          LEFT JOIN batches b ON b.id = p.batch_id LEFT JOIN users u ON u.id = b.operator_id
-          LEFT JOIN users cu ON cu.id = v.created_by
-          WHERE p.deleted_at IS NULL AND p.captured_at >= @from AND p.captured_at < @to
-          GROUP BY 1, 2 ORDER BY 1, pages DESC`,
+    columns: [BUREAU, col('operator', '扫描员', 'Operator'), VOLUMES, PAGES],
+    sql: `SELECT v.bureau_code AS bureau, ${OPERATOR_SQL} AS operator, count(DISTINCT v.id) AS volumes, count(*) AS pages
+          ${MONTH_PAGES_SQL}
+          GROUP BY 1, 2 ORDER BY 1, pages DESC, 2`,
   },
   {
     id: 'qa',
@@ -107,10 +123,10 @@ const TOPICS: readonly TopicQuery[] = [
     titleEn: 'QA pass rate',
     columns: [
       BUREAU,
-      { key: 'reviews', header: '质检次数' },
-      { key: 'passed', header: '通过' },
-      { key: 'rejected', header: '退回' },
-      { key: 'passRate', header: '通过率' },
+      col('reviews', '质检次数', 'Reviews'),
+      col('passed', '通过', 'Passed'),
+      col('rejected', '退回', 'Rejected'),
+      col('passRate', '通过率', 'Pass rate'),
     ],
     table: 'qa_reviews',
     note: '本库没有质检记录表 / no QA tables in this database',
@@ -125,47 +141,49 @@ const TOPICS: readonly TopicQuery[] = [
     title: '退回原因',
     titleEn: 'Rejection reasons',
     columns: [
-      { key: 'reason', header: '原因' },
-      { key: 'count', header: '次数' },
+      col('reason', '原因代码', 'Reason code'),
+      col('reasonName', '原因', 'Reason'),
+      col('count', '次数', 'Times'),
     ],
     table: 'qa_decisions',
     sql: `SELECT reason_code AS reason, count(*) AS count FROM qa_decisions
           WHERE verdict = 'problem' AND decided_at >= @from AND decided_at < @to GROUP BY reason_code ORDER BY count DESC, reason`,
+    // The workbook is read by people: the reason's Chinese name beside its code.
+    decorate: (r) => ({ ...r, reasonName: qaReason(String(r['reason']))?.name.zh ?? r['reason'] ?? null }),
   },
   {
     id: 'transfers',
     title: '移交',
     titleEn: 'Transfers',
-    columns: [
-      BUREAU,
-      { key: 'kind', header: '方式' },
-      { key: 'volumes', header: '案卷数' },
-      { key: 'bytes', header: '字节数' },
-    ],
+    columns: [BUREAU, col('kind', '方式', 'Method'), VOLUMES, col('bytes', '字节数', 'Bytes')],
     sql: `SELECT v.bureau_code AS bureau, o.kind AS kind, count(DISTINCT o.volume_id) AS volumes, sum(coalesce(o.bytes_total, 0)) AS bytes
           FROM outbox o JOIN volumes v ON v.id = o.volume_id
           WHERE o.state = 'committed' AND o.updated_at >= @from AND o.updated_at < @to
           GROUP BY v.bureau_code, o.kind ORDER BY v.bureau_code, o.kind`,
   },
-  // The trend: the last check run of each of the twelve months up to this one.
+  // The trend: the last full check run of each of the twelve months up to this one. A run of some
+  // categories only (`check --only`, a re-check after a fix) counts nothing of the others: taken as the
+  // month's figure it would make the month look clean, so only runs covering every category count.
   {
     id: 'check-trend',
     title: '检错结果趋势',
     titleEn: 'Check findings trend',
     columns: [
-      { key: 'month', header: '月份' },
-      { key: 'runAt', header: '检查时间' },
-      { key: 'errors', header: '错误数' },
-      { key: 'findings', header: '问题总数' },
+      col('month', '月份', 'Month'),
+      col('runAt', '检查时间（北京时间）', 'Run at (China Standard Time)'),
+      col('errors', '错误数', 'Errors'),
+      col('findings', '问题总数', 'Findings'),
     ],
     table: 'check_runs',
     sql: `WITH runs AS (
             SELECT strftime('%Y-%m', started_at, @offset) AS month, started_at, errors,
                    (SELECT sum(value) FROM json_each(counts)) AS findings,
                    row_number() OVER (PARTITION BY strftime('%Y-%m', started_at, @offset) ORDER BY started_at DESC) AS k
-            FROM check_runs WHERE started_at >= @from AND started_at < @to)
-          SELECT month, started_at AS runAt, errors, findings FROM runs WHERE k = 1 ORDER BY month`,
-    params: (b) => ({ from: b.trendFrom, to: b.to, offset: b.offset }),
+            FROM check_runs WHERE started_at >= @from AND started_at < @to
+              AND NOT EXISTS (SELECT 1 FROM json_each(@all) a WHERE a.value NOT IN (SELECT value FROM json_each(categories))))
+          SELECT month, strftime('%Y-%m-%d %H:%M', started_at, @offset) AS runAt, errors, findings
+          FROM runs WHERE k = 1 ORDER BY month`,
+    params: (b) => ({ from: b.trendFrom, to: b.to, offset: b.offset, all: JSON.stringify(CHECK_IDS) }),
   },
 ];
 
@@ -179,15 +197,35 @@ export function monthlyStats(db: Db, month: string, options: { utcOffsetHours?: 
     trendFrom: monthRange(shiftMonth(month, -11), offsetHours).from,
     offset: `${offsetHours} hours`,
   };
-  const topics = TOPICS.map(({ table, note, sql, params, ...shown }): StatsTopic => {
+  const topics = TOPICS.map(({ table, note, sql, params, decorate, ...shown }): StatsTopic => {
     const present = table === undefined || hasTable(db, table);
+    const rows = present ? (db.prepare(sql).all(params ? params(bounds) : { from, to }) as Row[]) : [];
+    const decorated = decorate ? rows.map(decorate) : rows;
     return {
       ...shown,
-      rows: present ? (db.prepare(sql).all(params ? params(bounds) : { from, to }) as Row[]) : [],
+      ...withBureauNames(shown.columns, decorated),
       ...(!present && note !== undefined ? { note } : {}),
     };
   });
   return { month, from, to, topics };
+}
+
+const BUREAU_NAME = col('bureauName', '登记机关名称', 'Bureau name');
+
+/** The workbook is read by people: each bureau code gets its name beside it. */
+function withBureauNames(
+  columns: StatsTopic['columns'],
+  rows: readonly Row[],
+): Pick<StatsTopic, 'columns' | 'rows'> {
+  const at = columns.findIndex((c) => c.key === BUREAU.key);
+  if (at < 0) return { columns, rows };
+  return {
+    columns: [...columns.slice(0, at + 1), BUREAU_NAME, ...columns.slice(at + 1)],
+    rows: rows.map((r) => ({
+      ...r,
+      bureauName: findBureau(DEFAULT_PROVINCE, String(r['bureau']))?.name ?? null,
+    })),
+  };
 }
 
 function shiftMonth(month: string, delta: number): string {

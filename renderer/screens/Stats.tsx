@@ -1,12 +1,28 @@
-import { Alert, Button, Card, Col, Empty, Row, Select, Space, Spin, Statistic, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { MonthlyStatsView } from '../../core/contracts/api-stats';
+import type { EChartsCoreOption } from 'echarts';
+import type { MonthlyStatsView, StatsTopic } from '../../core/contracts/api-stats';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { EChart } from '../charts/EChart';
 import { useI18n } from '../i18n/i18n';
 import {
+  byOperatorOption,
   byStateOption,
   byTypeOption,
   checkTrendOption,
@@ -27,25 +43,89 @@ function recentMonths(): string[] {
   });
 }
 
+/**
+ * A table cell: in Chinese exactly the workbook's value; in English the few Chinese words the figures
+ * carry (the unrecorded operator, reason names) and the transfer methods in English.
+ */
+function useCellText(reasonNames: MonthlyStatsView['reasonNames'] | undefined) {
+  const { t, locale } = useI18n();
+  return (key: string, v: string | number | null, row: StatsTopic['rows'][number]): string => {
+    const value = v === null ? '' : String(v);
+    if (locale === 'zh') return value;
+    if (key === 'operator' && value === UNRECORDED) return t(UNRECORDED, '(not recorded)');
+    if (key === 'reasonName') return reasonNames?.[String(row['reason'])]?.en ?? value;
+    if (key === 'kind')
+      return value === 'upload' ? 'Online upload' : value === 'export' ? 'Offline export' : value;
+    return value;
+  };
+}
+
+/** How the figures name pages without a recorded operator (db/stats/monthly.ts). */
+const UNRECORDED = '（未记录）';
+
+/** A chart, or with 表格 chosen the topic's rows exactly as the exported workbook holds them. */
 function ChartCard({
   title,
   empty,
   children,
   testId,
+  table,
+  reasonNames,
 }: {
   title: string;
   empty: boolean;
   children: ReactNode;
   testId: string;
+  table?: StatsTopic | undefined;
+  reasonNames?: MonthlyStatsView['reasonNames'];
 }) {
   const { t } = useI18n();
+  const cellText = useCellText(reasonNames);
+  const [asTable, setAsTable] = useState(false);
+  const showTable = asTable && table !== undefined && !empty;
   return (
-    <Card size="small" title={title} data-testid={testId}>
+    <Card
+      size="small"
+      title={title}
+      data-testid={testId}
+      extra={
+        table !== undefined && !empty ? (
+          <Segmented
+            size="small"
+            value={asTable ? 'table' : 'chart'}
+            onChange={(v) => {
+              setAsTable(v === 'table');
+            }}
+            options={[
+              { value: 'chart', label: t('图', 'Chart') },
+              { value: 'table', label: t('表', 'Table') },
+            ]}
+            data-testid={`${testId}-view`}
+          />
+        ) : null
+      }
+    >
       {empty ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}
           description={t('本月没有数据', 'No data this month')}
           style={{ height: 268, paddingTop: 72, margin: 0 }}
+        />
+      ) : showTable ? (
+        <Table
+          size="small"
+          pagination={false}
+          scroll={{ y: 236 }}
+          style={{ height: 268 }}
+          rowKey="rowNumber"
+          dataSource={table.rows.map((r, i) => ({ ...r, rowNumber: i }))}
+          columns={table.columns.map((c) => ({
+            key: c.key,
+            dataIndex: c.key,
+            title: t(c.header, c.headerEn),
+            render: (v: string | number | null, row: StatsTopic['rows'][number]) => cellText(c.key, v, row),
+          }))}
+          data-testid={`table-${table.id}`}
         />
       ) : (
         children
@@ -131,6 +211,53 @@ export function StatsScreen() {
   const reviews = qaRows.reduce((n, r) => n + Number(r['reviews'] ?? 0), 0);
   const passed = qaRows.reduce((n, r) => n + Number(r['passed'] ?? 0), 0);
   const rows = (id: Parameters<typeof topic>[1]) => (stats ? (topic(stats, id)?.rows.length ?? 0) : 0);
+  /** One card per topic of the monthly report (a sheet of the workbook each), chart or table. */
+  const topicCharts = (
+    s: MonthlyStatsView,
+  ): { id: StatsTopic['id']; testId: string; title: string; span: 12 | 24; option: EChartsCoreOption }[] => [
+    {
+      id: 'by-type',
+      testId: 'chart-type',
+      title: t('按案卷类型的数字化量', 'Digitized by volume type'),
+      span: 12,
+      option: byTypeOption(s, reference, i18n),
+    },
+    {
+      id: 'by-operator',
+      testId: 'chart-operator',
+      title: t('按扫描员的数字化量', 'Digitized by operator'),
+      span: 12,
+      option: byOperatorOption(s, i18n),
+    },
+    {
+      id: 'qa',
+      testId: 'chart-qa',
+      title: t('质检通过率', 'QA pass rate'),
+      span: 12,
+      option: qaOption(s, reference, i18n),
+    },
+    {
+      id: 'qa-reasons',
+      testId: 'chart-reasons',
+      title: t('退回原因', 'Rejection reasons'),
+      span: 12,
+      option: reasonsOption(s, i18n),
+    },
+    {
+      id: 'transfers',
+      testId: 'chart-transfers',
+      title: t('移交', 'Transfers'),
+      span: 12,
+      option: transfersOption(s, reference, i18n),
+    },
+    {
+      id: 'check-trend',
+      testId: 'chart-trend',
+      title: t('检错结果趋势（近 12 个月）', 'Check findings, last 12 months'),
+      span: 24,
+      option: checkTrendOption(s, i18n),
+    },
+  ];
 
   return (
     <Space orientation="vertical" size="large" className="screen" style={{ width: '100%' }}>
@@ -240,51 +367,19 @@ export function StatsScreen() {
                 <EChart option={byStateOption(stats, reference, i18n)} />
               </ChartCard>
             </Col>
-            <Col span={12}>
-              <ChartCard
-                title={t('按案卷类型的数字化量', 'Digitized by volume type')}
-                empty={byType.length === 0}
-                testId="chart-type"
-              >
-                <EChart option={byTypeOption(stats, reference, i18n)} />
-              </ChartCard>
-            </Col>
-            <Col span={12}>
-              <ChartCard
-                title={t('质检通过率', 'QA pass rate')}
-                empty={qaRows.length === 0}
-                testId="chart-qa"
-              >
-                <EChart option={qaOption(stats, reference, i18n)} />
-              </ChartCard>
-            </Col>
-            <Col span={12}>
-              <ChartCard
-                title={t('退回原因', 'Rejection reasons')}
-                empty={rows('qa-reasons') === 0}
-                testId="chart-reasons"
-              >
-                <EChart option={reasonsOption(stats, i18n)} />
-              </ChartCard>
-            </Col>
-            <Col span={12}>
-              <ChartCard
-                title={t('移交', 'Transfers')}
-                empty={rows('transfers') === 0}
-                testId="chart-transfers"
-              >
-                <EChart option={transfersOption(stats, reference, i18n)} />
-              </ChartCard>
-            </Col>
-            <Col span={12}>
-              <ChartCard
-                title={t('检错结果趋势（近 12 个月）', 'Check findings, last 12 months')}
-                empty={rows('check-trend') === 0}
-                testId="chart-trend"
-              >
-                <EChart option={checkTrendOption(stats, i18n)} />
-              </ChartCard>
-            </Col>
+            {topicCharts(stats).map((c) => (
+              <Col span={c.span} key={c.id}>
+                <ChartCard
+                  title={c.title}
+                  empty={rows(c.id) === 0}
+                  testId={c.testId}
+                  table={topic(stats, c.id)}
+                  reasonNames={stats.reasonNames}
+                >
+                  <EChart option={c.option} />
+                </ChartCard>
+              </Col>
+            ))}
           </Row>
         </Spin>
       )}

@@ -45,6 +45,8 @@ export interface FaultyCatalogue {
   readonly expected: ReadonlyMap<CheckId, readonly string[]>;
   /** Blobs overwritten with other bytes of the same size (found only by the full re-hash). */
   readonly corrupted: readonly string[];
+  /** Entries of `expected` only a workstation's schema can hold (soft delete, transforms, fixity). */
+  readonly workstationOnly: ReadonlySet<string>;
 }
 
 /**
@@ -61,10 +63,12 @@ export function faultyCatalogue(
   const dir = path.dirname(file);
   const blobs = new BlobStore(path.join(dir, 'blobs'));
   const expected = new Map<CheckId, string[]>();
-  const plant = (id: CheckId, kind: string, entityId: number | string) => {
+  const workstationOnly = new Set<string>();
+  const plant = (id: CheckId, kind: string, entityId: number | string, only?: 'workstation') => {
     const list = expected.get(id) ?? [];
     list.push(`${id}.${kind} ${entityId}`);
     expected.set(id, list);
+    if (only === 'workstation') workstationOnly.add(`${id}.${kind} ${entityId}`);
   };
   let serial = 0;
   let code = 0;
@@ -130,7 +134,17 @@ export function faultyCatalogue(
   if (first === undefined) throw new Error('at least one clean enterprise is needed');
   if (options.faults === false) {
     const roster = active.map((c) => ({ code: c, status: 'active' as const }));
-    return { db, repos, blobs, clock, dir, roster, expected: new Map(), corrupted: [] };
+    return {
+      db,
+      repos,
+      blobs,
+      clock,
+      dir,
+      roster,
+      expected: new Map(),
+      corrupted: [],
+      workstationOnly,
+    };
   }
 
   // deleted-upstream
@@ -173,7 +187,7 @@ export function faultyCatalogue(
     { kind: 'rotate', params: { degrees: 90 }, resultSha256: ghost.sha256 },
     OPERATOR,
   );
-  plant('image-missing', 'transform', ghostTransform.id);
+  plant('image-missing', 'transform', ghostTransform.id, 'workstation');
 
   // image-redundant
   const orphanFile = blobs.put(jpegLike()).sha256;
@@ -203,6 +217,7 @@ export function faultyCatalogue(
     OPERATOR,
   );
   plant('image-redundant', 'more-than-catalogued', surplus.id);
+  plant('page-error', 'uncatalogued', surplus.id); // its third page is in no document
 
   // image-wrong
   const resized = volume(clean[1]?.id ?? first.id, 'QT', { pages: 1 });
@@ -213,7 +228,7 @@ export function faultyCatalogue(
   const rottenBlob = repos.pages.get(rotten.pageIds[0] ?? 0).blobSha256;
   fs.chmodSync(blobs.pathOf(rottenBlob), 0o644);
   fs.writeFileSync(blobs.pathOf(rottenBlob), jpegLike()); // same size, other bytes
-  plant('image-wrong', 'fixity', rottenBlob);
+  plant('image-wrong', 'fixity', rottenBlob, 'workstation');
   const truncatedBlob = repos.pages.get(rotten.pageIds[1] ?? 0).blobSha256;
   // Truncated at capture (a scanner cut the transfer): the digest is of the cut bytes, so only the probe sees it.
   const cut = Buffer.from(jpegLike().subarray(0, 300)).fill(0, 200);
@@ -222,7 +237,7 @@ export function faultyCatalogue(
   sql('UPDATE pages SET blob_sha256 = ? WHERE blob_sha256 = ?', cutBlob.sha256, truncatedBlob);
   sql('DELETE FROM blobs WHERE sha256 = ?', truncatedBlob);
   fs.rmSync(blobs.pathOf(truncatedBlob));
-  plant('image-wrong', 'undecodable', cutBlob.sha256);
+  plant('image-wrong', 'undecodable', cutBlob.sha256, 'workstation');
   const lowDpi = volume(clean[2]?.id ?? first.id, 'BA', { pages: 2 });
   sql('UPDATE pages SET dpi_x = 150, dpi_y = 150 WHERE id = ?', lowDpi.pageIds[1]);
   plant('image-wrong', 'low-dpi', lowDpi.pageIds[1] ?? 0);
@@ -344,9 +359,31 @@ export function faultyCatalogue(
       clock.now().toISOString(),
     ).lastInsertRowid,
   );
+  // A volume whose enterprise row is gone (left to a person: it holds archive content), and a
+  // transform whose page is gone (removed with the orphan pages).
+  const orphanVolume = Number(
+    sql(
+      `INSERT INTO volumes (uid, enterprise_id, archive_no, volume_type, year, bureau_code, state, created_at, updated_at)
+       VALUES ('orphan-volume-uid', 99997, '350200-2026-SL-999997', 'SL', 2026, '350200', 'registered', ?, ?)`,
+      clock.now().toISOString(),
+      clock.now().toISOString(),
+    ).lastInsertRowid,
+  );
+  const orphanTransform = Number(
+    sql(
+      `INSERT INTO page_transforms (page_id, seq, kind, params, created_at) VALUES (99996, 1, 'rotate', '{"degrees":90}', ?)`,
+      clock.now().toISOString(),
+    ).lastInsertRowid,
+  );
   db.pragma('foreign_keys = ON');
   plant('redundant-data', 'orphan-row', orphanDoc);
   plant('redundant-data', 'orphan-row', orphanPage);
+  plant('redundant-data', 'orphan-volume', orphanVolume);
+  plant('redundant-data', 'orphan-row', orphanTransform, 'workstation');
+  // A blob row no page, transform or other row refers to (a capture that never got its page row).
+  const loose = store();
+  repos.pages.addBlob(loose);
+  plant('image-redundant', 'unreferenced', loose.sha256);
   // The orphan page references the "unreferenced" blob: it is referenced after all.
   expected.set(
     'image-redundant',
@@ -359,7 +396,7 @@ export function faultyCatalogue(
   repos.pages.softDelete(old1.pageIds[1] ?? 0, OPERATOR);
   sql("UPDATE pages SET deleted_at = '2024-06-01T00:00:00.000Z' WHERE id = ?", old1.pageIds[1]);
   sql('UPDATE volumes SET declared_pages = 1 WHERE id = ?', old1.id);
-  plant('redundant-data', 'expired-deleted', old1.pageIds[1] ?? 0);
+  plant('redundant-data', 'expired-deleted', old1.pageIds[1] ?? 0, 'workstation');
 
   const roster: RosterEntry[] = [
     ...active.map((c) => ({ code: c, status: 'active' as const })),
@@ -369,5 +406,5 @@ export function faultyCatalogue(
     { code: regNo(2), status: 'active' },
   ];
   const sorted = new Map([...expected].map(([k, v]) => [k, [...v].sort()]));
-  return { db, repos, blobs, clock, dir, roster, expected: sorted, corrupted: [rottenBlob] };
+  return { db, repos, blobs, clock, dir, roster, expected: sorted, corrupted: [rottenBlob], workstationOnly };
 }

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { MonthlyStats } from '../../db/stats/monthly';
 
+const PERCENT = ['passRate'];
+
 /**
  * The monthly report as a workbook (exceljs): one sheet per topic, Chinese headers. One builder for
  * `dangan report monthly --xlsx` and the 统计 screen's download, so both give the same file.
@@ -15,7 +17,11 @@ export async function statsWorkbook(stats: MonthlyStats): Promise<Buffer> {
       key: c.key,
       width: Math.max(12, c.header.length * 3),
     }));
-    for (const r of t.rows) sheet.addRow(r);
+    for (const r of t.rows) {
+      const row = sheet.addRow(r);
+      // A rate stays a number (sums and charts in Excel work) shown as a percentage: 1 reads 100.0%.
+      for (const key of PERCENT) if (key in r) row.getCell(key).numFmt = '0.0%';
+    }
     if (t.note) sheet.addRow({ [t.columns[0]?.key ?? 'a']: t.note });
     sheet.getRow(1).font = { bold: true };
   }

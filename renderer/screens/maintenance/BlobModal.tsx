@@ -1,4 +1,5 @@
 import { Alert, Button, Descriptions, Modal, Space, Table, Tag, Typography } from 'antd';
+import { visibleValue } from '../../../core/contracts/visible-value';
 import type { FindingTarget } from '../../../core/contracts/api-maintenance';
 import { useApp } from '../../app/context';
 import { targetUrl } from '../../app/targets';
@@ -61,7 +62,11 @@ export function BlobModal({
               pagination={false}
               data-testid="blob-pages"
               columns={[
-                { title: t('档号', 'Archive no.'), key: 'a', render: (_: unknown, p) => p.archiveNo ?? '—' },
+                {
+                  title: t('档号', 'Archive no.'),
+                  key: 'a',
+                  render: (_: unknown, p) => (p.archiveNo === null ? '—' : visibleValue(p.archiveNo)),
+                },
                 {
                   title: t('页', 'Page'),
                   key: 's',

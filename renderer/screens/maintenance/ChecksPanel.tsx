@@ -25,7 +25,9 @@ import {
   type FindingView,
   type FixPreview,
 } from '../../../core/contracts/api-maintenance';
+import { visibleValue } from '../../../core/contracts/visible-value';
 import { useApp } from '../../app/context';
+import { ApiError } from '../../api/client';
 import { errorText } from '../../app/errors';
 import { useI18n } from '../../i18n/i18n';
 import { BlobModal, type BlobTarget } from './BlobModal';
@@ -47,7 +49,7 @@ const ENTITY: Readonly<Record<string, readonly [string, string]>> = {
   document: ['文件', 'Document'],
   blob: ['图像文件', 'Image file'],
   roster: ['名录', 'Roster'],
-  transform: ['图像处理', 'Transform'],
+  transform: ['页面处理', 'Transform'],
 };
 
 export function SeverityTag({ severity }: { severity: Severity }) {
@@ -73,7 +75,8 @@ function FindingEntity({ finding, onBlob }: { finding: FindingView; onBlob: (b: 
   const label =
     target?.kind === 'volume'
       ? [
-          target.archiveNo,
+          // A space in a stored 档号 shown (␣): "350200-2019-SL-000001 " is not volume 1.
+          visibleValue(target.archiveNo),
           target.documentSeq !== null && t(`第 ${target.documentSeq} 件`, `doc. ${target.documentSeq}`),
           target.seq !== null && t(`第 ${target.seq} 页`, `p. ${target.seq}`),
         ]
@@ -147,6 +150,33 @@ function GuideCard({ id }: { id: CheckIdName }) {
   );
 }
 
+/** What a fix touches, named as the screens name it (the plan speaks in tables and columns). */
+const TABLE_ZH: Readonly<Record<string, string>> = {
+  enterprises: '企业',
+  volumes: '案卷',
+  documents: '文件',
+  pages: '页面',
+  page_transforms: '页面处理',
+};
+const COLUMN_ZH: Readonly<Record<string, string>> = {
+  name: '企业名称',
+  title: '题名',
+  responsible: '责任者',
+  page_count_reason: '页数更正原因',
+  uscc: '统一社会信用代码',
+  reg_no: '注册号',
+  archive_no: '档号',
+  seq: '页码',
+  first_page: '起始页',
+  last_page: '终止页',
+  declared_pages: '著录页数',
+};
+
+const REASON_MISSING = {
+  zh: '请填写更正原因：以实际页数替换著录页数前，须说明为什么（例如已核对实物）',
+  en: 'Give the reason: say why the counted pages replace the catalogued count (e.g. checked the paper)',
+} as const;
+
 /** 数据检错 and 改错: run the checks (all or chosen), findings per category, automatic fixes with preview. */
 export function ChecksPanel({
   categories,
@@ -173,6 +203,10 @@ export function ChecksPanel({
   const [notice, setNotice] = useState<Text | null>(null);
   const [preview, setPreview] = useState<FixPreview | null>(null);
   const [reason, setReason] = useState('');
+  /** The dialog asked for the reason and found none: said under the field, in the dialog. */
+  const [reasonMissing, setReasonMissing] = useState(false);
+  /** A failure of the preview (by its category's button) or of applying (in the dialog), said where it happened. */
+  const [fixError, setFixError] = useState<{ category: CheckIdName | 'apply'; text: string } | null>(null);
   const [fixBusy, setFixBusy] = useState<string | null>(null);
 
   const run = async (only: CheckIdName[] = chosen) => {
@@ -198,15 +232,28 @@ export function ChecksPanel({
     }
   };
 
+  /** Why a fix failed, as this screen says it (the engine's reason-required text names the CLI flag). */
+  const fixErrorText = (e: unknown): string =>
+    e instanceof ApiError && e.code === 'fix.reason-required'
+      ? t(REASON_MISSING.zh, REASON_MISSING.en)
+      : errorText(e, i18n);
+
+  const closePreview = () => {
+    setPreview(null);
+    setFixError(null);
+  };
+
+  // The preview never needs the reason: it is asked for in the dialog, before applying.
   const openPreview = async (category: CheckIdName) => {
     setFixBusy(category);
-    setError(null);
+    setFixError(null);
     setNotice(null);
     try {
       setReason('');
+      setReasonMissing(false);
       setPreview(await client.call('maintenance.fixPreview', { category }));
     } catch (e) {
-      setError(errorText(e, i18n));
+      setFixError({ category, text: fixErrorText(e) });
     } finally {
       setFixBusy(null);
     }
@@ -214,7 +261,12 @@ export function ChecksPanel({
 
   const apply = async () => {
     if (preview === null) return;
+    if (preview.category === 'page-count' && reason.trim() === '') {
+      setReasonMissing(true);
+      return;
+    }
     setFixBusy('apply');
+    setFixError(null);
     try {
       const r = await client.call('maintenance.fixApply', {
         category: preview.category,
@@ -229,12 +281,20 @@ export function ChecksPanel({
       onFixed();
       await run([preview.category]);
     } catch (e) {
-      setError(errorText(e, i18n));
-      setPreview(null);
+      // Said in the dialog, which stays open: the technician reads it there and previews again or cancels.
+      setFixError({ category: 'apply', text: fixErrorText(e) });
     } finally {
       setFixBusy(null);
     }
   };
+
+  /** A value before or after a fix: text quoted with its spaces shown, an empty one said so. */
+  const cellValue = (v: string | number | boolean | null): string =>
+    v === null || v === ''
+      ? t('（空）', '(empty)')
+      : typeof v === 'string'
+        ? `“${visibleValue(v)}”`
+        : String(v);
 
   const byId = new Map(categories.map((c) => [c.id, c]));
   const total = result?.categories.reduce((n, c) => n + c.count, 0) ?? 0;
@@ -346,7 +406,7 @@ export function ChecksPanel({
             <Typography.Paragraph type="secondary">
               {t(
                 `图像完整复核：本次重新计算 ${result.fixity.checked} 个图像的摘要，问题 ${result.fixity.problems} 个${result.fixity.cycleCompleted ? '（本轮已覆盖全部图像）' : '（按月轮转，每次复核一部分）'}`,
-                `Fixity: ${result.fixity.checked} images re-hashed, ${result.fixity.problems} problems${result.fixity.cycleCompleted ? ' (cycle complete)' : ' (a rotating slice per run)'}`,
+                `Fixity: ${result.fixity.checked} ${result.fixity.checked === 1 ? 'image' : 'images'} re-hashed, ${result.fixity.problems} ${result.fixity.problems === 1 ? 'problem' : 'problems'}${result.fixity.cycleCompleted ? ' (cycle complete)' : ' (a rotating slice per run)'}`,
               )}
             </Typography.Paragraph>
           )}
@@ -401,6 +461,14 @@ export function ChecksPanel({
                           >
                             {t('预览自动修正', 'Preview the automatic fix')}
                           </Button>
+                        )}
+                        {fixError?.category === c.id && (
+                          <Alert
+                            type="error"
+                            showIcon
+                            title={fixError.text}
+                            data-testid={`fix-error-${c.id}`}
+                          />
                         )}
                         <Table<FindingView>
                           size="small"
@@ -483,27 +551,16 @@ export function ChecksPanel({
             `Fix preview: ${byId.get(preview.category)?.nameEn ?? preview.category}`,
           )
         }
-        onCancel={() => {
-          setPreview(null);
-        }}
+        onCancel={closePreview}
         footer={[
-          <Button
-            key="cancel"
-            onClick={() => {
-              setPreview(null);
-            }}
-          >
+          <Button key="cancel" onClick={closePreview}>
             {t('取消', 'Cancel')}
           </Button>,
           <Button
             key="apply"
             type="primary"
             danger
-            disabled={
-              preview === null ||
-              preview.changes.length === 0 ||
-              (preview.category === 'page-count' && reason.trim() === '')
-            }
+            disabled={preview === null || preview.changes.length === 0}
             loading={fixBusy === 'apply'}
             onClick={() => void apply()}
             data-testid="fix-apply"
@@ -522,15 +579,37 @@ export function ChecksPanel({
                 `These ${preview.changes.length} changes are made in one transaction and audited with the before-image (undoable).`,
               )}
             />
-            {preview.category === 'page-count' && (
-              <Input
-                value={reason}
-                onChange={(e) => {
-                  setReason(e.target.value);
-                }}
-                placeholder={t('更正原因（必填，记录在案卷上）', 'Reason (required, kept on the volume)')}
-                data-testid="fix-reason"
-              />
+            {preview.category === 'page-count' && preview.changes.length > 0 && (
+              <div>
+                <Typography.Text strong>
+                  <span style={{ color: '#cf1322' }}>* </span>
+                  {t('更正原因（记录在每个案卷上）', 'Reason (kept on every volume)')}
+                </Typography.Text>
+                <Input.TextArea
+                  value={reason}
+                  status={reasonMissing ? 'error' : ''}
+                  autoSize={{ minRows: 1, maxRows: 3 }}
+                  maxLength={500}
+                  onChange={(e) => {
+                    setReason(e.target.value);
+                    if (e.target.value.trim() !== '') setReasonMissing(false);
+                  }}
+                  placeholder={t(
+                    '例如：已核对实物，原著录页数有误，以实际扫描页数为准',
+                    'e.g. checked against the paper volume: the catalogued count was wrong',
+                  )}
+                  data-testid="fix-reason"
+                  style={{ marginTop: 4 }}
+                />
+                {reasonMissing && (
+                  <Typography.Text type="danger" data-testid="fix-reason-missing">
+                    {t(REASON_MISSING.zh, REASON_MISSING.en)}
+                  </Typography.Text>
+                )}
+              </div>
+            )}
+            {fixError?.category === 'apply' && (
+              <Alert type="error" showIcon title={fixError.text} data-testid="fix-apply-error" />
             )}
             <Table
               size="small"
@@ -544,7 +623,7 @@ export function ChecksPanel({
                   width: 150,
                   render: (_: unknown, c: FixPreview['changes'][number]) => (
                     <Typography.Text code>
-                      {c.table} {c.id}
+                      {t(TABLE_ZH[c.table] ?? c.table, c.table)} {c.id}
                     </Typography.Text>
                   ),
                 },
@@ -570,10 +649,19 @@ export function ChecksPanel({
                         )
                       : c.columns.map((col) => (
                           <div key={col.column}>
-                            <Typography.Text type="secondary">{col.column}: </Typography.Text>
-                            <Typography.Text delete>{JSON.stringify(col.before)}</Typography.Text>
+                            <Typography.Text type="secondary">
+                              {t(COLUMN_ZH[col.column] ?? col.column, col.column)}：
+                            </Typography.Text>
+                            <Typography.Text delete>{cellValue(col.before)}</Typography.Text>
                             {' → '}
-                            <Typography.Text strong>{JSON.stringify(col.after)}</Typography.Text>
+                            <Typography.Text strong>
+                              {/* The reason is typed in this dialog: the preview was made without it. */}
+                              {col.column === 'page_count_reason'
+                                ? reason.trim() === ''
+                                  ? t('（待填写）', '(to be given)')
+                                  : cellValue(reason.trim())
+                                : cellValue(col.after)}
+                            </Typography.Text>
                           </div>
                         )),
                 },
@@ -594,7 +682,7 @@ export function ChecksPanel({
                 )}
                 description={preview.skipped.slice(0, 10).map((s) => (
                   <div key={`${s.table}:${s.id}`}>
-                    {s.table} {s.id}：{tx(s.reason)}
+                    {t(TABLE_ZH[s.table] ?? s.table, s.table)} {s.id}：{tx(s.reason)}
                   </div>
                 ))}
               />

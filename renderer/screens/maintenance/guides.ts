@@ -78,8 +78,8 @@ export const GUIDES: Readonly<Record<CheckId, Guide>> = {
   'image-missing': {
     steps: [
       s(
-        '先从最近一次通过校验的备份中恢复图像（命令行 dangan restore --from <备份> --dry-run 先试运行）。',
-        'Restore the images from the latest verified backup (dangan restore --from <backup>, try --dry-run first).',
+        '先在备份中找这张图像：备份文件夹的 blobs/sha256/<摘要前两位>/<第三、四位>/<摘要>，复制到数据目录 blobs/ 下的同一位置。备份时已丢失的图像不在备份中（备份结果和 manifest.json 的 notBackedUp 会列出）。不要为几张图像整库恢复：那会丢掉备份之后的全部录入。',
+        'Look for the image in a backup: <backup folder>/blobs/sha256/<first 2>/<next 2>/<digest>; copy it to the same place under the data folder’s blobs/. An image already lost when a backup ran is not in it (the backup result and notBackedUp in manifest.json list such images). Do not restore the whole database for a few images: that loses all work since the backup.',
       ),
       s(
         '备份中也没有时，取出纸质档案，在“扫描”中重扫缺失的页面。',
@@ -206,6 +206,10 @@ export const GUIDES: Readonly<Record<CheckId, Guide>> = {
       s(
         '长期无页面的空卷：联系登记人确认，需要时扫描，否则撤销。',
         'Volumes long without pages: ask who registered them; scan or withdraw.',
+      ),
+      s(
+        '无所属企业的案卷含有档案内容，不会自动删除：查明所属企业，在“企业/案卷登记”中补录企业或改挂到正确的企业。',
+        'A volume without its enterprise holds archive content and is never removed: find its enterprise, then register it or move the volume under Registration.',
       ),
       s('其他行仍在使用的孤立记录留给人工判断。', 'Orphans other rows still use are left to a person.'),
     ],

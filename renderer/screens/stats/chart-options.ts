@@ -6,6 +6,10 @@ import type { I18n } from '../../i18n/i18n';
 /** The option of each chart on the 统计 screen, from the figures the engine sends (pure functions). */
 
 const FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
+/** A horizontal chart's value-axis name under the axis (at its end it is cut off in English). */
+const BELOW = { nameLocation: 'middle', nameGap: 26 } as const;
+/** Bars no wider than this (a single bar would otherwise fill the whole card). */
+const BAR = 48;
 const base = { textStyle: { fontFamily: FONT }, grid: { left: 48, right: 24, top: 48, bottom: 40 } };
 
 export function topic(stats: MonthlyStatsView, id: StatsTopic['id']): StatsTopic | undefined {
@@ -13,6 +17,11 @@ export function topic(stats: MonthlyStatsView, id: StatsTopic['id']): StatsTopic
 }
 
 const num = (v: string | number | null | undefined): number => (typeof v === 'number' ? v : Number(v ?? 0));
+
+/** Pages without a recorded operator are named so by the figures (db/stats/monthly.ts). */
+function operatorName(op: string, i18n: I18n): string {
+  return op === '（未记录）' ? i18n.t(op, '(not recorded)') : op;
+}
 
 function bureauLabel(reference: Reference, code: unknown, i18n: I18n): string {
   const b = reference.bureaus.find((x) => x.code === code);
@@ -32,7 +41,7 @@ export function dailyPagesOption(stats: MonthlyStatsView, i18n: I18n): EChartsCo
     xAxis: { type: 'category', data: labels.map((d) => d.slice(8)), name: i18n.t('日', 'Day') },
     yAxis: { type: 'value', name: i18n.t('页数', 'Pages'), minInterval: 1 },
     series: operators.map((op) => ({
-      name: op,
+      name: operatorName(op, i18n),
       type: 'bar',
       stack: 'pages',
       data: labels.map((d) => stats.daily.find((x) => x.day === d && x.operator === op)?.pages ?? 0),
@@ -74,11 +83,18 @@ export function qaOption(stats: MonthlyStatsView, reference: Reference, i18n: I1
       { type: 'value', name: i18n.t('通过率 %', 'Pass rate %'), min: 0, max: 100 },
     ],
     series: [
-      { name: i18n.t('通过', 'Passed'), type: 'bar', stack: 'qa', data: rows.map((r) => num(r['passed'])) },
+      {
+        name: i18n.t('通过', 'Passed'),
+        type: 'bar',
+        stack: 'qa',
+        barMaxWidth: BAR * 2,
+        data: rows.map((r) => num(r['passed'])),
+      },
       {
         name: i18n.t('退回', 'Rejected'),
         type: 'bar',
         stack: 'qa',
+        barMaxWidth: BAR * 2,
         data: rows.map((r) => num(r['rejected'])),
       },
       {
@@ -96,9 +112,9 @@ export function reasonsOption(stats: MonthlyStatsView, i18n: I18n): EChartsCoreO
   const rows = [...(topic(stats, 'qa-reasons')?.rows ?? [])].reverse();
   return {
     ...base,
-    grid: { left: 24, right: 40, top: 24, bottom: 32, containLabel: true },
+    grid: { left: 24, right: 40, top: 24, bottom: 40, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', name: i18n.t('次数', 'Times'), minInterval: 1 },
+    xAxis: { type: 'value', name: i18n.t('次数', 'Times'), minInterval: 1, ...BELOW },
     yAxis: {
       type: 'category',
       data: rows.map((r) => {
@@ -108,7 +124,12 @@ export function reasonsOption(stats: MonthlyStatsView, i18n: I18n): EChartsCoreO
       }),
     },
     series: [
-      { type: 'bar', data: rows.map((r) => num(r['count'])), label: { show: true, position: 'right' } },
+      {
+        type: 'bar',
+        barMaxWidth: BAR,
+        data: rows.map((r) => num(r['count'])),
+        label: { show: true, position: 'right' },
+      },
     ],
   };
 }
@@ -136,6 +157,7 @@ export function transfersOption(
     series: kinds.map((k) => ({
       name: kindName(k),
       type: 'bar',
+      barMaxWidth: BAR,
       data: bureaus.map((b) => num(rows.find((r) => r['bureau'] === b && r['kind'] === k)?.['volumes'])),
     })),
   };
@@ -174,7 +196,13 @@ export function byTypeOption(stats: MonthlyStatsView, reference: Reference, i18n
     ...base,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 8 },
-    xAxis: { type: 'category', data: types.map(typeName) },
+    grid: { ...base.grid, bottom: i18n.locale === 'en' ? 76 : 40 },
+    // Every type named: English names are long, so they lean rather than drop out.
+    xAxis: {
+      type: 'category',
+      data: types.map(typeName),
+      axisLabel: { interval: 0, rotate: i18n.locale === 'en' ? 30 : 0 },
+    },
     yAxis: [
       { type: 'value', name: i18n.t('页数', 'Pages'), minInterval: 1 },
       { type: 'value', name: i18n.t('案卷数', 'Volumes'), minInterval: 1 },
@@ -186,6 +214,30 @@ export function byTypeOption(stats: MonthlyStatsView, reference: Reference, i18n
         type: 'bar',
         yAxisIndex: 1,
         data: types.map((c) => sum(c, 'volumes')),
+      },
+    ],
+  };
+}
+
+/** Pages each operator digitized in the month (all bureaus shown, or the chosen one), most first. */
+export function byOperatorOption(stats: MonthlyStatsView, i18n: I18n): EChartsCoreOption {
+  const rows = topic(stats, 'by-operator')?.rows ?? [];
+  const pages = new Map<string, number>();
+  for (const r of rows)
+    pages.set(String(r['operator']), (pages.get(String(r['operator'])) ?? 0) + num(r['pages']));
+  const sorted = [...pages].sort((a, b) => a[1] - b[1]); // the largest at the top of the axis
+  return {
+    ...base,
+    grid: { left: 24, right: 48, top: 24, bottom: 40, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', name: i18n.t('页数', 'Pages'), minInterval: 1, ...BELOW },
+    yAxis: { type: 'category', data: sorted.map(([op]) => operatorName(op, i18n)) },
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: BAR,
+        data: sorted.map(([, n]) => n),
+        label: { show: true, position: 'right' },
       },
     ],
   };

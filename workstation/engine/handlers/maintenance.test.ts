@@ -113,6 +113,30 @@ describe('系统维护 handlers on a real data folder', () => {
     );
   });
 
+  it('a page-count fix is previewed without a reason and applied with one (the preview still holds)', async () => {
+    const t = await setup();
+    const preview = await t.ok('maintenance.fixPreview', { category: 'page-count' }, t.tech);
+    expect(preview.changes).toHaveLength(1);
+    expect(preview.changes[0]?.description.zh).toMatch(/原因待填写/);
+    const noReason = await t.fails(
+      'maintenance.fixApply',
+      { category: 'page-count', planDigest: preview.planDigest },
+      t.tech,
+    );
+    expect(noReason.code).toBe('fix.reason-required');
+    const applied = await t.ok(
+      'maintenance.fixApply',
+      { category: 'page-count', reason: '核对实物', planDigest: preview.planDigest },
+      t.tech,
+    );
+    expect(applied.changes).toBe(1);
+    const reasons = t.cat.db
+      .prepare('SELECT page_count_reason FROM volumes WHERE page_count_reason IS NOT NULL')
+      .pluck()
+      .all();
+    expect(reasons).toEqual(['核对实物']);
+  });
+
   it('backup is verified and says so; bad folders are explained', async () => {
     const t = await setup({ faults: false });
     const to = path.join(tempDir(), '备份');
@@ -123,6 +147,26 @@ describe('系统维护 handlers on a real data folder', () => {
     expect(r.rows).toBeGreaterThan(0);
     const progress = t.events.flatMap((e) => (e.name === 'maintenance.progress' ? [e.payload] : []));
     expect(progress.at(-1)).toMatchObject({ task: 'backup', done: 2, total: 2 });
+    // Each phase is reported as it goes: pages of the database, images, the verification.
+    const steps = [...new Set(progress.map((p) => p.step.zh))];
+    expect(steps).toEqual(
+      expect.arrayContaining(['正在复制数据库（页）', '正在复制图像', '正在校验备份副本']),
+    );
+    const images = progress.filter((p) => p.step.zh === '正在复制图像').at(-1);
+    expect(images).toMatchObject({ done: r.blobs.total, total: r.blobs.total });
+
+    // The backup checks out for a restore; the restore itself is a command run with the app closed.
+    const check = await t.ok('maintenance.restoreCheck', { from: r.dir }, t.tech);
+    expect(check).toMatchObject({ dir: r.dir, rows: r.rows, tables: r.tables, blobsToCopy: 0 });
+    expect(check.command).toBe(`dangan restore --data "${t.cat.dir}" --from "${r.dir}"`);
+    fs.rmSync(path.join(r.dir, 'manifest.json'));
+    const refused = await t.fails('maintenance.restoreCheck', { from: r.dir }, t.tech);
+    expect(refused.code).toBe('restore.refused');
+    expect(refused.message.zh).toContain('清单文件缺失或无效');
+    expect((await t.fails('maintenance.restoreCheck', { from: 'x' }, t.tech)).code).toBe('maintenance.path');
+    expect((await t.fails('maintenance.restoreCheck', { from: r.dir }, t.as.operator)).code).toBe(
+      'auth.forbidden',
+    );
 
     expect((await t.fails('maintenance.backup', { to: 'backups' }, t.tech)).code).toBe('maintenance.path');
     const file = path.join(tempDir(), 'a-file');
@@ -132,6 +176,29 @@ describe('系统维护 handlers on a real data folder', () => {
     expect(blocked.message.zh).toContain('数据未受影响');
     const runs = t.cat.db.prepare('SELECT outcome FROM maintenance_runs ORDER BY id').pluck().all();
     expect(runs).toEqual(['ok', 'error']);
+  });
+
+  it('a backup missing an image says so and names it; verifying it for a restore names it too', async () => {
+    const t = await setup({ faults: false });
+    const page = t.cat.db
+      .prepare(
+        'SELECT p.blob_sha256 AS sha, v.archive_no AS archiveNo, p.seq FROM pages p JOIN volumes v ON v.id = p.volume_id ORDER BY p.id LIMIT 1',
+      )
+      .get() as { sha: string; archiveNo: string; seq: number };
+    fs.rmSync(t.cat.blobs.pathOf(page.sha));
+    const r = await t.ok('maintenance.backup', { to: tempDir() }, t.tech);
+    const lost = [
+      {
+        sha256: page.sha,
+        problem: 'missing',
+        pages: [{ archiveNo: page.archiveNo, seq: page.seq, use: 'original', deleted: false }],
+        pageCount: 1,
+      },
+    ];
+    expect(r.notBackedUp).toEqual(lost);
+    const progress = t.events.flatMap((e) => (e.name === 'maintenance.progress' ? [e.payload] : []));
+    expect(progress.at(-1)?.step.zh).toBe('备份完成，但有 1 个图像无法备份');
+    expect((await t.ok('maintenance.restoreCheck', { from: r.dir }, t.tech)).lost).toEqual(lost);
   });
 
   it('database maintenance reports integrity, foreign keys and the audit chain; audit verification alone', async () => {

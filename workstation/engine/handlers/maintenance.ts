@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import {
@@ -9,18 +8,21 @@ import {
 } from '../../../core/contracts/api-maintenance';
 import { CATEGORIES, CHECK_IDS, type CheckId } from '../../../core/checks/categories';
 import { buildReport, type CategoryReport, type CheckReport } from '../../../core/checks/finding';
-import { parseRoster, type RosterEntry } from '../../../core/checks/roster';
+import type { Roster } from '../../../core/checks/roster';
 import { canonicalJson } from '../../../core/canonical-json';
 import { DomainError, isDomainError } from '../../../core/errors';
 import type { Role } from '../../../core/roles';
 import { text, type Text } from '../../../core/text';
 import type { AuditVerifyResult } from '../../../db/audit-log';
 import { applyFix, planFix, undoFix, type FixPlan } from '../../../db/checks/fixes';
-import { runFixitySlice, type FixityRun } from '../../../db/checks/fixity';
+import { runFixitySlice, shownFixityProblems, type FixityRun } from '../../../db/checks/fixity';
 import { blobStoreInventory } from '../../../db/checks/inventory';
+import { readRosterFile } from '../../../db/checks/roster-file';
 import { runChecks } from '../../../db/checks/run';
 import { sha256Hex } from '../../../db/digest';
-import { backupDataDir } from '../../../db/maintenance/backup';
+import { backupDataDir, type BackupProgress } from '../../../db/maintenance/backup';
+import type { LostImage } from '../../../db/maintenance/image-uses';
+import { restoreDataDir } from '../../../db/maintenance/restore';
 import { appliedFixes } from '../../../db/maintenance/fix-history';
 import { maintain, recordMaintenanceRun } from '../../../db/maintenance/maintain';
 import { recordCheckRun } from '../../../db/stats/check-runs';
@@ -40,7 +42,7 @@ import {
 import { actorOf, caller, type EngineHandlers, type EngineServices } from '../context';
 
 type MaintenanceHandlers = Pick<EngineHandlers, keyof typeof MAINTENANCE_API>;
-type Task = 'checks' | 'backup' | 'maintain' | 'audit';
+type Task = 'checks' | 'backup' | 'maintain' | 'audit' | 'restore';
 
 /** The image categories share one listing of blob storage (the slow part at scale): one step. */
 const IMAGE_CATEGORIES: readonly CheckId[] = ['image-missing', 'image-redundant', 'image-wrong'];
@@ -56,7 +58,8 @@ export function planDigest(plan: FixPlan): string {
   );
 }
 
-function previewOf(plan: FixPlan): FixPreview {
+/** `digest`: of the plan made without a reason (see `maintenance.fixPreview`). */
+function previewOf(plan: FixPlan, digest: string): FixPreview {
   return {
     category: plan.category,
     changes: plan.changes.map((c) => ({
@@ -71,7 +74,7 @@ function previewOf(plan: FixPlan): FixPreview {
       description: c.description,
     })),
     skipped: plan.skipped.map((s) => ({ table: s.table, id: s.id, reason: s.reason })),
-    planDigest: planDigest(plan),
+    planDigest: digest,
   };
 }
 
@@ -79,6 +82,11 @@ function scalar(v: unknown): string | number | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
     ? v
     : JSON.stringify(v);
+}
+
+/** The contract's mutable copy of an image the backup or restore lacks. */
+function lostImageView(i: LostImage) {
+  return { ...i, pages: i.pages.map((p) => ({ ...p })) };
 }
 
 function auditView(r: AuditVerifyResult) {
@@ -102,22 +110,25 @@ function absoluteFolder(p: string, what: Text): string {
   return p;
 }
 
-function readRoster(file: string): RosterEntry[] {
-  let content: string;
-  try {
-    content = fs.readFileSync(absoluteFolder(file, text('名录文件', 'roster file')), 'utf8');
-  } catch (e) {
-    if (isDomainError(e)) throw e;
-    throw new DomainError(
-      'roster.unreadable',
-      text(
-        `无法读取名录文件 ${file}：请确认文件存在且可读`,
-        `Cannot read the roster ${file}: ${e instanceof Error ? e.message : String(e)}`,
-      ),
-      { file },
-    );
-  }
-  return parseRoster(content, path.extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
+function readRoster(file: string): Roster {
+  return readRosterFile(absoluteFolder(file, text('名录文件', 'roster file')));
+}
+
+const BACKUP_PHASES: Readonly<Record<BackupProgress['phase'], Text>> = {
+  database: text('正在复制数据库（页）', 'Copying the database (pages)'),
+  blobs: text('正在复制图像', 'Copying the images'),
+  verify: text('正在校验备份副本', 'Verifying the copy'),
+};
+
+/** Passes on a phase's first and last report and at most one every 200 ms between (events are not free). */
+function backupProgress(emit: (p: BackupProgress) => void): (p: BackupProgress) => void {
+  let last: { phase: string; at: number } | null = null;
+  return (p) => {
+    const at = Date.now();
+    if (last?.phase === p.phase && at - last.at < 200 && p.done < p.total) return;
+    last = { phase: p.phase, at };
+    emit(p);
+  };
 }
 
 /** A file-system failure while backing up, told as what happened and what to do. */
@@ -349,24 +360,47 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
           ),
         );
         try {
-          const r = await backupDataDir(db, blobs, target, { keep: keep ?? 7, now: s.now });
-          progress('backup', 2, 2, text('备份已完成并通过校验', 'Backup written and verified'));
-          recordMaintenanceRun(db, 'backup', started, 'ok', { dir: r.dir, rowCounts: r.manifest.rowCounts });
+          const r = await backupDataDir(db, blobs, target, {
+            keep: keep ?? 7,
+            now: s.now,
+            onProgress: backupProgress((p) => {
+              progress('backup', p.done, p.total, BACKUP_PHASES[p.phase]);
+            }),
+          });
+          const lost = r.manifest.notBackedUp;
+          progress(
+            'backup',
+            2,
+            2,
+            lost.length === 0
+              ? text('备份已完成并通过校验', 'Backup written and verified')
+              : text(
+                  `备份完成，但有 ${lost.length} 个图像无法备份`,
+                  `Backup written, but ${lost.length} images could not be backed up`,
+                ),
+          );
+          recordMaintenanceRun(db, 'backup', started, 'ok', {
+            dir: r.dir,
+            rowCounts: r.manifest.rowCounts,
+            notBackedUp: lost.length,
+          });
           repos.audit.append({
             userId: user.id,
             username: user.username,
             action: 'db.backup',
             outcome: 'ok',
-            details: { dir: r.dir, blobs: r.manifest.blobs },
+            details: { dir: r.dir, blobs: r.manifest.blobs, notBackedUp: lost.map((i) => i.sha256) },
           });
           const counts = Object.values(r.manifest.rowCounts);
           return {
             dir: r.dir,
+            created: r.created,
             createdAt: r.manifest.createdAt,
             schemaVersion: r.manifest.schemaVersion,
             tables: counts.length,
             rows: counts.reduce((a, b) => a + b, 0),
             blobs: { ...r.manifest.blobs },
+            notBackedUp: lost.map(lostImageView),
             removed: [...r.removed],
             verified: true as const,
           };
@@ -377,6 +411,29 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
           });
           progress('backup', 2, 2, text('备份失败', 'Backup failed'));
           throw err ?? e;
+        }
+      }),
+
+    'maintenance.restoreCheck': ({ from }) =>
+      exclusive('restore', async () => {
+        const dir = absoluteFolder(from, text('备份文件夹', 'backup folder'));
+        progress('restore', 0, 1, text('正在校验备份…', 'Verifying the backup…'));
+        await yieldToEvents();
+        try {
+          const r = restoreDataDir(dir, s.dataDir, { dryRun: true });
+          const counts = Object.values(r.manifest.rowCounts);
+          return {
+            dir,
+            createdAt: r.manifest.createdAt,
+            schemaVersion: r.manifest.schemaVersion,
+            tables: counts.length,
+            rows: counts.reduce((a, b) => a + b, 0),
+            blobsToCopy: r.blobsToCopy,
+            lost: r.lost.map(lostImageView),
+            command: `dangan restore --data "${s.dataDir}" --from "${dir}"`,
+          };
+        } finally {
+          progress('restore', 1, 1, text('备份校验结束', 'Backup verification done'));
         }
       }),
 
@@ -421,7 +478,7 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
             now: s.now(),
             only: step.ids,
             record: false,
-            ...(roster === undefined ? {} : { roster }),
+            ...(roster === undefined ? {} : { roster: roster.entries, rosterProblems: roster.problems }),
           });
           reports.push(...r.categories);
           done++;
@@ -443,21 +500,26 @@ export function maintenanceHandlers(s: EngineServices): MaintenanceHandlers {
               ? null
               : {
                   checked: fixity.checked,
-                  problems: fixity.problems.length,
+                  problems: shownFixityProblems(fixity, new Set(ids)),
                   cycleCompleted: fixity.cycleCompleted,
                 },
         };
       }),
 
-    'maintenance.fixPreview': ({ category, reason }) =>
-      Promise.resolve(previewOf(planFix(db, category, reason === undefined ? {} : { reason }))),
+    // The digest is of the plan without a reason: a preview needs none (the reason is asked for when
+    // applying), and a reason changes only the words kept on the volumes, not which rows change.
+    'maintenance.fixPreview': ({ category, reason }) => {
+      const plan = planFix(db, category);
+      const shown = reason === undefined ? plan : planFix(db, category, { reason });
+      return Promise.resolve(previewOf(shown, planDigest(plan)));
+    },
 
     'maintenance.fixApply': ({ category, reason, planDigest: expected }, ctx) => {
       const user = caller(ctx);
       const options = reason === undefined ? {} : { reason };
       // The engine is the only writer and this runs to the end without yielding: the plan compared here
       // is the one applyFix makes again inside its transaction.
-      if (planDigest(planFix(db, category, options)) !== expected) {
+      if (planDigest(planFix(db, category)) !== expected) {
         throw new DomainError(
           'fix.plan-changed',
           text(

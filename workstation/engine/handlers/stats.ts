@@ -26,7 +26,7 @@ export function statsHandlers(s: EngineServices): StatsHandlers {
           id: t.id,
           title: t.title,
           titleEn: t.titleEn,
-          columns: t.columns.map((c) => ({ key: c.key, header: c.header })),
+          columns: t.columns.map((c) => ({ ...c })),
           rows: t.rows.map((r) => ({ ...r })),
           ...(t.note === undefined ? {} : { note: t.note }),
         })),
