@@ -5,6 +5,7 @@ import type {
   CatalogueSuggestOptions,
   EnterpriseCreateOptions,
   EnterpriseFindOptions,
+  EnterpriseSetUsccOptions,
   VerifyOptions,
   VolumeCreateOptions,
 } from './cataloguing';
@@ -55,6 +56,21 @@ export function registerCataloguingCommands(program: Command, io: Io, result: Re
     .action(async (opts: EnterpriseCreateOptions) => {
       const { enterpriseCreateCommand } = await import('./cataloguing');
       result.code = await enterpriseCreateCommand(opts, io);
+    });
+
+  enterprise
+    .command('set-uscc')
+    .description(
+      '补录统一社会信用代码（只有注册号的企业，记为其代码别名）/ record the USCC of an enterprise known only by its 注册号 (kept as a code alias)',
+    )
+    .argument('<enterprise>', '企业编号或注册号 / enterprise id or 注册号')
+    .argument('<code>', '统一社会信用代码 / USCC')
+    .addOption(dataOption())
+    .option('--as <user>', '操作人 / acting user (default: the login name)')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action(async (ref: string, code: string, opts: EnterpriseSetUsccOptions) => {
+      const { enterpriseSetUsccCommand } = await import('./cataloguing');
+      result.code = await enterpriseSetUsccCommand(ref, code, opts, io);
     });
 
   const volume = program.command('volume').description('案卷 / volumes');

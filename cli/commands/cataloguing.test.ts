@@ -10,14 +10,21 @@ import { usccCheckChar } from '../../core/codes/uscc';
 import { OPERATOR } from '../../tests/support/repos';
 import { runCli as run } from '../../tests/support/cli';
 import { addUser } from '../../tests/support/capture-data';
+import { engineWithUsers } from '../../tests/support/engine-users';
+import { NEW_USCC, OLD_REG_NO, regNoVolumeShowingUscc } from '../../tests/support/regno-uscc';
+import { openTestWorkstation } from '../../tests/support/transfer-fixtures';
 
-/** A new data folder, as `dangan start --check` makes one, with the operator the tests act as (`--as op-wang`). */
-async function newDataDir(): Promise<string> {
+/**
+ * A new data folder, as `dangan start --check` makes one, with the operator the tests act as (`--as
+ * op-wang`) and, with `qa`, the QA inspector `qa-li`.
+ */
+async function newDataDir(options: { qa?: boolean } = {}): Promise<string> {
   const dir = path.join(tempDir(), 'data');
   expect((await run('start', '--check', '--data', dir)).code).toBe(0);
   const data = openDataDir(dir);
   try {
     await addUser(createRepos(data.db), 'op-wang', ['operator']);
+    if (options.qa === true) await addUser(createRepos(data.db), 'qa-li', ['qa']);
   } finally {
     data.close();
   }
@@ -288,13 +295,7 @@ describe('dangan enterprise / volume / catalogue / verify', () => {
   }, 30_000);
 
   it('acts only as an active user whose roles the app allows for the step, refusing before writing', async () => {
-    const dir = await newDataDir();
-    const data = openDataDir(dir);
-    try {
-      await addUser(createRepos(data.db), 'qa-li', ['qa']);
-    } finally {
-      data.close();
-    }
+    const dir = await newDataDir({ qa: true });
     const uscc = usccOf('350200');
     const enterprise = [
       'enterprise',
@@ -414,4 +415,79 @@ describe('dangan enterprise / volume / catalogue / verify', () => {
       '[catalogue.not-editable]',
     );
   }, 30_000);
+});
+
+describe('dangan enterprise set-uscc', () => {
+  it('records the USCC of a 注册号-only enterprise as the operator; refuses bad codes, others’ codes and QA', async () => {
+    const dir = await newDataDir({ qa: true });
+    const d = ['--data', dir, '--as', 'op-wang'];
+    const regNo = `35020010000001${regNoCheckDigit('35020010000001')}`;
+    const made = await run('enterprise', 'create', '--reg-no', regNo, '--name', '厦门老字号', '--json', ...d);
+    const id = String((JSON.parse(made.out) as { id: number }).id);
+    const held = usccOf('350200');
+    expect((await run('enterprise', 'create', '--uscc', held, '--name', '厦门别家', ...d)).code).toBe(0);
+    // 泉州's division on a 厦门 注册号: recorded, with the hint to check it.
+    const quanzhou = usccOf('350500', '12345678');
+
+    const asQa = await run('enterprise', 'set-uscc', id, quanzhou, '--data', dir, '--as', 'qa-li');
+    expect(asQa.code).toBe(1);
+    expect(asQa.err).toContain('[cli.actor-role]');
+    const bad = await run(
+      'enterprise',
+      'set-uscc',
+      id,
+      `${quanzhou.slice(0, 17)}${quanzhou.endsWith('0') ? '1' : '0'}`,
+      ...d,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('[enterprise.invalid-code]');
+    const taken = await run('enterprise', 'set-uscc', regNo, held, ...d);
+    expect(taken.code).toBe(1);
+    expect(taken.err).toContain(`已属于本系统中的另一企业“厦门别家”`);
+    expect(taken.err).toContain('belongs here to another enterprise, "厦门别家"');
+    expect((await run('enterprise', 'set-uscc', '999', quanzhou, ...d)).code).toBe(1);
+
+    const ok = await run('enterprise', 'set-uscc', regNo, quanzhou, ...d);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(`已补录统一社会信用代码 / USCC recorded: ${id}\t${quanzhou}\t厦门老字号`);
+    expect(ok.out).toContain('不符（迁移后赋码？）');
+    // Found by the new code; the same again changes nothing; another is refused.
+    const found = await run('enterprise', 'find', quanzhou, '--data', dir);
+    expect(found.out).toContain('厦门老字号');
+    const again = await run('enterprise', 'set-uscc', id, quanzhou, ...d);
+    expect([again.code, again.out]).toEqual([
+      0,
+      `已登记过，未作改动 / already recorded, nothing changed: ${id}\t${quanzhou}\t厦门老字号`,
+    ]);
+    const second = await run('enterprise', 'set-uscc', id, usccOf('350200', '87654321'), ...d);
+    expect(second.code).toBe(1);
+    expect(second.err).toContain('[enterprise.uscc-exists]');
+    expect((await run('enterprise', 'set-uscc', id, '--data', dir)).code).toBe(2); // the code is missing
+  }, 30_000);
+});
+
+describe('dangan verify on a 注册号-only enterprise’s form showing its USCC', () => {
+  it('says how to record it, and after set-uscc the page is confirmed', async () => {
+    const dir = tempDir();
+    const w = openTestWorkstation(dir);
+    const t = await engineWithUsers({ db: w.data.db, dataDir: dir });
+    let seeded: { enterpriseId: number; volumeId: number };
+    try {
+      seeded = await regNoVolumeShowingUscc(w, (input) => t.ok('catalogue.finish', input, t.as.operator));
+    } finally {
+      await t.engine.close();
+      w.data.close();
+    }
+    const volume = String(seeded.volumeId);
+    const hint = `dangan enterprise set-uscc ${String(seeded.enterpriseId)} ${NEW_USCC} --as`;
+    const before = await run('verify', volume, '--data', dir);
+    expect(before.out).toContain('[verify.uscc-unrecorded]');
+    expect(before.out).toContain(hint);
+
+    const set = await run('enterprise', 'set-uscc', OLD_REG_NO, NEW_USCC, '--data', dir, '--as', 'operator');
+    expect(set.code).toBe(0);
+    const after = await run('verify', volume, '--data', dir);
+    expect(after.out).not.toContain('[verify.uscc-unrecorded]');
+    expect(after.out).not.toContain(hint);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { bilingual, text } from '../../core/text';
 import { bureauForDivision, DEFAULT_PROVINCE, findBureau } from '../../core/bureaus';
 import { volumeTypeByCode } from '../../core/vocabulary';
 import { isCalendarDate8 } from '../../core/calendar-date';
-import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
+import { createRepos, type Actor, type Enterprise, type Repos, type Volume } from '../../db/repos';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { StoreIndexRepo } from '../../db/repos/store-index';
 import { CataloguingEngine, type CatalogueView } from '../../workstation/cataloguing/engine';
@@ -30,6 +30,7 @@ import { PageHashesRepo } from '../../db/repos/page-hashes';
 import { FormReadingsRepo } from '../../db/repos/form-readings';
 import { machineCheckVolumeWithImages } from '../../workstation/verification/machine';
 import { NearDuplicateFinder } from '../../workstation/verification/near-duplicates';
+import { usccRegionHint } from '../../core/verification/uscc-of-regno-enterprise';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 import { API } from '../../core/contracts/api';
@@ -43,6 +44,10 @@ const RULES = {
   'enterprises.create': {
     access: API['enterprises.create'].access,
     action: text('登记企业', 'register an enterprise'),
+  },
+  'enterprises.recordUscc': {
+    access: API['enterprises.recordUscc'].access,
+    action: text('补录统一社会信用代码', 'record a USCC'),
   },
   'volumes.create': { access: API['volumes.create'].access, action: text('登记案卷', 'register a volume') },
   'catalogue.save': {
@@ -364,6 +369,49 @@ export async function enterpriseCreateCommand(opts: EnterpriseCreateOptions, io:
   });
 }
 
+/** An enterprise named by its record id, USCC or 注册号 (`enterprise.not-found` otherwise). */
+function findEnterprise(repos: Repos, ref: string): Enterprise {
+  const ent = /^\d{1,9}$/.test(ref) ? repos.enterprises.get(Number(ref)) : repos.enterprises.findByCode(ref);
+  if (ent === null) {
+    throw new DomainError(
+      'enterprise.not-found',
+      text(`找不到企业：${ref}`, `No enterprise with the code ${ref}`),
+      {
+        ref,
+      },
+    );
+  }
+  return ent;
+}
+
+export interface EnterpriseSetUsccOptions {
+  data?: string;
+  as?: string;
+  json?: boolean;
+}
+
+/** `dangan enterprise set-uscc <enterprise> <code>`: 补录 the USCC of an enterprise known only by its 注册号. */
+export async function enterpriseSetUsccCommand(
+  ref: string,
+  code: string,
+  opts: EnterpriseSetUsccOptions,
+  io: Io,
+): Promise<number> {
+  return withData(opts.data, io, (_, repos) => {
+    const ent = findEnterprise(repos, ref);
+    const r = repos.enterprises.recordUscc(ent.id, code, actorOf(repos, opts, 'enterprises.recordUscc'));
+    if (opts.json === true) io.out(JSON.stringify(r, null, 2));
+    else if (!r.recorded)
+      io.out(`已登记过，未作改动 / already recorded, nothing changed: ${ent.id}\t${r.uscc}\t${ent.name}`);
+    else {
+      const hint = usccRegionHint(r.uscc, ent.regNo ?? '');
+      io.out(`已补录统一社会信用代码 / USCC recorded: ${ent.id}\t${r.uscc}\t${ent.name}`);
+      if (ent.regNo !== null && !hint.agrees) io.out(`  ! 提示 warning: ${bilingual(hint.text)}`);
+    }
+    return EXIT.ok;
+  });
+}
+
 export interface VolumeCreateOptions {
   data?: string;
   enterprise: string;
@@ -380,16 +428,7 @@ export interface VolumeCreateOptions {
 /** `dangan volume create`. */
 export async function volumeCreateCommand(opts: VolumeCreateOptions, io: Io): Promise<number> {
   return withData(opts.data, io, async (data, repos) => {
-    const ent = /^\d{1,9}$/.test(opts.enterprise)
-      ? repos.enterprises.get(Number(opts.enterprise))
-      : repos.enterprises.findByCode(opts.enterprise);
-    if (ent === null) {
-      throw new DomainError(
-        'enterprise.not-found',
-        text(`找不到企业：${opts.enterprise}`, `No enterprise with the code ${opts.enterprise}`),
-        { ref: opts.enterprise },
-      );
-    }
+    const ent = findEnterprise(repos, opts.enterprise);
     // What 登记 starts the volume form with, for each flag left out.
     const defaults = volumeDefaults(ent, opts.date, new Date());
     for (const line of volumeDefaultLines(defaults, opts)) note(line, opts.json === true, io);
@@ -501,6 +540,11 @@ export async function verifyCommand(ref: string, opts: VerifyOptions, io: Io): P
       for (const c of report.checks) {
         io.out(`${marks[c.status]} ${bilingual(c.name)}`);
         printIssues(c.issues, io);
+        // The one action that settles a USCC read on a 注册号-only enterprise's form.
+        for (const code of new Set(c.issues.flatMap((i) => i.proposedUscc ?? [])))
+          io.out(
+            `    → 补录 record it: dangan enterprise set-uscc ${String(v.enterpriseId)} ${code} --as <用户 user>`,
+          );
       }
       io.out(
         report.passed

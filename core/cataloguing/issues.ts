@@ -9,6 +9,8 @@ export interface CatalogueIssue extends Issue {
   readonly severity: 'error' | 'warning';
   readonly page?: number;
   readonly document?: number;
+  /** verify.uscc-unrecorded: the USCC read, which may be recorded as the enterprise's (enterprises.recordUscc). */
+  readonly proposedUscc?: string;
 }
 
 export function issue(

@@ -3,6 +3,8 @@ import { COLOR_MODES, SCAN_MODES, SCAN_SOURCES } from '../scanning/driver';
 import { endpoint, id, short, type Endpoint } from './endpoint';
 import { TextSchema } from './envelope';
 import { VolumeRowSchema } from './models';
+// The default scan mode and the modes offered: one rule for the scan screen and `dangan scan`.
+export { defaultScanMode, offeredScanModes, SCAN_MODE_NAMES } from '../scanning/default-mode';
 
 // 扫描: devices, scan runs, the pages of a volume, their images and the operator's page operations.
 // Images travel inside the JSON answer as base64 (the contract is JSON over HTTP in browser mode and
@@ -36,7 +38,10 @@ export type ScanErrorCategoryName = z.infer<typeof ScanErrorCategorySchema>;
 export const DeviceSchema = z.object({
   id: z.string(),
   driver: z.string(),
+  /** As the device reports it (SANE, eSCL): shown as it is. */
   name: z.string(),
+  /** Our own name for a device we provide (the demo scanner), per locale; null: show `name`. */
+  displayName: TextSchema.nullable(),
   connection: z.string().nullable(),
 });
 export type DeviceView = z.infer<typeof DeviceSchema>;

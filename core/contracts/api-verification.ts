@@ -15,7 +15,8 @@ export const MachineCheckSchema = z.object({
   name: TextSchema,
   /** fail: the volume cannot pass; warning: look at it; skipped: could not be checked (an issue says why). */
   status: z.enum(['pass', 'fail', 'warning', 'skipped']),
-  issues: z.array(CatalogueIssueSchema),
+  /** `proposedUscc`: a USCC a 注册号-only enterprise's page shows, to record in one action (enterprises.recordUscc). */
+  issues: z.array(CatalogueIssueSchema.extend({ proposedUscc: z.string().optional() })),
   /** enterprise-codes: what OCR read in each form page's code and name cells, and whether they match. */
   readings: z
     .array(

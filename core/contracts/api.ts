@@ -33,6 +33,9 @@ const NewUserInput = z.strictObject({
   roles: z.array(RoleSchema).min(1).max(4),
 });
 
+/** Who may register enterprises and change their codes. */
+const REGISTRATION_EDITORS = ['operator', 'technician', 'admin'] as const;
+
 const PasswordPolicySchema = z.object({
   maxAgeDays: z.number().int(),
   warningDays: z.number().int(),
@@ -100,10 +103,15 @@ export const API = {
   'enterprises.get': endpoint(
     'signed-in',
     z.strictObject({ id }),
-    z.object({ enterprise: EnterpriseSchema, volumes: z.array(VolumeSchema) }),
+    z.object({
+      enterprise: EnterpriseSchema,
+      volumes: z.array(VolumeSchema),
+      /** A USCC recorded later for a record registered by its 注册号 (enterprises.recordUscc); else null. */
+      recordedUscc: z.string().nullable(),
+    }),
   ),
   'enterprises.create': endpoint(
-    ['operator', 'technician', 'admin'],
+    REGISTRATION_EDITORS,
     z.strictObject({
       uscc: short(64).optional(),
       regNo: short(64).optional(),
@@ -112,6 +120,18 @@ export const API = {
       bureauCode: short(12).optional(),
     }),
     EnterpriseSchema,
+  ),
+  /**
+   * 补录统一社会信用代码: an enterprise known here only by its 注册号 was given a USCC (三证合一, 2015);
+   * it is recorded as the record's `uscc` alias (the record keeps the key it was registered and
+   * transferred under). Refused when the code is not a valid USCC, the enterprise (or the record it was
+   * merged into) has a USCC already, or another enterprise here holds it. The same code again: `recorded`
+   * false, nothing written. Audited (`enterprise.record-uscc`, before/after); emits `enterprise.changed`.
+   */
+  'enterprises.recordUscc': endpoint(
+    REGISTRATION_EDITORS,
+    z.strictObject({ id, uscc: short(64) }),
+    z.object({ enterprise: EnterpriseSchema, uscc: z.string(), recorded: z.boolean() }),
   ),
   /**
    * What the volume form starts with for this enterprise: its bureau, type SL, and the year of the
@@ -149,10 +169,23 @@ export const API = {
     z.strictObject({ id }),
     z.object({ volume: VolumeRowSchema, transitions: z.array(TransitionOptionSchema) }),
   ),
+  /**
+   * Volumes in the asked states, searched on the engine. `total` counts all that match (more than are
+   * returned when `limit` cut the list: a picker then asks for a keyword). `include` names volumes
+   * always returned first whatever their state or the text (the one a link opened, the one just scanned).
+   */
   'volumes.list': endpoint(
     'signed-in',
-    z.strictObject({ states: z.array(VolumeStateSchema).min(1).max(10), limit: z.number().int().max(1000) }),
-    z.array(VolumeRowSchema),
+    z.strictObject({
+      states: z.array(VolumeStateSchema).min(1).max(10),
+      limit: z.number().int().min(1).max(1000),
+      /** Part of a 档号, an enterprise name or former name, a USCC/注册号, a volume type. */
+      query: z.string().max(100).optional(),
+      /** `queue` (default): least recently changed first, the next to work on; `recent`: latest first. */
+      order: z.enum(['queue', 'recent']).optional(),
+      include: z.array(id).max(50).optional(),
+    }),
+    z.object({ volumes: z.array(VolumeRowSchema), total: z.number().int() }),
   ),
   'volumes.transition': endpoint(
     ['operator', 'qa', 'technician', 'admin'],

@@ -31,7 +31,10 @@ export interface DeviceInfo {
   /** Stable id across runs, prefixed by the driver: `demo`, `sane:test:0`, `escl:http://…`. */
   readonly id: string;
   readonly driver: DriverKind;
+  /** As the device reports it (SANE, eSCL, a folder's name): shown as it is in every locale. */
   readonly name: string;
+  /** A name of our own (the demo scanner) in both locales: shown per locale instead of `name`. */
+  readonly displayName?: Text;
   readonly vendor?: string;
   readonly model?: string;
   /** How it is reached, for display: `USB`, `192.168.1.20`, a folder path. */

@@ -63,11 +63,16 @@ export function readUscc(text: string, expected: string | null): UsccReading {
   return { exact: [...exact].sort(), matches };
 }
 
-/** 15-digit 注册号 in the text that pass their ISO 7064 check (confusions folded). */
+/**
+ * 15-digit 注册号 in the text that pass their ISO 7064 check (confusions folded). A run that is a valid
+ * USCC is not searched: one in ten 15-digit windows of its digits passes the check by chance, which
+ * would read a licence's USCC as another enterprise's 注册号.
+ */
 export function readRegNos(text: string): string[] {
   const found = new Set<string>();
   for (const run of runs(text)) {
     const folded = foldOcrCode(run);
+    if (validUscc(folded)) continue;
     for (const m of folded.match(/\d{15,}/gu) ?? []) {
       for (let i = 0; i + 15 <= m.length; i++) {
         const c = m.slice(i, i + 15);

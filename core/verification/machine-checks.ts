@@ -3,6 +3,14 @@ import { countedPages, isContentPage, validateCatalogue, type CataloguePage } fr
 import { coverage } from '../similarity';
 import { text, type Text } from '../text';
 import { readRegNoCell, readRegNos, readUscc, readUsccCell } from './codes-in-text';
+import {
+  NO_HOLDER,
+  usccOnRegNoEnterprise,
+  type CodeHolder,
+  type CodeHolderLookup,
+} from './uscc-of-regno-enterprise';
+
+export type { CodeHolder, CodeHolderLookup } from './uscc-of-regno-enterprise';
 
 export const MACHINE_CHECK_IDS = [
   'page-count',
@@ -38,7 +46,10 @@ export interface FormPageResult {
   readonly layout: 'table' | 'lines' | 'none';
   /** The code read: the enterprise's when it matched, else the valid code as read, else the raw reading. */
   readonly code: string | null;
-  /** null: no code cell was read; false: read, and not this enterprise's (or unreadable). */
+  /**
+   * null: no code cell was read; false: read, and not confirmed as this enterprise's (another's, a USCC
+   * not yet recorded for a 注册号-only enterprise, or unreadable).
+   */
   readonly codeMatches: boolean | null;
   readonly name: string | null;
   readonly nameMatches: boolean | null;
@@ -95,6 +106,11 @@ export interface VerificationInput {
     readonly pairs: readonly { readonly first: number; readonly second: number }[];
     readonly unchecked: readonly number[];
   };
+  /**
+   * Who holds a code read on the pages here (the enterprise itself through an alias or merge, another
+   * enterprise, nobody). Absent: nobody but the enterprise's own codes is known.
+   */
+  readonly codeHolder?: CodeHolderLookup;
   /** Absent when the label codec is not available: the label check is then skipped. */
   readonly decodeLabel?: LabelDecoder;
   readonly options?: VerificationOptions;
@@ -226,25 +242,32 @@ function distinctive(name: string): string {
 
 /**
  * One form page's cells against the enterprise: a valid code that is not the enterprise's, or a name
- * that clearly differs while the code does not confirm the page, is an error naming the page.
+ * that clearly differs while the code does not confirm the page, is an error naming the page. On a page
+ * of an enterprise known only by its 注册号, a USCC no other enterprise here holds is a code to record.
  */
 function formPage(
   page: number,
   reading: FormReadingInput,
   enterprise: VerificationInput['enterprise'],
   minCoverage: number,
-): { result: FormPageResult; issues: CatalogueIssue[]; otherCode: string | null } {
+  holderOf: CodeHolderLookup,
+): { result: FormPageResult; issues: CatalogueIssue[]; usccSaid: string | null } {
   const { uscc, regNo, name } = enterprise;
   const issues: CatalogueIssue[] = [];
   let code: string | null = null;
   let codeMatches: boolean | null = null;
   let otherCode: string | null = null;
+  /** A USCC on the page of a 注册号-only enterprise, judged once the name is read. */
+  let newUscc: { code: string; holder: CodeHolder; regNoSeen: boolean } | null = null;
   if (reading.codeReadings.length > 0) {
     const cell = readUsccCell(reading.codeReadings, uscc);
     // Forms before the USCC (2015) print the 注册号: the enterprise's own 注册号 confirms the page too.
     const old = readRegNoCell(reading.codeReadings, regNo);
-    const usccMatches = uscc !== null && cell.matches;
-    const regNoMatches = regNo !== null && old.matches;
+    // So does a code recorded for the enterprise otherwise (an alias, a merged record).
+    const mine = (c: string | null, matched: boolean) =>
+      !matched && c !== null && holderOf(c).kind === 'self';
+    const usccMatches = (uscc !== null && cell.matches) || mine(cell.code, cell.matches);
+    const regNoMatches = (regNo !== null && old.matches) || mine(old.code, old.matches);
     codeMatches = usccMatches || regNoMatches;
     code =
       (regNoMatches && !usccMatches ? old.code : cell.code) ??
@@ -265,7 +288,11 @@ function formPage(
         ),
       );
     }
-    if (!codeMatches && cell.code !== null && cell.code !== uscc) {
+    if (uscc === null && regNo !== null && cell.code !== null && !usccMatches) {
+      const holder = holderOf(cell.code);
+      newUscc = { code: cell.code, holder, regNoSeen: regNoMatches };
+      if (holder.kind === 'other' && !regNoMatches) otherCode = cell.code;
+    } else if (!codeMatches && cell.code !== null && cell.code !== uscc) {
       otherCode = cell.code;
       issues.push(
         issue(
@@ -282,8 +309,10 @@ function formPage(
   }
   const read = hanzi(reading.nameText);
   const nameMatches = read.length === 0 ? null : coverage(name, read) >= minCoverage;
+  let nameOther = false;
   if (read.length >= 4 && otherCode === null && coverage(distinctive(name), read) < OTHER_NAME_BELOW) {
     // A matching code with another name is a former name (名称变更): QA looks. Without it, another firm.
+    nameOther = true;
     issues.push(
       issue(
         codeMatches === true ? 'warning' : 'error',
@@ -296,10 +325,22 @@ function formPage(
       ),
     );
   }
+  // Another firm's name on the page speaks for itself: its USCC is not proposed for this enterprise.
+  if (newUscc !== null && regNo !== null && !(nameOther && !newUscc.regNoSeen)) {
+    const said = usccOnRegNoEnterprise(
+      newUscc.code,
+      regNo,
+      newUscc.holder,
+      { page },
+      newUscc.regNoSeen || nameMatches === true,
+      newUscc.regNoSeen,
+    );
+    if (said !== null) issues.push(said);
+  }
   return {
     result: { page, layout: reading.layout, code, codeMatches, name: read === '' ? null : read, nameMatches },
     issues,
-    otherCode,
+    usccSaid: otherCode ?? newUscc?.code ?? null,
   };
 }
 
@@ -311,6 +352,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
   if (forms.length === 0 && likely.length === 0)
     return check('enterprise-codes', [], text('本卷没有登记表类文件', 'The volume has no registration form'));
   const { uscc, regNo, name } = input.enterprise;
+  const holderOf = input.codeHolder ?? (() => NO_HOLDER);
   const issues: CatalogueIssue[] = [];
   const readings: FormPageResult[] = [];
   let read = 0;
@@ -325,11 +367,11 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
       if (t !== undefined) texts.push(t);
       const form = input.formReadings?.get(p);
       if (form === undefined || form.layout === 'none') continue;
-      const page = formPage(p, form, input.enterprise, minCoverage);
+      const page = formPage(p, form, input.enterprise, minCoverage, holderOf);
       readings.push(page.result);
       issues.push(...page.issues);
       if (page.issues.length > 0) pageErrors = true;
-      if (page.otherCode !== null) reported.add(page.otherCode);
+      if (page.usccSaid !== null) reported.add(page.usccSaid);
       if (page.result.nameMatches === true) nameSeen = true;
       // The cells' readings count for the document as a whole too (the code found in its cell).
       if (page.result.codeMatches === true) texts.push(uscc ?? regNo ?? '');
@@ -342,8 +384,11 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
     const where = { document: doc, page: d.firstPage };
     if (uscc !== null) {
       const r = readUscc(all, uscc);
-      const others = r.exact.filter((c) => c !== uscc && !reported.has(c));
-      if (!r.matches && others.length > 0) {
+      const mine = r.exact.filter((c) => c !== uscc && holderOf(c).kind === 'self');
+      const others = r.exact.filter((c) => c !== uscc && !reported.has(c) && !mine.includes(c));
+      // The enterprise's code, or one recorded for it as an alias, confirms the document.
+      const confirmed = r.matches || mine.length > 0;
+      if (!confirmed && others.length > 0) {
         issues.push(
           issue(
             'error',
@@ -355,7 +400,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
             where,
           ),
         );
-      } else if (!r.matches && reported.size === 0) {
+      } else if (!confirmed && reported.size === 0) {
         issues.push(
           issue(
             'warning',
@@ -370,6 +415,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
       }
     } else if (regNo !== null) {
       const found = readRegNos(all);
+      const usccs = readUscc(all, null).exact;
       if (found.length > 0 && !found.includes(regNo)) {
         issues.push(
           issue(
@@ -382,7 +428,16 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
             where,
           ),
         );
-      } else if (found.length === 0) {
+      } else {
+        // A later form or licence prints the USCC the enterprise was given since 2015.
+        const seen = found.includes(regNo);
+        for (const c of usccs.filter((x) => !reported.has(x))) {
+          const confirmed = seen || nameSeen || coverage(name, all) >= minCoverage;
+          const said = usccOnRegNoEnterprise(c, regNo, holderOf(c), where, confirmed, seen);
+          if (said !== null) issues.push(said);
+        }
+      }
+      if (found.length === 0 && usccs.length === 0) {
         issues.push(
           issue(
             'warning',
@@ -415,7 +470,7 @@ function enterpriseCodes(input: VerificationInput): MachineCheck {
   for (const p of likely) {
     const form = input.formReadings?.get(p);
     if (form === undefined || form.layout === 'none') continue;
-    const page = formPage(p, form, input.enterprise, minCoverage);
+    const page = formPage(p, form, input.enterprise, minCoverage, holderOf);
     readings.push(page.result);
     issues.push(...page.issues);
     read++;

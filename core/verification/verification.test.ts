@@ -22,6 +22,11 @@ function pages(spec: string, over: Partial<VerificationPage> = {}): Verification
   }));
 }
 
+/** A catalogued document dated 2026-03-01 over pages `firstPage`–`lastPage`. */
+function doc(typeCode: string, title: string, firstPage: number, lastPage: number) {
+  return { typeCode, title, docDate: '20260301', responsible: null, firstPage, lastPage };
+}
+
 function input(over: Partial<VerificationInput> = {}): VerificationInput {
   return {
     volume: {
@@ -33,24 +38,7 @@ function input(over: Partial<VerificationInput> = {}): VerificationInput {
     },
     enterprise: { uscc: USCC, regNo: null, name: '厦门测试有限公司' },
     pages: pages('ccc'),
-    documents: [
-      {
-        typeCode: 'APP',
-        title: '公司设立登记申请书',
-        docDate: '20260301',
-        responsible: null,
-        firstPage: 1,
-        lastPage: 2,
-      },
-      {
-        typeCode: 'AOA',
-        title: '公司章程',
-        docDate: '20260301',
-        responsible: null,
-        firstPage: 3,
-        lastPage: 3,
-      },
-    ],
+    documents: [doc('APP', '公司设立登记申请书', 1, 2), doc('AOA', '公司章程', 3, 3)],
     ocrText: new Map([[1, `公司设立登记申请书\n统一社会信用代码：${USCC}\n名称：厦门测试有限公司`]]),
     ...over,
   };
@@ -111,24 +99,7 @@ describe('machine checks', () => {
       input({
         volume: { uid: 'u-1', archiveNo: 'x', volumeType: 'SL', declaredPages: 5, pageCountReason: null },
         pages: low,
-        documents: [
-          {
-            typeCode: 'APP',
-            title: '申请书',
-            docDate: '20260301',
-            responsible: null,
-            firstPage: 1,
-            lastPage: 2,
-          },
-          {
-            typeCode: 'OTH',
-            title: '说明',
-            docDate: '20260301',
-            responsible: null,
-            firstPage: 4,
-            lastPage: 4,
-          },
-        ],
+        documents: [doc('APP', '申请书', 1, 2), doc('OTH', '说明', 4, 4)],
       }),
     );
     const failed = checks
@@ -217,24 +188,7 @@ describe('form cells read by OCR', () => {
       input({
         pages: pages('cccc'),
         declaredPages: 4,
-        documents: [
-          {
-            typeCode: 'APP',
-            title: '申请书',
-            docDate: '20260301',
-            responsible: null,
-            firstPage: 1,
-            lastPage: 2,
-          },
-          {
-            typeCode: 'APP',
-            title: '申请书',
-            docDate: '20260301',
-            responsible: null,
-            firstPage: 3,
-            lastPage: 4,
-          },
-        ],
+        documents: [doc('APP', '申请书', 1, 2), doc('APP', '申请书', 3, 4)],
         ocrText,
         formReadings: forms(readings),
       } as Partial<VerificationInput>),
@@ -299,16 +253,9 @@ describe('form cells read by OCR', () => {
       runMachineChecks(
         input({
           enterprise: { uscc: null, regNo: REG_NO, name: '厦门测试有限公司' },
-          documents: [
-            {
-              typeCode: 'APP',
-              title: '申请书',
-              docDate: '20260301',
-              responsible: null,
-              firstPage: 1,
-              lastPage: 2,
-            },
-          ],
+          documents: [doc('APP', '申请书', 1, 2)],
+          // No page text: a USCC printed there would be proposed for recording (uscc-of-regno-enterprise.test.ts).
+          ocrText: new Map(),
           formReadings: forms(readings),
         }),
       ).find((c) => c.id === 'enterprise-codes');

@@ -135,6 +135,7 @@ export class EnterprisesRepo {
   private readonly familyOf: Statement<{ id: number }, { id: number }>;
   private readonly byNames: Statement<{ names: string; id: number }, { id: number }>;
   private readonly byCodes: Statement<{ codes: string; id: number }, { id: number }>;
+  private readonly touch: Statement<{ id: number; now: string }>;
 
   constructor(
     private readonly db: Database,
@@ -218,6 +219,7 @@ export class EnterprisesRepo {
            OR EXISTS (SELECT 1 FROM enterprise_aliases a WHERE a.enterprise_id = e.id AND a.kind IN ('uscc', 'regno')
                         AND a.value IN (SELECT value FROM json_each(@codes))))`,
     );
+    this.touch = db.prepare('UPDATE enterprises SET updated_at = @now WHERE id = @id');
   }
 
   create(input: NewEnterprise, actor: Actor): Enterprise {
@@ -356,6 +358,84 @@ export class EnterprisesRepo {
       const row = this.aliasOf.get({ id: enterpriseId, kind: alias.kind, value });
       if (!row) throw new Error('alias row missing right after insert'); // a bug
       return toAlias(row);
+    })();
+  }
+
+  /** The enterprise's USCC: its own, else one recorded later as an alias; null when it has none. */
+  usccOf(enterpriseId: number): string | null {
+    return (
+      this.get(enterpriseId).uscc ?? this.aliases(enterpriseId).find((a) => a.kind === 'uscc')?.value ?? null
+    );
+  }
+
+  /**
+   * Records the USCC an enterprise known here only by its 注册号 was given (三证合一, 2015), as a `uscc`
+   * alias: the record keeps the key it was registered and transferred under, and every lookup by code
+   * finds it. Refused when the code is not a valid USCC, the enterprise or the record it was merged into
+   * has one already, or another enterprise here holds it. The same code again writes nothing
+   * (`recorded` false). Audited as `enterprise.record-uscc` with the codes before and after.
+   */
+  recordUscc(
+    enterpriseId: number,
+    raw: string,
+    actor: Actor,
+  ): { enterprise: Enterprise; uscc: string; recorded: boolean } {
+    const uscc = this.checkedCode('uscc', raw);
+    if (uscc === null) {
+      throw new DomainError('enterprise.uscc-required', text('请输入统一社会信用代码', 'Enter the USCC'));
+    }
+    return this.db.transaction(() => {
+      const self = this.get(enterpriseId);
+      if (self.deletedAt !== null) throw notFound(enterpriseId);
+      const survivorId = this.resolve(enterpriseId);
+      const ownerId = this.usccOf(enterpriseId) === null ? survivorId : enterpriseId;
+      const current = this.usccOf(ownerId);
+      if (current === uscc) return { enterprise: self, uscc, recorded: false };
+      if (current !== null) {
+        const owner = this.get(ownerId);
+        const whose =
+          ownerId === enterpriseId
+            ? text('', '')
+            : text(
+                `（已合并到记录 ${owner.id}“${owner.name}”）`,
+                ` (merged into record ${owner.id}, "${owner.name}")`,
+              );
+        throw new DomainError(
+          'enterprise.uscc-exists',
+          text(
+            `“${self.name}”（记录 ${self.id}）${whose.zh}已有统一社会信用代码 ${current}，不能再补录 ${uscc}`,
+            `"${self.name}" (record ${self.id})${whose.en} already has the USCC ${current}; ${uscc} cannot be recorded as well`,
+          ),
+          { id: self.id, current, uscc },
+        );
+      }
+      const holder = this.findByCode(uscc);
+      if (holder !== null && holder.id !== survivorId) {
+        throw new DomainError(
+          'enterprise.uscc-held',
+          text(
+            `统一社会信用代码 ${uscc} 已属于本系统中的另一企业“${holder.name}”（记录 ${holder.id}）：如为同一企业，请关联两条记录`,
+            `The USCC ${uscc} belongs here to another enterprise, "${holder.name}" (record ${holder.id}): if they are one enterprise, link the two records`,
+          ),
+          { id: self.id, uscc, holderId: holder.id, holderName: holder.name },
+        );
+      }
+      const now = this.now().toISOString();
+      this.insertAlias.run({ id: enterpriseId, kind: 'uscc', value: uscc, now });
+      this.touch.run({ id: enterpriseId, now });
+      this.audit.append({
+        ...actorFields(actor),
+        action: 'enterprise.record-uscc',
+        objectType: 'enterprise',
+        objectId: enterpriseId,
+        outcome: 'ok',
+        details: {
+          name: self.name,
+          before: { uscc: null, regNo: self.regNo },
+          after: { uscc, regNo: self.regNo },
+        },
+      });
+      return { enterprise: this.get(enterpriseId), uscc, recorded: true };
     })();
   }
 

@@ -69,7 +69,8 @@ export class DemoDriver implements ScannerDriver {
       {
         id: DEMO_DEVICE_ID,
         driver: 'demo',
-        name: '演示扫描仪 Demo scanner',
+        name: '演示扫描仪',
+        displayName: text('演示扫描仪', 'Demo scanner'),
         vendor: 'Dangan',
         model: 'Demo',
         connection: '内置 built-in',

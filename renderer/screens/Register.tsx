@@ -20,6 +20,9 @@ import { CheckCircleFilled, CloseCircleFilled, PlusOutlined, SearchOutlined } fr
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CodeCheckView, EnterpriseView, InputRef, VolumeView } from './register-types';
 import { useApp } from '../app/context';
+import { mayCall } from '../app/RoleGate';
+import { RecordUsccDialog, type UsccToRecord } from './RecordUsccDialog';
+import type { Output } from '../../core/contracts';
 import { errorText } from '../app/errors';
 import { targetFromUrl } from '../app/targets';
 import { bureauName, localTime } from '../app/format';
@@ -56,13 +59,13 @@ export function RegisterScreen() {
   const queryRef = useRef('');
   const [check, setCheck] = useState<CodeCheckView | null>(null);
   const [results, setResults] = useState<EnterpriseView[]>([]);
-  const [selected, setSelected] = useState<{ enterprise: EnterpriseView; volumes: VolumeView[] } | null>(
-    null,
-  );
+  const [selected, setSelected] = useState<Output<'enterprises.get'> | null>(null);
   const [creating, setCreating] = useState(false);
   /** Where the cursor goes when the new-enterprise form opens: the first field still to fill. */
   const [focusField, setFocusField] = useState<{ name: keyof EnterpriseForm } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [usccTyped, setUsccTyped] = useState('');
+  const [recordUscc, setRecordUscc] = useState<UsccToRecord | null>(null);
   const [suggestion, setSuggestion] = useState<string>('');
   const [enterpriseForm] = Form.useForm<EnterpriseForm>();
   const [volumeForm] = Form.useForm<VolumeForm>();
@@ -86,6 +89,22 @@ export function RegisterScreen() {
       window.removeEventListener('keydown', onKey);
     };
   }, []);
+
+  // A USCC recorded for the enterprise shown (here, in 图文校核 or at the console): show it.
+  const selectedId = selected?.enterprise.id ?? null;
+  useEffect(
+    () =>
+      client.subscribe((e) => {
+        if (e.name !== 'enterprise.changed' || e.payload.enterpriseId !== selectedId) return;
+        client.call('enterprises.get', { id: selectedId }).then(
+          (r) => {
+            setSelected((now) => (now?.enterprise.id === r.enterprise.id ? r : now));
+          },
+          () => undefined, // shown as it was: the next selection reloads it
+        );
+      }),
+    [client, selectedId],
+  );
 
   /** The engine's code check (when the text looks like a code) and the enterprises matching it. */
   const lookup = useCallback(
@@ -178,6 +197,7 @@ export function RegisterScreen() {
     setCreating(false);
     const r = await client.call('enterprises.get', { id });
     const changed = selected?.enterprise.id !== id;
+    if (changed) setUsccTyped('');
     setSelected(r);
     // Defaults for a newly chosen enterprise (its bureau, this year); the same one again keeps what
     // the operator set.
@@ -261,6 +281,33 @@ export function RegisterScreen() {
       else if (!pickFirst || q !== '') startCreate(q, c);
     } catch (e) {
       setError(errorText(e, i18n));
+    }
+  };
+
+  /** 补录: a USCC typed for an enterprise known only by its 注册号, checked, then confirmed in the dialog. */
+  const askRecordUscc = async () => {
+    const e = selected?.enterprise;
+    if (!e || e.regNo === null) return;
+    setError(null);
+    try {
+      const c = await client.call('codes.check', { code: usccTyped });
+      if (!c.valid || c.kind !== 'uscc') {
+        setError(
+          c.valid
+            ? t(
+                '这是注册号，请输入 18 位统一社会信用代码',
+                'That is a registration number: enter the 18-character USCC',
+              )
+            : t(
+                `统一社会信用代码无效：${c.errors.map((x) => x.message.zh).join('；')}`,
+                `Not a valid USCC: ${c.errors.map((x) => x.message.en).join('; ')}`,
+              ),
+        );
+        return;
+      }
+      setRecordUscc({ enterpriseId: e.id, name: e.name, regNo: e.regNo, uscc: c.normalized });
+    } catch (x) {
+      setError(errorText(x, i18n));
     }
   };
 
@@ -499,7 +546,32 @@ export function RegisterScreen() {
               <Card size="small" title={selected.enterprise.name} data-testid="enterprise-card">
                 <Descriptions size="small" column={2}>
                   <Descriptions.Item label={t('统一社会信用代码', 'USCC')}>
-                    {selected.enterprise.uscc ?? '—'}
+                    {selected.enterprise.uscc ??
+                      (selected.recordedUscc !== null ? (
+                        <span data-testid="recorded-uscc">
+                          {selected.recordedUscc} <Tag>{t('补录', 'recorded later')}</Tag>
+                        </span>
+                      ) : selected.enterprise.regNo !== null && mayCall(user, 'enterprises.recordUscc') ? (
+                        <Space.Compact>
+                          <Input
+                            size="small"
+                            className="code-input"
+                            value={usccTyped}
+                            placeholder={t('补录代码', 'Add the USCC')}
+                            aria-label={t('补录统一社会信用代码', 'Record the USCC')}
+                            onChange={(e) => {
+                              setUsccTyped(e.target.value);
+                            }}
+                            onPressEnter={() => void askRecordUscc()}
+                            data-testid="uscc-typed"
+                          />
+                          <Button size="small" onClick={() => void askRecordUscc()} data-testid="uscc-record">
+                            {t('补录', 'Record')}
+                          </Button>
+                        </Space.Compact>
+                      ) : (
+                        '—'
+                      ))}
                   </Descriptions.Item>
                   <Descriptions.Item label={t('注册号', 'Reg. no.')}>
                     {selected.enterprise.regNo ?? '—'}
@@ -630,6 +702,18 @@ export function RegisterScreen() {
               )}
             </Space>
           )}
+          <RecordUsccDialog
+            record={recordUscc}
+            onClose={() => {
+              setRecordUscc(null);
+            }}
+            onRecorded={(r) => {
+              setRecordUscc(null);
+              setUsccTyped('');
+              setSearchRound((n) => n + 1);
+              void select(r.enterprise.id);
+            }}
+          />
           {!creating && !selected && (
             <Card size="small">
               <Empty description={t('先查找企业，或新建企业', 'Find an enterprise first, or create one')} />

@@ -64,7 +64,13 @@ export async function pageImage(n: number, width = 620, height = 877): Promise<B
 export async function scannedVolume(
   ws: TestWorkstation,
   n: number,
-  options: { declaredPages?: number; operatorId?: number; blank?: readonly number[] } = {},
+  options: {
+    declaredPages?: number;
+    operatorId?: number;
+    blank?: readonly number[];
+    /** Another enterprise than USCC_A's (e.g. one known only by its 注册号). */
+    enterpriseId?: number;
+  } = {},
 ): Promise<{ volumeId: number; pageIds: number[] }> {
   const { repos, blobs } = ws;
   const actor =
@@ -72,6 +78,7 @@ export async function scannedVolume(
       ? OPERATOR
       : { userId: options.operatorId, username: 'operator', role: 'operator' as const };
   const enterprise =
+    (options.enterpriseId === undefined ? null : repos.enterprises.get(options.enterpriseId)) ??
     repos.enterprises.findByCode('91350200776049653A') ??
     repos.enterprises.create(
       { uscc: '91350200776049653A', name: '厦门测试有限公司', bureauCode: '350200' },

@@ -669,6 +669,16 @@ const PATCH_STROKES = 400;
 const MIN_AGREE = 0.3;
 const MIN_AGREE_TILES = 24;
 
+/**
+ * A tile that matched at 2 px/mm (coarse score at most ALIKE_COARSE: the same ink within half a
+ * millimetre) but not at 4 px/mm around the predicted place is searched again ±WIDE_RADIUS fine pixels
+ * (±0.75 mm): the affine model fitted to a few blocks can be off by more than a pixel over a whole
+ * rescan (bench: a sideways licence rescanned brighter at JPEG 55, 0.37 → 0.05). A sibling's other name
+ * or code already differs at 2 px/mm, so it is not searched wider.
+ */
+const WIDE_RADIUS = 3;
+const ALIKE_COARSE = COARSE_REJECT / 2;
+
 function rectArea(r: TileRect): number {
   return (r.c1 - r.c0 + 1) * (r.r1 - r.r0 + 1);
 }
@@ -818,19 +828,16 @@ export function compareInk(a: PageInk, b: PageInk, options: InkCompareOptions = 
     if (t.score > coarseReject) continue;
     const tile = tileRect(t.c, t.r, a.fine.width, a.fine.height, grid);
     const [px, py] = at(m, (tile.x0 + tile.x1) / 2, (tile.y0 + tile.y1) / 2);
-    const f = compareTile(
-      a.fine,
-      b.fine,
-      inkA,
-      inkB,
-      tile,
-      [Math.round(px), Math.round(py)],
-      fineRadius,
-      inkFloor,
-      // Deciding against stopAbove, a tile well under it needs no search (the score stays an upper bound).
-      Number.isFinite(limit) ? limit / 2 : 0,
-    );
+    const centre = [Math.round(px), Math.round(py)] as const;
+    const look = (radius: number, enough: number) =>
+      compareTile(a.fine, b.fine, inkA, inkB, tile, centre, radius, inkFloor, enough);
+    // Deciding against stopAbove, a tile well under it needs no search (the score stays an upper bound).
+    let f = look(fineRadius, Number.isFinite(limit) ? limit / 2 : 0);
     if (f === null || !f.inked) continue;
+    if (f.score > limit && t.score <= ALIKE_COARSE) {
+      const wide = look(WIDE_RADIUS, 0);
+      if (wide?.inked === true && wide.score < f.score) f = wide;
+    }
     Object.assign(t, { score: f.score, darkA: f.darkA, darkB: f.darkB });
     fine.add(t);
     if (f.score > worst.score)

@@ -6,6 +6,7 @@ import { BlobStore } from '../../db/blob-store';
 import { FormReadingsRepo } from '../../db/repos/form-readings';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { wordsOf } from '../../tests/support/engine-fixture';
+import { saveFormReading } from '../../tests/support/form-readings';
 import { openTestRepos, OPERATOR } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { addDemoPages } from '../../tests/support/volume-pages';
@@ -67,17 +68,7 @@ describe('form cells of pages not catalogued yet', () => {
     const read = (i: number, code: string, name: string) => {
       const p = pages[i];
       if (p === undefined) throw new Error('no page');
-      forms.save({
-        pageId: p.id,
-        blobSha256: currentImage(repos, p),
-        layout: 'table',
-        codeLabel: '注册号',
-        codeReadings: [code, code],
-        nameText: name,
-        uscc: null,
-        engine: 'fake',
-        durationMs: 1,
-      });
+      saveFormReading(repos, forms, p, { code, name, codeLabel: '注册号' });
     };
     read(0, REG_NO, '厦门老字号贸易有限公司');
     // The 章程 page is no form: whatever was read on it is not checked.

@@ -1,6 +1,7 @@
 import {
   DEFAULT_FORM_TYPES,
   runMachineChecks,
+  type CodeHolder,
   type LabelDecoder,
   type FormReadingInput,
   type MachineCheck,
@@ -83,6 +84,13 @@ export function machineCheckVolume(
   const documents = repos.documents.list(volumeId);
   const likelyFormPages =
     formReadings.size === 0 ? undefined : likelyForms(repos, ocr, volumeId, documents, rest);
+  const codeHolder = (code: string): CodeHolder => {
+    const holder = repos.enterprises.findByCode(code);
+    if (holder === null) return { kind: 'none' };
+    return holder.id === enterprise.id
+      ? { kind: 'self' }
+      : { kind: 'other', id: holder.id, name: holder.name };
+  };
   const checks = runMachineChecks({
     volume,
     // The forms carry the code the enterprise had then: a 注册号-only record merged into a USCC record
@@ -100,6 +108,7 @@ export function machineCheckVolume(
     documents,
     ocrText,
     formReadings,
+    codeHolder,
     ...(likelyFormPages === undefined ? {} : { likelyFormPages }),
     ...(decodeLabel === null ? {} : { decodeLabel }),
     ...(nearDuplicates === undefined ? {} : { nearDuplicates }),

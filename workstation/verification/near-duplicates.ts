@@ -39,10 +39,10 @@ export const NEAR_DUPLICATE_THRESHOLDS: NearDuplicateThresholds = { hashDistance
 
 /**
  * Names the close comparison and its parameters in image_pair_scores (another choice, other rows). v2:
- * affine alignment, tone matching, 2 px/mm first; v3: tiles under a patch stuck on one scan left out
- * (scores of earlier versions are not reused).
+ * affine alignment, tone matching, 2 px/mm first; v3: tiles under a patch stuck on one scan left out;
+ * v4: a tile alike at 2 px/mm searched wider at 4 px/mm (scores of earlier versions are not reused).
  */
-export const INK_ALGORITHM = `ink3-${INK_PX_PER_MM}-${TILE_GRID.cols}x${TILE_GRID.rows}-f${INK_FLOOR}`;
+export const INK_ALGORITHM = `ink4-${INK_PX_PER_MM}-${TILE_GRID.cols}x${TILE_GRID.rows}-f${INK_FLOOR}`;
 /** The share of the page's tiles a pair's score left out as under a patch, when it left any out. */
 export const COVER_ALGORITHM = `${INK_ALGORITHM}-covered`;
 

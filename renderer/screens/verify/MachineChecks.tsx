@@ -1,4 +1,4 @@
-import { Collapse, Tag } from 'antd';
+import { Button, Collapse, Tag, Tooltip } from 'antd';
 import type { MachineCheckView } from '../../../core/contracts/api-verification';
 import { useI18n } from '../../i18n/i18n';
 
@@ -9,15 +9,27 @@ const STATUS: Readonly<Record<MachineCheckView['status'], readonly [string, stri
   skipped: ['未检查', 'Skipped', 'default'],
 };
 
-/** The machine checks (DA/T 31: 100 % of pages) with their findings; failures open by default. */
-export function MachineChecks({ checks }: { readonly checks: readonly MachineCheckView[] }) {
+/**
+ * The machine checks (DA/T 31: 100 % of pages) with their findings; failures open by default, and so
+ * does a check proposing a USCC to record. `onRecordUscc` (given when the user may record one) offers
+ * 补录为统一社会信用代码 on such a finding.
+ */
+export function MachineChecks({
+  checks,
+  onRecordUscc,
+}: {
+  readonly checks: readonly MachineCheckView[];
+  readonly onRecordUscc: ((uscc: string) => void) | null;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   return (
     <Collapse
       size="small"
       data-testid="machine-checks"
-      defaultActiveKey={checks.filter((c) => c.status === 'fail').map((c) => c.id)}
+      defaultActiveKey={checks
+        .filter((c) => c.status === 'fail' || c.issues.some((x) => x.proposedUscc !== undefined))
+        .map((c) => c.id)}
       items={checks.map((c) => {
         const [zh, en, color] = STATUS[c.status];
         return {
@@ -36,6 +48,9 @@ export function MachineChecks({ checks }: { readonly checks: readonly MachineChe
                 {c.issues.map((x, i) => (
                   <li key={i} className={x.severity}>
                     {i18n.tx(x.message)}
+                    {x.proposedUscc !== undefined && (
+                      <RecordButton uscc={x.proposedUscc} onRecord={onRecordUscc} />
+                    )}
                   </li>
                 ))}
               </ul>
@@ -43,5 +58,38 @@ export function MachineChecks({ checks }: { readonly checks: readonly MachineChe
         };
       })}
     />
+  );
+}
+
+function RecordButton({
+  uscc,
+  onRecord,
+}: {
+  readonly uscc: string;
+  readonly onRecord: ((uscc: string) => void) | null;
+}) {
+  const { t } = useI18n();
+  const button = (
+    <Button
+      size="small"
+      className="record-uscc"
+      disabled={onRecord === null}
+      onClick={() => onRecord?.(uscc)}
+      data-testid="record-uscc"
+    >
+      {t('补录为统一社会信用代码', 'Record as the USCC')}
+    </Button>
+  );
+  return onRecord === null ? (
+    <Tooltip
+      title={t(
+        '补录企业代码需要扫描员、运维人员或管理员角色',
+        "Recording an enterprise's code needs the operator, technician or administrator role",
+      )}
+    >
+      <span>{button}</span>
+    </Tooltip>
+  ) : (
+    button
   );
 }

@@ -19,6 +19,7 @@ type RegistrationHandlers = Pick<
   | 'enterprises.search'
   | 'enterprises.get'
   | 'enterprises.create'
+  | 'enterprises.recordUscc'
   | 'volumes.defaults'
   | 'volumes.suggestArchiveNo'
   | 'volumes.create'
@@ -91,11 +92,14 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       return Promise.resolve(all.map(enterpriseView));
     },
 
-    'enterprises.get': ({ id }) =>
-      Promise.resolve({
-        enterprise: enterpriseView(repos.enterprises.get(id)),
+    'enterprises.get': ({ id }) => {
+      const e = repos.enterprises.get(id);
+      return Promise.resolve({
+        enterprise: enterpriseView(e),
         volumes: repos.volumes.listByEnterprise(id).map(volumeView),
-      }),
+        recordedUscc: e.uscc === null ? repos.enterprises.usccOf(id) : null,
+      });
+    },
 
     'enterprises.create': (input, ctx) => {
       const code = input.uscc ?? input.regNo;
@@ -110,6 +114,17 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
         actorOf(caller(ctx)),
       );
       return Promise.resolve(enterpriseView(e));
+    },
+
+    'enterprises.recordUscc': ({ id, uscc }, ctx) => {
+      const r = repos.enterprises.recordUscc(id, uscc, actorOf(caller(ctx)));
+      // 图文校核 re-runs its machine checks, 登记 shows the code.
+      if (r.recorded) s.events.emit('enterprise.changed', { enterpriseId: id });
+      return Promise.resolve({
+        enterprise: enterpriseView(r.enterprise),
+        uscc: r.uscc,
+        recorded: r.recorded,
+      });
     },
 
     'volumes.defaults': ({ enterpriseId, registrationDate }) =>
@@ -153,7 +168,18 @@ export function registrationHandlers(s: EngineServices): RegistrationHandlers {
       });
     },
 
-    'volumes.list': ({ states, limit }) => Promise.resolve(rows(repos.volumes.listByState(states, limit))),
+    'volumes.list': ({ states, limit, query, order, include = [] }) => {
+      const found = repos.volumes.search({ states, limit, order: order ?? 'queue', query: query ?? '' });
+      const listed = new Set(found.volumes.map((v) => v.id));
+      // Asked for by id: shown whatever the state or text; one deleted or unknown is simply absent.
+      const extra = [...new Set(include)]
+        .filter((id) => !listed.has(id))
+        .flatMap((id) => {
+          const v = repos.volumes.find(id);
+          return v === null || v.deletedAt !== null ? [] : [v];
+        });
+      return Promise.resolve({ volumes: rows([...extra, ...found.volumes]), total: found.total });
+    },
 
     'volumes.transition': ({ id, to, expectedState }, ctx) => {
       const user = caller(ctx);
