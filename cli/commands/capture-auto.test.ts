@@ -50,4 +50,33 @@ describe('dangan scan --mode auto', () => {
       data.close();
     }
   }, 120_000);
+
+  it('is the default where the device scans in colour, as in the scan screen, and says so', async () => {
+    const { dataDir, archiveNo } = await captureData();
+    const scan = ['scan', '--data', dataDir, '--device', 'demo', '--volume', archiveNo, '--as', CLI_OPERATOR];
+    const run = await runCli(...scan, '--dpi', '200', '--pages', '2', '--seed', '1');
+    expect(run.code, run.err).toBe(EXIT.ok);
+    expect(run.out).toMatch(
+      /色彩模式：自动（彩色\/灰度），缺省.*colour mode: Auto \(colour\/grey\), the default/,
+    );
+    // Named, the mode is used as it is and nothing is said about a default.
+    const grey = await runCli(...scan, '--dpi', '200', '--pages', '1', '--seed', '1', '--mode', 'gray');
+    expect(grey.code, grey.err).toBe(EXIT.ok);
+    expect(grey.out).not.toMatch(/色彩模式|colour mode/);
+
+    const data = openDataDir(dataDir);
+    try {
+      const capture = new CaptureRepo(data.db);
+      const pages = createRepos(data.db).pages.list(1);
+      expect(pages.map((p) => capture.processing(p.id)?.autoColour)).toEqual([true, true, false]);
+      expect(pages.map((p) => p.colorMode)).toEqual(['gray', 'color', 'gray']);
+      const runs = data.db
+        .prepare("SELECT json_extract(profile, '$.mode') FROM batches ORDER BY id")
+        .pluck()
+        .all();
+      expect(runs).toEqual(['auto', 'gray']);
+    } finally {
+      data.close();
+    }
+  }, 120_000);
 });

@@ -207,7 +207,9 @@ describe('what a CLI scan records and says', () => {
       /demo seed: (\d+)（用 --seed \1 可重现 \/ repeat with --seed \1）/.exec(first.out)?.[1],
     );
     expect(Number.isInteger(seed)).toBe(true);
-    expect(lines.at(-1)).toMatch(/processed: 1 page, 0 blank, \d deskewed, 0 separators, 0 failed$/);
+    // The demo device scans in colour: without --mode, 自动 as in the scan screen, its pages counted last.
+    expect(first.out).toMatch(/processed: 1 page, 0 blank, \d deskewed, 0 separators, 0 failed$/m);
+    expect(lines.at(-1)).toMatch(/automatic colour: \d colour, \d grey$/);
 
     const repeated = await runCli(...scanArgs(dataDir, second), '--as', CLI_OPERATOR, '--seed', String(seed));
     expect(repeated.out).not.toMatch(/demo seed/); // a given seed is not repeated back
@@ -225,7 +227,7 @@ describe('what a CLI scan records and says', () => {
         device: 'demo',
         state: 'closed',
         operatorId,
-        profile: { volumeId: 1, source: 'feeder', dpi: 100, mode: 'gray', pages: 1, seed },
+        profile: { volumeId: 1, source: 'feeder', dpi: 100, mode: 'auto', pages: 1, seed },
       });
     });
   }, 90_000);

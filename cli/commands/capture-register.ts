@@ -78,10 +78,8 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
     .addOption(
       new Option(
         '--mode <mode>',
-        '色彩模式 / colour mode (auto 自动: 彩色扫描，有印章、红头的页保存为彩色，其余灰度 / scanned in colour, pages with seals or red headers kept in colour, the rest grey)',
-      )
-        .choices(['auto', 'color', 'gray', 'lineart'])
-        .default('gray'),
+        '色彩模式 / colour mode (auto 自动: 彩色扫描，有印章、红头的页保存为彩色，其余灰度 / scanned in colour, pages with seals or red headers kept in colour, the rest grey; 缺省与扫描界面相同：设备能扫彩色时为自动，否则灰度 / default as in the scan screen: auto where the device scans in colour, else gray)',
+      ).choices(['auto', 'color', 'gray', 'lineart']),
     )
     .option('--pages <n>', '页数（演示扫描仪）/ pages (demo scanner)', parseIntIn(1, 100_000))
     .option(
@@ -95,7 +93,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
           device: string;
           source: ScanSource;
           dpi: number;
-          mode: ScanMode;
+          mode?: ScanMode;
           pages?: number;
           seed?: number;
         },
@@ -107,7 +105,7 @@ export function registerCaptureCommands(program: Command, io: Io, result: { code
             device: opts.device,
             source: opts.source,
             dpi: opts.dpi,
-            mode: opts.mode,
+            ...(opts.mode !== undefined ? { mode: opts.mode } : {}),
             ...(opts.pages !== undefined ? { pages: opts.pages } : {}),
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           },

@@ -25,10 +25,20 @@ describe('capture commands', () => {
     const io = captureIo();
     expect(await devicesCommand({ json: true, drivers: [] }, io)).toBe(EXIT.ok);
     const parsed = JSON.parse(io.lines.join('\n')) as { devices: { id: string }[] };
-    expect(parsed.devices.map((d) => d.id)).toEqual(['demo']);
+    expect(parsed.devices).toEqual([
+      expect.objectContaining({ id: 'demo', displayName: { zh: '演示扫描仪', en: 'Demo scanner' } }),
+    ]);
     const text = captureIo();
     await devicesCommand({ json: false, drivers: [new DemoDriver()] }, text);
-    expect(text.lines.join('\n')).toMatch(/demo\t演示扫描仪/);
+    expect(text.lines[0]).toBe('demo\t演示扫描仪 / Demo scanner\t内置 built-in');
+    // A device's own name (here a scan folder's, as configured) is printed as it is, once.
+    const dir = tempDir();
+    const named = captureIo();
+    await devicesCommand(
+      { json: false, drivers: [new FolderDriver({ folders: [{ name: 'Fujitsu fi-7160', path: dir }] })] },
+      named,
+    );
+    expect(named.lines[0]).toBe(`folder:${dir}\tFujitsu fi-7160\t${dir}`);
     expect(text.lines.join('\n')).toMatch(/未找到扫描仪.*no scanner found/);
   });
 

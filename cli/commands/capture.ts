@@ -8,13 +8,15 @@ import {
   type ScannerDriver,
   type ScanSource,
 } from '../../core/scanning/driver';
+import { defaultScanMode, SCAN_MODE_NAMES } from '../../core/scanning/default-mode';
 import { DomainError, isDomainError } from '../../core/errors';
 import { STATE_NAMES } from '../../core/lifecycle';
 import { bilingual, text } from '../../core/text';
 import { createRepos, type Actor, type Repos, type Volume } from '../../db/repos';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { allDrivers, discoverAll, driverFor } from '../../native/registry';
-import { importFolder, watchImport, type FileOutcome } from '../../workstation/capture/import';
+import { importFile, importFolder, type FileOutcome } from '../../workstation/capture/import';
+import { watchHotFolder, type HotFolderOptions } from '../../native/folder/hot-folder';
 import { CapturePipeline } from '../../workstation/capture/pipeline';
 import { resolutionIssues } from '../../workstation/capture/profiles';
 import { checkScanTarget, runScan, type ScanReport } from '../../workstation/capture/scan';
@@ -52,7 +54,11 @@ export async function devicesCommand(options: DevicesOptions, io: Io): Promise<n
     io.out(JSON.stringify({ devices: sorted, problems }, null, 2));
     return EXIT.ok;
   }
-  for (const d of sorted) io.out(`${d.id}\t${d.name}${d.connection ? `\t${d.connection}` : ''}`);
+  for (const d of sorted) {
+    // Our own devices' names in both languages; a device's own name as it reports it.
+    const name = d.displayName === undefined ? d.name : bilingual(d.displayName);
+    io.out(`${d.id}\t${name}${d.connection ? `\t${d.connection}` : ''}`);
+  }
   if (sorted.every((d) => d.id === 'demo')) {
     io.out('未找到扫描仪，可使用演示扫描仪 demo / no scanner found; the demo scanner `demo` is available');
   }
@@ -79,8 +85,11 @@ export interface ScanOptions extends CaptureTarget {
   readonly device: string;
   readonly source: ScanSource;
   readonly dpi: number;
-  /** `auto`: scanned in colour, each page's master colour (seals, red headers) or grey. */
-  readonly mode: ScanMode;
+  /**
+   * `auto`: scanned in colour, each page's master colour (seals, red headers) or grey. Without it, the
+   * scan screen's default for the device (core/scanning/default-mode.ts), printed.
+   */
+  readonly mode?: ScanMode;
   readonly pages?: number;
   /** Demo scanner: same seed, same pages. Without it a fresh seed, printed so a run can be repeated. */
   readonly seed?: number;
@@ -92,6 +101,61 @@ export interface ScanOptions extends CaptureTarget {
 interface Checked {
   readonly volume: Volume;
   readonly actor: Actor;
+}
+
+/**
+ * 扫描完成 is the operator's word that a volume is done: more pages only with --reopen, which moves it
+ * back to 扫描中 (the transition is audited when the first page commits) and says so. Checked when a
+ * command starts and before each file a watched folder brings (the app may mark it scanned meanwhile).
+ */
+function finishedVolumeRule(volume: Volume, reopen: boolean, io: Io | null): void {
+  if (volume.state !== 'scanned') return;
+  if (!reopen) {
+    throw new DomainError(
+      'capture.volume-scanned',
+      text(
+        `案卷 ${volume.archiveNo} 已扫描完成，下一步是著录。确需补扫请加 --reopen（案卷回到“扫描中”，记入审计日志）`,
+        `Volume ${volume.archiveNo} is marked scanned; cataloguing comes next. To scan more into it add --reopen (it goes back to scanning, audited)`,
+      ),
+      { volumeId: volume.id, state: volume.state },
+    );
+  }
+  io?.out(
+    bilingual(
+      text(
+        `补扫：案卷 ${volume.archiveNo} 由“${STATE_NAMES.scanned.zh}”回到“${STATE_NAMES.scanning.zh}”（记入审计日志）`,
+        `scan more: volume ${volume.archiveNo} goes back from scanned to scanning (audited)`,
+      ),
+    ),
+  );
+}
+
+/**
+ * A file a watched folder brings for a volume marked 扫描完成 meanwhile, without --reopen: refused and
+ * left where it is, unrecorded, so a later `import --reopen` (or the next run once the volume is
+ * reopened) takes it. Null when the file may be imported.
+ */
+function heldForFinishedVolume(
+  volume: Volume,
+  reopen: boolean,
+  file: string,
+  io: Io | null,
+): FileOutcome | null {
+  try {
+    finishedVolumeRule(volume, reopen, io);
+    return null;
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    const error = new DomainError(
+      e.code,
+      text(
+        `${e.text.zh}。文件未导入，留在文件夹中；继续监视`,
+        `${e.text.en}. The file is not imported and stays in the folder; still watching`,
+      ),
+      { ...e.details, file: path.resolve(file) },
+    );
+    return { kind: 'refused', file: path.resolve(file), error };
+  }
 }
 
 /**
@@ -114,26 +178,7 @@ async function withCapture(
     const actor = captureOperator(repos, target.as);
     const volume = findVolume(repos, target.volume);
     checkScanTarget(repos, volume.id, actor);
-    if (volume.state === 'scanned') {
-      if (target.reopen !== true) {
-        throw new DomainError(
-          'capture.volume-scanned',
-          text(
-            `案卷 ${volume.archiveNo} 已扫描完成，下一步是著录。确需补扫请加 --reopen（案卷回到“扫描中”，记入审计日志）`,
-            `Volume ${volume.archiveNo} is marked scanned; cataloguing comes next. To scan more into it add --reopen (it goes back to scanning, audited)`,
-          ),
-          { volumeId: volume.id, state: volume.state },
-        );
-      }
-      io.out(
-        bilingual(
-          text(
-            `补扫：案卷 ${volume.archiveNo} 由“${STATE_NAMES.scanned.zh}”回到“${STATE_NAMES.scanning.zh}”（记入审计日志）`,
-            `scan more: volume ${volume.archiveNo} goes back from scanned to scanning (audited)`,
-          ),
-        ),
-      );
-    }
+    finishedVolumeRule(volume, target.reopen === true, io);
     pipeline = new CapturePipeline(
       data.db,
       repos,
@@ -215,6 +260,13 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
       io.out(`演示扫描仪种子 demo seed: ${seed}（用 --seed ${seed} 可重现 / repeat with --seed ${seed}）`);
     }
     for (const issue of resolutionIssues(options.dpi)) io.err(`! ${bilingual(issue.message)}`);
+    const mode = options.mode ?? defaultScanMode((await driver.capabilities(options.device)).colorModes);
+    if (options.mode === undefined) {
+      const name = SCAN_MODE_NAMES[mode];
+      io.out(
+        `色彩模式：${name.zh}，缺省（--mode 可另选）/ colour mode: ${name.en}, the default (--mode picks another)`,
+      );
+    }
     const batch = repos.batches.open({
       device: options.device,
       // As the engine records its runs (capture-service.ts): the volume lets an interrupted run be named.
@@ -222,7 +274,7 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
         volumeId: volume.id,
         source: options.source,
         dpi: options.dpi,
-        mode: options.mode,
+        mode,
         ...(options.pages !== undefined ? { pages: options.pages } : {}),
         ...(seed !== undefined ? { seed } : {}),
       },
@@ -231,7 +283,7 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
     const session = driver.scan(options.device, {
       source: options.source,
       dpi: options.dpi,
-      mode: deviceMode(options.mode),
+      mode: deviceMode(mode),
       ...(options.pages !== undefined ? { maxPages: options.pages } : {}),
       subject: (({ name, uscc }) => ({ name, uscc }))(repos.enterprises.get(volume.enterpriseId)),
     });
@@ -246,7 +298,7 @@ export async function scanCommand(options: ScanOptions, io: Io): Promise<number>
         repos,
         actor,
         batchId: batch.id,
-        autoColour: options.mode === 'auto',
+        autoColour: mode === 'auto',
         onPage: (p) => {
           io.out(`已保存 saved\t第 ${p.seq} 页 page ${p.seq}\t${p.id}\t${p.blobSha256}`);
         },
@@ -282,6 +334,8 @@ export interface ImportOptions extends CaptureTarget {
   readonly watch: boolean;
   /** For tests: stop watching when this resolves (the CLI stops on Ctrl-C). */
   readonly until?: Promise<void>;
+  /** For tests: how long a file's size must stay put before it is taken (default 2 s). */
+  readonly hotFolder?: HotFolderOptions;
 }
 
 function printOutcome(o: FileOutcome, io: Io): void {
@@ -306,7 +360,19 @@ export async function importCommand(options: ImportOptions, io: Io): Promise<num
     };
     const keep = { repos, actor };
     if (options.watch) {
-      const hot = watchImport(pipeline, volume.id, options.folder, note, { keep });
+      const reopen = options.reopen === true;
+      let before = volume.state; // the 补扫 line is printed once per reopening, not before every file
+      const hot = watchHotFolder(
+        options.folder,
+        async (file) => {
+          const now = repos.volumes.get(volume.id);
+          const held = heldForFinishedVolume(now, reopen, file, before === 'scanned' ? null : io);
+          before = now.state;
+          note(held ?? (await importFile(pipeline, volume.id, file, keep)));
+          if (held === null) before = repos.volumes.get(volume.id).state;
+        },
+        options.hotFolder ?? {},
+      );
       await hot.ready;
       io.out(`正在监视 watching ${path.resolve(options.folder)}（Ctrl-C 结束 / Ctrl-C to stop）`);
       const stop = stopSignal(options.until);

@@ -10,9 +10,9 @@ import {
 import { DEFAULT_PROVINCE, findBureau, type ProvinceConfig } from '../../core/bureaus';
 import { DomainError, isDomainError } from '../../core/errors';
 import { transition, type VolumeState } from '../../core/lifecycle';
-import { normalizeCode, normalizeField } from '../../core/normalize';
+import { normalizeCode, normalizeField, normalizeText } from '../../core/normalize';
 import { text } from '../../core/text';
-import { volumeTypeByCode } from '../../core/vocabulary';
+import { VOLUME_TYPES, volumeTypeByCode } from '../../core/vocabulary';
 import type { AuditLog } from '../audit-log';
 import { actorFields, systemClock, type Actor, type Clock } from './actor';
 import { isCalendarDate8 } from '../../core/calendar-date';
@@ -46,6 +46,31 @@ export interface NewVolume {
   readonly registrationDate?: string;
   readonly bureauCode: string;
   readonly declaredPages?: number;
+}
+
+/** What a volume picker asks for: states, typed text, an order and how many. */
+export interface VolumeSearch {
+  readonly states: readonly VolumeState[];
+  /** Part of a 档号, an enterprise name (or former name), a USCC/注册号, a volume type; blank = all. */
+  readonly query?: string;
+  /** `queue`: least recently changed first (the next to work on); `recent`: latest changed first. */
+  readonly order?: 'queue' | 'recent';
+  readonly limit: number;
+}
+
+export interface VolumeSearchResult {
+  readonly volumes: Volume[];
+  /** How many volumes match in all (more than `volumes.length` when the limit cut the list). */
+  readonly total: number;
+}
+
+interface SearchParams {
+  states: string;
+  q: string | null;
+  code: string;
+  name: string;
+  types: string;
+  limit: number;
 }
 
 export interface VolumesOptions {
@@ -95,6 +120,8 @@ export class VolumesRepo {
   >;
   private readonly inStates: Statement<{ states: string; limit: number }, VolumeRow>;
   private readonly ofEnterprise: Statement<{ id: number }, VolumeRow>;
+  private readonly found: Record<'queue' | 'recent', Statement<SearchParams, VolumeRow>>;
+  private readonly foundCount: Statement<Omit<SearchParams, 'limit'>, { n: number }>;
   private readonly setState: Statement<{ id: number; from: VolumeState; to: VolumeState; now: string }>;
   private readonly setReason: Statement<{ id: number; reason: string | null; now: string }>;
 
@@ -123,6 +150,27 @@ export class VolumesRepo {
       `SELECT * FROM volumes WHERE deleted_at IS NULL AND state IN (SELECT value FROM json_each(@states))
        ORDER BY updated_at, id LIMIT @limit`,
     );
+    // The text narrows by 档号 (any part), volume type, or the enterprise: any part of its name, code,
+    // former name or other code. Volumes are reached through volumes_state and each one's enterprise
+    // by its key, so the cost follows the volumes in the asked states (a workstation's work in hand),
+    // not the whole catalogue; aliases (few) are matched once.
+    const matching = `FROM volumes v JOIN enterprises e ON e.id = v.enterprise_id
+      WHERE v.deleted_at IS NULL AND v.state IN (SELECT value FROM json_each(@states))
+        AND (@q IS NULL
+          OR instr(v.archive_no, @code) > 0
+          OR v.volume_type IN (SELECT value FROM json_each(@types))
+          OR instr(e.name, @name) > 0
+          OR instr(e.uscc, @code) > 0
+          OR instr(e.reg_no, @code) > 0
+          OR v.enterprise_id IN (SELECT enterprise_id FROM enterprise_aliases
+              WHERE (kind = 'name' AND instr(value, @name) > 0) OR (kind <> 'name' AND instr(value, @code) > 0)))`;
+    const found = (order: string) =>
+      db.prepare<SearchParams, VolumeRow>(`SELECT v.* ${matching} ORDER BY ${order} LIMIT @limit`);
+    this.found = {
+      queue: found('v.updated_at, v.id'),
+      recent: found('v.updated_at DESC, v.id DESC'),
+    };
+    this.foundCount = db.prepare(`SELECT count(*) AS n ${matching}`);
     // Volumes of the record and of every record merged into it (merges move nothing, so reads follow them).
     this.ofEnterprise = db.prepare(
       `WITH RECURSIVE family(id) AS (
@@ -268,6 +316,12 @@ export class VolumesRepo {
     return toVolume(row);
   }
 
+  /** The volume with this id, or null. */
+  find(id: number): Volume | null {
+    const row = this.byId.get({ id });
+    return row ? toVolume(row) : null;
+  }
+
   /** The volume with this 档号 (normalised as stored), or null. */
   findByArchiveNo(archiveNo: string): Volume | null {
     const hit = this.byArchiveNo.get({ archiveNo: normalizeCode(archiveNo) });
@@ -283,6 +337,31 @@ export class VolumesRepo {
   listByState(states: readonly VolumeState[], limit = 100): Volume[] {
     const n = Math.max(1, Math.min(10_000, Math.trunc(limit)));
     return this.inStates.all({ states: JSON.stringify(states), limit: n }).map(toVolume);
+  }
+
+  /**
+   * Live volumes in any of `states` matching the typed text, in queue or recent order, at most
+   * `limit`, and how many match in all (so a picker can say how many it does not show).
+   */
+  search(input: VolumeSearch): VolumeSearchResult {
+    const name = normalizeText(input.query ?? '');
+    const code = normalizeCode(name);
+    const params = {
+      states: JSON.stringify(input.states),
+      q: name === '' ? null : name,
+      code,
+      name,
+      types: JSON.stringify(
+        VOLUME_TYPES.filter(
+          (t) => t.code === code || (name.length > 1 && [t.name, ...t.aliases].some((n) => n.includes(name))),
+        ).map((t) => t.code),
+      ),
+    };
+    const limit = Math.max(1, Math.min(10_000, Math.trunc(input.limit)));
+    const volumes = this.found[input.order ?? 'queue'].all({ ...params, limit }).map(toVolume);
+    const total =
+      volumes.length < limit ? volumes.length : (this.foundCount.get(params)?.n ?? volumes.length);
+    return { volumes, total };
   }
 
   /** Live volumes of an enterprise, including those of records merged into it. */

@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Col, Empty, InputNumber, Row, Select, Space, Table, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useEffect, useRef, useState } from 'react';
 import type { VolumeRow } from '../../core/contracts';
@@ -6,6 +19,7 @@ import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { useI18n } from '../i18n/i18n';
 import { volumeColumns } from './volume-columns';
+import { hiddenHint, useVolumeSearch } from './volume-picker';
 
 const PRINTABLE = [
   'registered',
@@ -39,7 +53,11 @@ export function LabelsScreen() {
   const { t } = i18n;
   const { client, reference } = useApp();
   const columns = volumeColumns<VolumeRow>(reference, i18n);
-  const [volumes, setVolumes] = useState<VolumeRow[]>([]);
+  // Latest changed first (the volumes just registered are the ones to label), searched on the engine.
+  const volumes = useVolumeSearch(client, { states: PRINTABLE, order: 'recent', limit: 500 }, (e) => {
+    setError(errorText(e, i18n));
+  });
+  const hint = hiddenHint(volumes.hidden, volumes.query, i18n);
   const [layouts, setLayouts] = useState<{ name: string; description: string }[]>([]);
   const [layout, setLayout] = useState<string>('');
   const [skip, setSkip] = useState(0);
@@ -53,11 +71,7 @@ export function LabelsScreen() {
   useEffect(() => {
     void (async () => {
       try {
-        const [v, l] = await Promise.all([
-          client.call('volumes.list', { states: [...PRINTABLE], limit: 500 }),
-          client.call('labels.layouts', {}),
-        ]);
-        setVolumes(v);
+        const l = await client.call('labels.layouts', {});
         setLayouts(l);
         setLayout((current) => current || (l[0]?.name ?? ''));
       } catch (e) {
@@ -174,12 +188,29 @@ export function LabelsScreen() {
           title={t(`选择案卷（已选 ${selected.length}）`, `Volumes (${selected.length} chosen)`)}
           data-testid="labels-volumes"
         >
+          <Input.Search
+            allowClear
+            className="volume-search-box"
+            placeholder={t('输入档号、企业名称或代码查找', 'Type an archive number, enterprise name or code')}
+            value={volumes.query}
+            onChange={(e) => {
+              volumes.setQuery(e.target.value);
+            }}
+            data-testid="labels-search"
+          />
+          {hint !== null && (
+            <Typography.Text type="secondary" className="volume-search-hint" data-testid="volume-picker-hint">
+              {hint}
+            </Typography.Text>
+          )}
           <Table<VolumeRow>
             size="small"
             rowKey="id"
-            dataSource={volumes}
+            dataSource={[...volumes.rows]}
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
             rowSelection={{
+              // Chosen volumes stay chosen while the text shows others.
+              preserveSelectedRowKeys: true,
               selectedRowKeys: selected,
               onChange: (keys) => {
                 setSelected(keys.map(Number));

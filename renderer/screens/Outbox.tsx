@@ -7,7 +7,6 @@ import {
   Popconfirm,
   Progress,
   Row,
-  Select,
   Space,
   Table,
   Tag,
@@ -21,11 +20,12 @@ import {
   StopOutlined,
 } from '@ant-design/icons';
 import { useCallback, useEffect, useState } from 'react';
-import type { OutboxRow, OutboxStatus, Text, VolumeRow } from '../../core/contracts';
+import type { OutboxRow, OutboxStatus, Text } from '../../core/contracts';
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { localTime } from '../app/format';
 import { useI18n } from '../i18n/i18n';
+import { useVolumeSearch, VolumePicker } from './volume-picker';
 
 type OutboxState = OutboxRow['state'];
 
@@ -37,6 +37,8 @@ const STATE_LABELS: Readonly<Record<OutboxState, readonly [string, string, strin
   cancelled: ['已取消', 'Cancelled', 'default'],
 };
 const SHOWN: OutboxState[] = ['queued', 'sending', 'failed', 'committed'];
+/** Volumes that may be queued for upload (one already in the queue is left out of the picker). */
+const READY = ['verified', 'queued'] as const;
 /** While something is moving, the table refreshes itself: the uploader runs beside the UI. */
 const POLL_MS = 3000;
 
@@ -59,7 +61,11 @@ export function OutboxScreen() {
   const isTech = user.roles.includes('technician');
   const [rows, setRows] = useState<OutboxRow[]>([]);
   const [status, setStatus] = useState<OutboxStatus | null>(null);
-  const [ready, setReady] = useState<VolumeRow[]>([]);
+  // Verified volumes, oldest first (the upload order), searched on the engine.
+  const ready = useVolumeSearch(client, { states: READY, order: 'queue', limit: 500 }, (e) => {
+    setError(errorText(e, i18n));
+  });
+  const reloadReady = ready.reload;
   const [toQueue, setToQueue] = useState<number[]>([]);
   const [selected, setSelected] = useState<number[]>([]);
   const [folder, setFolder] = useState('');
@@ -69,18 +75,17 @@ export function OutboxScreen() {
 
   const load = useCallback(async () => {
     try {
-      const [o, v, st] = await Promise.all([
+      const [o, st] = await Promise.all([
         client.call('outbox.list', { states: SHOWN }),
-        client.call('volumes.list', { states: ['verified', 'queued'], limit: 500 }),
         client.call('outbox.status', {}),
+        reloadReady(),
       ]);
       setRows([...o].reverse());
-      setReady(v);
       setStatus(st);
     } catch (e) {
       setError(errorText(e, i18n));
     }
-  }, [client, i18n]);
+  }, [client, i18n, reloadReady]);
 
   useEffect(() => {
     void load();
@@ -148,7 +153,6 @@ export function OutboxScreen() {
     });
 
   const live = new Set(rows.filter((r) => r.state !== 'committed').map((r) => r.volumeId));
-  const queueable = ready.filter((v) => !live.has(v.id));
 
   return (
     <Space orientation="vertical" size="large" className="screen">
@@ -172,14 +176,18 @@ export function OutboxScreen() {
             <Typography.Text type="secondary">
               {t('已校核、待上传的案卷', 'Verified volumes to upload')}
             </Typography.Text>
-            <Select
+            <VolumePicker
               mode="multiple"
               className="full-width"
               value={toQueue}
-              onChange={setToQueue}
-              placeholder={t('选择案卷', 'Choose volumes')}
-              showSearch={{ optionFilterProp: 'label' }}
-              options={queueable.map((v) => ({ value: v.id, label: `${v.archiveNo} ${v.enterpriseName}` }))}
+              onChange={(ids) => {
+                setToQueue(Array.isArray(ids) ? ids : [ids]);
+              }}
+              placeholder={t('选择案卷（可输入档号、企业名称）', 'Choose volumes (type to search)')}
+              search={ready}
+              i18n={i18n}
+              shown={(v) => !live.has(v.id)}
+              label={(v) => `${v.archiveNo} ${v.enterpriseName}`}
               data-testid="outbox-volumes"
             />
           </Col>

@@ -31,6 +31,7 @@ import {
   VerticalAlignTopOutlined,
 } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { defaultScanMode, offeredScanModes, SCAN_MODE_NAMES } from '../../core/contracts/api-capture';
 import type { VolumeRow } from '../../core/contracts';
 import type {
   CapabilitiesView,
@@ -42,23 +43,21 @@ import type {
 import { useApp } from '../app/context';
 import { errorText } from '../app/errors';
 import { targetFromUrl } from '../app/targets';
+import { MissingOriginal } from './scan/MissingOriginal';
 import { useI18n } from '../i18n/i18n';
 import { DeviceErrorAlert } from './scan/DeviceErrorAlert';
 import { PageViewer } from './scan/PageImage';
 import { PageBadges, ThumbnailGrid } from './scan/ThumbnailGrid';
 import { SplitPreview } from './scan/SplitPreview';
+import { useVolumeSearch, VolumePicker } from './volume-picker';
 import './scan/scan.css';
 
 type Source = 'flatbed' | 'feeder' | 'duplex';
 type Mode = 'auto' | 'color' | 'gray' | 'lineart';
 
-/**
- * The modes offered for a device: 自动 first whenever it scans in colour (scanned in colour, each page
- * kept in colour only with seals or red headers, else grey: DA/T 31's rule without sorting the sheets).
- */
+/** The modes offered for a device (core/scanning/default-mode.ts: 自动 first where it scans in colour). */
 function modesOf(caps: CapabilitiesView | null): Mode[] {
-  const modes = caps?.colorModes ?? ['gray'];
-  return modes.includes('color') ? ['auto', ...modes] : [...modes];
+  return offeredScanModes(caps?.colorModes ?? ['gray']);
 }
 type PageList = {
   volume: VolumeRow;
@@ -97,7 +96,6 @@ export function ScanScreen() {
   const { client, navigate } = useApp();
   const { message } = AntApp.useApp();
 
-  const [queue, setQueue] = useState<VolumeRow[]>([]);
   // Opened at a record (`/scan?volume=12&page=345`: the workbench, a check finding).
   const [wanted] = useState(targetFromUrl);
   const [volumeId, setVolumeId] = useState<number | null>(wanted.volumeId);
@@ -129,13 +127,16 @@ export function ScanScreen() {
   const finished = list?.volume.state === 'scanned' && !running;
 
   // --- loading ---------------------------------------------------------------------------------
-  const loadQueue = useCallback(async () => {
-    try {
-      setQueue(await client.call('volumes.list', { states: [...QUEUE_STATES], limit: 200 }));
-    } catch (e) {
+  // The operator's queue, oldest first, searched on the engine; the open volume is always in it.
+  const queueSearch = useVolumeSearch(
+    client,
+    { states: QUEUE_STATES, order: 'queue', include: volumeId === null ? [] : [volumeId] },
+    (e) => {
       setError(errorText(e, i18n));
-    }
-  }, [client, i18n]);
+    },
+  );
+  const queue = queueSearch.rows;
+  const loadQueue = queueSearch.reload;
 
   const loadDevices = useCallback(
     async (refresh: boolean) => {
@@ -183,9 +184,8 @@ export function ScanScreen() {
   }, [client, i18n, volumeId]);
 
   useEffect(() => {
-    void loadQueue();
-    void loadDevices(false);
-  }, [loadQueue, loadDevices]);
+    void loadDevices(false); // the queue loads itself (useVolumeSearch)
+  }, [loadDevices]);
 
   useEffect(() => {
     setList(null);
@@ -197,11 +197,14 @@ export function ScanScreen() {
     void loadPages();
     client.call('scan.runs', { volumeId }).then(
       (runs) => {
-        setRun(runs[0] ?? null);
+        const last = runs[0] ?? null;
+        // Opened at a page by a link: a run that has ended is past news there, not this visit's scan.
+        const linked = volumeId === wanted.volumeId && wanted.pageId !== null;
+        setRun(last && (last.state === 'running' || !linked) ? last : null);
       },
       () => undefined,
     );
-  }, [client, volumeId, loadPages]);
+  }, [client, volumeId, loadPages, wanted]);
 
   useEffect(() => {
     if (deviceId === null) return;
@@ -210,7 +213,8 @@ export function ScanScreen() {
         setCaps(c);
         setSource((s) => (c.sources.includes(s) ? s : (c.sources[0] ?? 'flatbed')));
         const offered = modesOf(c);
-        setMode((m) => (offered.includes(m) ? m : (offered[0] ?? 'gray')));
+        // The same default as `dangan scan` without --mode; a mode this device also offers is kept.
+        setMode((m) => (offered.includes(m) ? m : defaultScanMode(c.colorModes)));
       },
       (e: unknown) => {
         setCaps(null);
@@ -404,7 +408,6 @@ export function ScanScreen() {
     if (archiveNo.trim() === '') return;
     void act('find', async () => {
       const v = await client.call('scan.findVolume', { archiveNo: archiveNo.trim() });
-      setQueue((q) => (q.some((x) => x.id === v.id) ? q : [v, ...q]));
       setVolumeId(v.id);
       return null;
     });
@@ -487,12 +490,6 @@ export function ScanScreen() {
     duplex: ['自动进纸（双面）', 'Feeder (duplex)'],
     flatbed: ['平板', 'Flatbed'],
   };
-  const modeNames: Record<Mode, [string, string]> = {
-    auto: ['自动（彩色/灰度）', 'Auto (colour/grey)'],
-    color: ['彩色', 'Colour'],
-    gray: ['灰度', 'Grey'],
-    lineart: ['黑白', 'Black & white'],
-  };
 
   return (
     <Space orientation="vertical" size="middle" className="screen scan-screen">
@@ -528,25 +525,26 @@ export function ScanScreen() {
         <Space wrap size="middle" align="end">
           <label className="scan-field">
             <span>{t('案卷（我的队列）', 'Volume (my queue)')}</span>
-            <Select
+            <VolumePicker
               data-testid="volume-select"
               className="volume-select"
               popupMatchSelectWidth={false}
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('选择要扫描的案卷', 'Choose a volume to scan')}
+              search={queueSearch}
+              i18n={i18n}
+              placeholder={t(
+                '选择要扫描的案卷（可输入档号、企业名称）',
+                'Choose a volume to scan (type to search)',
+              )}
               {...(volumeId !== null ? { value: volumeId } : {})}
-              onChange={(v: number) => {
-                setVolumeId(v);
+              onChange={(v) => {
+                if (typeof v === 'number') setVolumeId(v);
               }}
-              // A volume opened by a link may not be in the queue: it is still named in the picker.
-              options={(list && !queue.some((v) => v.id === list.volume.id)
-                ? [list.volume, ...queue]
-                : queue
-              ).map((v) => ({
-                value: v.id,
-                label: `${v.archiveNo} ${v.enterpriseName}`,
-              }))}
-              notFoundContent={t('没有待扫描的案卷，请先登记', 'No volume to scan: register one first')}
+              label={(v) => `${v.archiveNo} ${v.enterpriseName}`}
+              notFoundContent={
+                queueSearch.query.trim() === ''
+                  ? t('没有待扫描的案卷，请先登记', 'No volume to scan: register one first')
+                  : t('没有符合的案卷', 'No volume matches')
+              }
             />
           </label>
           <label className="scan-field">
@@ -575,7 +573,10 @@ export function ScanScreen() {
                 onChange={(v: string) => {
                   setDeviceId(v);
                 }}
-                options={devices.map((d) => ({ value: d.id, label: d.name }))}
+                options={devices.map((d) => ({
+                  value: d.id,
+                  label: d.displayName === null ? d.name : tx(d.displayName),
+                }))}
               />
               <Tooltip title={t('重新查找扫描仪', 'Search for scanners again')}>
                 <Button
@@ -626,7 +627,7 @@ export function ScanScreen() {
               // Until the device's modes arrive, the chosen one is still named (not its raw value).
               options={[...new Set([mode, ...modesOf(caps)])].map((m) => ({
                 value: m,
-                label: t(...modeNames[m]),
+                label: tx(SCAN_MODE_NAMES[m]),
               }))}
               className="narrow-select"
               popupMatchSelectWidth={false}
@@ -947,6 +948,7 @@ export function ScanScreen() {
                     {t('原图（O）', 'Original (O)')}
                   </Button>
                 </Space>
+                {selected.id === wanted.pageId && <MissingOriginal pageId={selected.id} />}
                 <PageViewer
                   pageId={selected.id}
                   version={showOriginal ? 'original' : selected.thumbKey}

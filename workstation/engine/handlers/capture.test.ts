@@ -115,6 +115,14 @@ describe('capture handlers', () => {
     const { devices, problems } = await t.ok('scan.devices', {}, t.tech);
     expect(devices.map((d) => d.id)).toContain('sane:test:0');
     expect(devices.at(-1)?.id).toBe('demo'); // a real device comes first
+    // The demo scanner's name per locale; a SANE device's name as it reports it, in every locale.
+    expect(devices.at(-1)).toMatchObject({
+      name: '演示扫描仪',
+      displayName: { zh: '演示扫描仪', en: 'Demo scanner' },
+    });
+    const sane = devices.find((d) => d.id === 'sane:test:0');
+    expect(sane?.displayName).toBeNull();
+    expect(sane?.name).toMatch(/frontend-tester/u);
     expect(problems).toEqual([]);
     const caps = await t.ok('scan.capabilities', { deviceId: 'demo' }, t.op);
     expect(caps.resolutions).toContain(300);

@@ -88,6 +88,7 @@ export function captureHandlers(s: EngineServices): CaptureHandlers {
           id: d.id,
           driver: d.driver,
           name: d.name,
+          displayName: d.displayName ?? null,
           connection: d.connection ?? null,
         })),
         problems: found.problems.map((p) => ({ driver: p.driver, message: p.message, detail: p.detail })),
