@@ -6,6 +6,7 @@ import path from 'node:path';
 import { sha256Hex } from '../db/digest';
 import { createRepos } from '../db/repos';
 import { openDataDir } from '../workstation/data-dir';
+import { benchVolume } from './bench-volume';
 import type { Benchmark } from './run';
 
 // The cost of acknowledging a captured page safely: durable blob put (fsync file + folder) and the page
@@ -48,21 +49,7 @@ export default bench;
 function durable(dir: string, pages: readonly Buffer[]): number {
   const data = openDataDir(dir);
   const repos = createRepos(data.db);
-  const actor = { userId: null, username: 'bench' };
-  const ent = repos.enterprises.create(
-    { uscc: '91350200776049653A', name: '基准测试公司', bureauCode: '350200' },
-    actor,
-  );
-  const vol = repos.volumes.create(
-    {
-      enterpriseId: ent.id,
-      archiveNo: '350200-2026-SL-000001',
-      volumeType: 'SL',
-      year: 2026,
-      bureauCode: '350200',
-    },
-    actor,
-  );
+  const vol = benchVolume(repos, { userId: null, username: 'bench' });
   const start = performance.now();
   for (const bytes of pages) {
     const put = data.blobs.put(bytes);

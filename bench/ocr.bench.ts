@@ -11,6 +11,7 @@ import { addDemoPages } from '../tests/support/volume-pages';
 import { openDataDir } from '../workstation/data-dir';
 import { OcrService } from '../workstation/ocr/ocr-service';
 import { TesseractPool } from '../workstation/ocr/tesseract-pool';
+import { benchVolume } from './bench-volume';
 import type { Benchmark } from './run';
 
 // OCR throughput on demo registration pages at 300 dpi (A4): title zones and full pages through the
@@ -34,21 +35,7 @@ const bench: Benchmark = {
       const data = openDataDir(path.join(root, 'data'));
       const repos = createRepos(data.db);
       const ocr = new PageOcrRepo(data.db);
-      const actor = { userId: null, username: 'bench' };
-      const e = repos.enterprises.create(
-        { uscc: '91350200776049653A', name: '厦门测试有限公司', bureauCode: '350200' },
-        actor,
-      );
-      const v = repos.volumes.create(
-        {
-          enterpriseId: e.id,
-          archiveNo: '350200-2026-SL-000001',
-          volumeType: 'SL',
-          year: 2026,
-          bureauCode: '350200',
-        },
-        actor,
-      );
+      const v = benchVolume(repos, { userId: null, username: 'bench' }, { name: '厦门测试有限公司' });
       addDemoPages(repos, data.blobs, v.id, pages, DPI);
       const service = new OcrService(repos, ocr, data.blobs, pool);
 

@@ -12,6 +12,7 @@ import { openStoreData } from '../store/store-data';
 import { startCuttingProxy } from '../tests/support/cutting-proxy';
 import { openDataDir } from '../workstation/data-dir';
 import { uploadVolume, type StoreConnection } from '../workstation/transfer/store-client';
+import { benchVolume } from './bench-volume';
 import type { Benchmark } from './run';
 
 // One 200-page volume over loopback: the whole online transfer (offer, tus upload of the missing blobs
@@ -38,21 +39,7 @@ const QA: Actor = { userId: null, username: 'bench-qa', role: 'qa' };
 function workstation(dir: string, pages: readonly Buffer[], serial = 1) {
   const data = openDataDir(dir);
   const repos = createRepos(data.db);
-  const e = repos.enterprises.create(
-    { uscc: '91350200776049653A', name: '基准测试有限公司', bureauCode: '350200' },
-    OP,
-  );
-  const v = repos.volumes.create(
-    {
-      enterpriseId: e.id,
-      archiveNo: `350200-2026-SL-${String(serial).padStart(6, '0')}`,
-      volumeType: 'SL',
-      year: 2026,
-      bureauCode: '350200',
-      declaredPages: pages.length,
-    },
-    OP,
-  );
+  const v = benchVolume(repos, OP, { serial, declaredPages: pages.length });
   repos.volumes.transition(v.id, 'scanning', OP);
   for (const bytes of pages) {
     const put = data.blobs.put(bytes);

@@ -6,32 +6,16 @@ import { openStoreData } from '../../store/store-data';
 import { tempDir } from '../../tests/support/temp-dir';
 import { openTestWorkstation, seedVerifiedVolume } from '../../tests/support/transfer-fixtures';
 import { connect, startTestStore } from '../../tests/support/test-store';
+import { exportBags, workstationWithVolumes } from '../../tests/support/bag-export';
 import { runCli as run } from '../../tests/support/cli';
 
 describe('offline transfer: bag export → bag import → bag receipts', () => {
   it('ingests as the online path does, replays harmlessly, and closes the loop with signed receipts', async () => {
-    const dataDir = tempDir();
     const storeDir = tempDir();
-    const ws = openTestWorkstation(dataDir);
-    const a = seedVerifiedVolume(ws, { serial: 1, pages: 3 });
-    const b = seedVerifiedVolume(ws, { serial: 2, pages: 2 });
-    ws.data.close();
-    const usb = path.join(tempDir(), 'usb');
-    expect(
-      (
-        await run(
-          'bag',
-          'export',
-          '--data',
-          dataDir,
-          '--volume',
-          String(a.volumeId),
-          String(b.volumeId),
-          '--to',
-          usb,
-        )
-      ).code,
-    ).toBe(0);
+    const { dataDir, volumes } = workstationWithVolumes([3, 2]);
+    const [a, b] = volumes;
+    const { code, usb } = await exportBags(dataDir, [String(a.volumeId), String(b.volumeId)]);
+    expect(code).toBe(0);
 
     const refusedUninit = await run('bag', 'import', usb, '--store-data', storeDir);
     expect(refusedUninit.code).toBe(1); // an empty folder is not a store: only `store init` makes one
@@ -90,13 +74,9 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
   });
 
   it('refuses an invalid bag at import and stores nothing of it', async () => {
-    const dataDir = tempDir();
     const storeDir = tempDir();
-    const ws = openTestWorkstation(dataDir);
-    const a = seedVerifiedVolume(ws, { pages: 2 });
-    ws.data.close();
-    const usb = path.join(tempDir(), 'usb');
-    await run('bag', 'export', '--data', dataDir, '--volume', String(a.volumeId), '--to', usb);
+    const { dataDir, volumes } = workstationWithVolumes([2]);
+    const { usb } = await exportBags(dataDir, [String(volumes[0].volumeId)]);
     fs.rmSync(path.join(usb, '350200-2026-SL-000001', 'data', 'images', 'p0002.jpg'));
     expect((await run('store', 'init', '--store-data', storeDir)).code).toBe(0);
     const r = await run('bag', 'import', usb, '--store-data', storeDir);
@@ -134,8 +114,7 @@ describe('offline transfer: bag export → bag import → bag receipts', () => {
     const conn = connect(store, url, ws);
     const a = seedVerifiedVolume(ws, { pages: 2 });
     ws.data.close();
-    const usb = path.join(tempDir(), 'usb');
-    await run('bag', 'export', '--data', dataDir, '--volume', String(a.volumeId), '--to', usb);
+    const { usb } = await exportBags(dataDir, [String(a.volumeId)]);
     process.env['DANGAN_STORE_CLIENT_ID'] = conn.clientId;
     process.env['DANGAN_STORE_SECRET'] = conn.secret;
     try {

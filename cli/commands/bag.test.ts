@@ -2,29 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/support/temp-dir';
-import { openTestWorkstation, seedVerifiedVolume } from '../../tests/support/transfer-fixtures';
+import { openTestWorkstation } from '../../tests/support/transfer-fixtures';
+import { exportBags, workstationWithVolumes } from '../../tests/support/bag-export';
 import type { BagValidateJson } from './bag';
 import { runCli as run } from '../../tests/support/cli';
 
 describe('dangan bag export / validate', () => {
   it('exports bags that validate, and --json reports a broken one with exit 1', async () => {
-    const dataDir = tempDir();
-    const ws = openTestWorkstation(dataDir);
-    const a = seedVerifiedVolume(ws, { serial: 1, pages: 2 });
-    const b = seedVerifiedVolume(ws, { serial: 2, pages: 1 });
-    ws.data.close();
-    const to = path.join(tempDir(), 'usb');
-    const exported = await run(
-      'bag',
-      'export',
-      '--data',
-      dataDir,
-      '--volume',
-      String(a.volumeId),
-      b.uid,
-      '--to',
-      to,
-    );
+    const { dataDir, volumes } = workstationWithVolumes([2, 1]);
+    const [a, b] = volumes;
+    const exported = await exportBags(dataDir, [String(a.volumeId), b.uid]);
+    const to = exported.usb;
     expect(exported.err).toBe('');
     expect(exported.code).toBe(0);
     expect(exported.out).toContain('350200-2026-SL-000002');

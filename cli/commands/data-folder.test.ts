@@ -55,6 +55,21 @@ function expectClearError(r: { code: number; err: string }, zh: string, en: stri
   expect(r.err).not.toMatch(/\n\s+at /);
 }
 
+/**
+ * Folders a command cannot use: one that does not exist, one holding other things (notes.txt), a file,
+ * and one whose database file `dbFile` is not SQLite.
+ */
+function unusableFolders(dbFile: string): { missing: string; other: string; file: string; garbage: string } {
+  const missing = path.join(tempDir(), 'no-such-folder');
+  const other = tempDir();
+  fs.writeFileSync(path.join(other, 'notes.txt'), 'not archive data');
+  const file = path.join(tempDir(), 'a-file');
+  fs.writeFileSync(file, 'x');
+  const garbage = tempDir();
+  fs.writeFileSync(path.join(garbage, dbFile), 'hello, not a database');
+  return { missing, other, file, garbage };
+}
+
 function setVersion(file: string, version: number): void {
   const db = new Database(file);
   db.pragma(`user_version = ${version}`);
@@ -94,21 +109,15 @@ describe('commands on a data folder they cannot use say so in both languages', (
   it.each(COMMANDS.map((c) => [c.join(' '), c] as const))(
     '%s: a missing folder, a file, a folder of other things, a dangan.db that is not SQLite',
     async (_, args) => {
-      const missing = path.join(tempDir(), 'no-such-folder');
+      const { missing, other, file, garbage } = unusableFolders('dangan.db');
       expectClearError(await runWith(args, missing), '数据目录不存在', `No data folder at ${missing}`);
       expect(fs.existsSync(missing)).toBe(false); // nothing made where a typo pointed
 
-      const other = tempDir();
-      fs.writeFileSync(path.join(other, 'notes.txt'), 'not archive data');
       expectClearError(await runWith(args, other), '找不到数据库', 'is not a Dangan data folder');
       expect(fs.readdirSync(other)).toEqual(['notes.txt']);
 
-      const file = path.join(tempDir(), 'a-file');
-      fs.writeFileSync(file, 'x');
       expectClearError(await runWith(args, file), '这是一个文件，不是目录', 'it is a file, not a folder');
 
-      const garbage = tempDir();
-      fs.writeFileSync(path.join(garbage, 'dangan.db'), 'hello, not a database');
       expectClearError(await runWith(args, garbage), '不是 SQLite 数据库', 'is not an SQLite database');
     },
   );
@@ -161,7 +170,7 @@ describe('store commands refuse a store data folder they cannot use, as the work
   it.each(STORE_COMMANDS.map((c) => [c.join(' '), c] as const))(
     '%s: a missing folder, an empty one, a folder of other things, a file, a store.db that is not SQLite',
     async (_, args) => {
-      const missing = path.join(tempDir(), 'no-such-store');
+      const { missing, other, file, garbage } = unusableFolders('store.db');
       expectClearError(
         await runWithStore(args, missing),
         '档案库数据目录不存在',
@@ -173,8 +182,6 @@ describe('store commands refuse a store data folder they cannot use, as the work
       expectClearError(await runWithStore(args, empty), '找不到档案库数据库', 'No store database');
       expect(fs.readdirSync(empty)).toEqual([]);
 
-      const other = tempDir();
-      fs.writeFileSync(path.join(other, 'notes.txt'), 'not archive data');
       expectClearError(
         await runWithStore(args, other),
         '不是档案库数据目录',
@@ -182,16 +189,12 @@ describe('store commands refuse a store data folder they cannot use, as the work
       );
       expect(fs.readdirSync(other)).toEqual(['notes.txt']);
 
-      const file = path.join(tempDir(), 'a-file');
-      fs.writeFileSync(file, 'x');
       expectClearError(
         await runWithStore(args, file),
         '这是一个文件，不是目录',
         'it is a file, not a folder',
       );
 
-      const garbage = tempDir();
-      fs.writeFileSync(path.join(garbage, 'store.db'), 'hello, not a database');
       expectClearError(
         await runWithStore(args, garbage),
         'store.db 不是 SQLite 数据库',

@@ -18,6 +18,12 @@ function initialPassword(out: string): string {
   return m[1];
 }
 
+/** `dangan user add` in `dir`; without `password` the command makes up an initial one. */
+function addUser(dir: string, username: string, name: string, roles: string[], password?: string) {
+  const given = password === undefined ? [] : ['--password', password];
+  return run('user', 'add', username, '--name', name, '--role', ...roles, ...given, '--data', dir);
+}
+
 async function withRepos<T>(
   dir: string,
   f: (repos: ReturnType<typeof createRepos>) => Promise<T>,
@@ -33,18 +39,7 @@ async function withRepos<T>(
 describe('dangan user', () => {
   it('add: a first administrator from the console gets a generated initial password to change at sign-in', async () => {
     const dir = dataFolder();
-    const r = await run(
-      'user',
-      'add',
-      'zhao',
-      '--name',
-      '赵管理',
-      '--role',
-      'admin',
-      'operator',
-      '--data',
-      dir,
-    );
+    const r = await addUser(dir, 'zhao', '赵管理', ['admin', 'operator']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('已创建用户 zhao（扫描员、管理员）');
     expect(r.out).toContain('User zhao created (Scan operator, Administrator)');
@@ -63,19 +58,7 @@ describe('dangan user', () => {
 
   it('reset: a new initial password, to be changed; the old one stops working', async () => {
     const dir = dataFolder();
-    await run(
-      'user',
-      'add',
-      'wang',
-      '--name',
-      '王扫描',
-      '--role',
-      'operator',
-      '--password',
-      'Given#2026pw',
-      '--data',
-      dir,
-    );
+    await addUser(dir, 'wang', '王扫描', ['operator'], 'Given#2026pw');
     const r = await run('user', 'reset', 'wang', '--data', dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain('已重置 wang 的密码');
@@ -90,23 +73,11 @@ describe('dangan user', () => {
 
   it('refuses a weak password, an unknown role and an unknown user, bilingually', async () => {
     const dir = dataFolder();
-    const weak = await run(
-      'user',
-      'add',
-      'li',
-      '--name',
-      '李',
-      '--role',
-      'qa',
-      '--password',
-      'short',
-      '--data',
-      dir,
-    );
+    const weak = await addUser(dir, 'li', '李', ['qa'], 'short');
     expect(weak.code).toBe(1);
     expect(weak.err).toContain('[password.weak]');
     expect(weak.err).toContain('至少 8 个字符');
-    const role = await run('user', 'add', 'li', '--name', '李', '--role', 'boss', '--data', dir);
+    const role = await addUser(dir, 'li', '李', ['boss']);
     expect(role.code).toBe(1);
     expect(role.err).toContain('未知角色：boss');
     expect(role.err).toContain('Unknown roles: boss');

@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { dbAtVersion, upgrade } from '../../tests/support/db-at-version';
+import { dbAtVersion, insertOldVolume, THEN, upgrade } from '../../tests/support/db-at-version';
 
 describe('migration 0004 capture', () => {
   it('upgrades a version-3 database holding pages and jobs, keeps them, and adds the capture tables', () => {
     const { db, file } = dbAtVersion(3);
-    const t = '2026-01-01T00:00:00.000Z';
+    const t = THEN;
     const sha = 'a'.repeat(64);
-    db.prepare(
-      "INSERT INTO enterprises (id, reg_no, name, bureau_code, created_at, updated_at) VALUES (1, '110108000000016', '老字号', '350100', ?, ?)",
-    ).run(t, t);
-    db.prepare(
-      "INSERT INTO volumes (id, uid, enterprise_id, archive_no, volume_type, year, bureau_code, state, created_at, updated_at) VALUES (1, 'u1', 1, '350100-2003-SL-000001', 'SL', 2003, '350100', 'scanning', ?, ?)",
-    ).run(t, t);
-    db.prepare(
-      "INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, 10, 'image/jpeg', ?)",
-    ).run(sha, t);
-    db.prepare('INSERT INTO pages (id, volume_id, seq, blob_sha256, captured_at) VALUES (1, 1, 1, ?, ?)').run(
-      sha,
-      t,
+    insertOldVolume(
+      db,
+      { regNo: '110108000000016', name: '老字号' },
+      { archiveNo: '350100-2003-SL-000001', state: 'scanning' },
+      { sha256: sha, size: 10, mediaType: 'image/jpeg' },
     );
     db.prepare(
       "INSERT INTO jobs (kind, payload, state, run_after, created_at, updated_at) VALUES ('page.process', '{\"pageId\":1}', 'pending', ?, ?, ?)",

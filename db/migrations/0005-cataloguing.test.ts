@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { dbAtVersion, upgrade } from '../../tests/support/db-at-version';
+import { dbAtVersion, insertOldVolume, THEN, upgrade } from '../../tests/support/db-at-version';
 
 describe('migration 0005 cataloguing', () => {
   it('upgrades a version-4 database holding pages and documents, keeps them, and adds OCR text, the store index and QA reviews', () => {
     const { db, file } = dbAtVersion(4);
-    const t = '2026-01-01T00:00:00.000Z';
+    const t = THEN;
     const sha = 'a'.repeat(64);
-    db.prepare(
-      "INSERT INTO enterprises (id, uscc, name, bureau_code, created_at, updated_at) VALUES (1, '91350200776049653A', '厦门测试有限公司', '350200', ?, ?)",
-    ).run(t, t);
-    db.prepare(
-      "INSERT INTO volumes (id, uid, enterprise_id, archive_no, volume_type, year, bureau_code, state, created_at, updated_at) VALUES (1, 'u1', 1, '350200-2024-SL-000001', 'SL', 2024, '350200', 'catalogued', ?, ?)",
-    ).run(t, t);
-    db.prepare("INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, 1, 'image/png', ?)").run(
-      sha,
-      t,
-    );
-    db.prepare('INSERT INTO pages (id, volume_id, seq, blob_sha256, captured_at) VALUES (1, 1, 1, ?, ?)').run(
-      sha,
-      t,
+    insertOldVolume(
+      db,
+      { uscc: '91350200776049653A', name: '厦门测试有限公司' },
+      { archiveNo: '350200-2024-SL-000001', state: 'catalogued' },
+      { sha256: sha, size: 1, mediaType: 'image/png' },
     );
     db.prepare(
       "INSERT INTO documents (volume_id, seq, type_code, title, first_page, last_page, created_at, updated_at) VALUES (1, 1, 'APP', '申请书', 1, 1, ?, ?)",

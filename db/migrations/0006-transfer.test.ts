@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { dbAtVersion, upgrade } from '../../tests/support/db-at-version';
+import { dbAtVersion, insertOldVolume, THEN, upgrade } from '../../tests/support/db-at-version';
 
 describe('migration 0006 transfer', () => {
   it('upgrades a version-5 database with a queued volume, keeps it, and adds the transfer tables', () => {
     const { db, file } = dbAtVersion(5);
-    const t = '2026-01-01T00:00:00.000Z';
-    db.prepare(
-      "INSERT INTO enterprises (id, uscc, name, bureau_code, created_at, updated_at) VALUES (1, '91350200776049653A', '厦门测试', '350200', ?, ?)",
-    ).run(t, t);
-    db.prepare(
-      "INSERT INTO volumes (id, uid, enterprise_id, archive_no, volume_type, year, bureau_code, state, created_at, updated_at) VALUES (1, 'u1', 1, '350200-2026-SL-000001', 'SL', 2026, '350200', 'queued', ?, ?)",
-    ).run(t, t);
+    const t = THEN;
+    insertOldVolume(
+      db,
+      { uscc: '91350200776049653A', name: '厦门测试' },
+      { archiveNo: '350200-2026-SL-000001', state: 'queued' },
+    );
     db.prepare(
       "INSERT INTO outbox (id, volume_id, kind, state, created_at, updated_at) VALUES (1, 1, 'upload', 'failed', ?, ?)",
     ).run(t, t);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { regNoCheckDigit } from '../../core/codes';
-import { domainError, OPERATOR, openTestRepos, seedVolume, USCC_A } from '../../tests/support/repos';
+import {
+  domainError,
+  OPERATOR,
+  openTestRepos,
+  seedVolume,
+  storeEntry,
+  USCC_A,
+  xiamenEnterprise,
+} from '../../tests/support/repos';
 import { StoreIndexRepo } from './store-index';
 
 // The repository additions made for cataloguing (issue 4).
@@ -45,14 +53,8 @@ describe('repository additions for cataloguing', () => {
   it('enterprises: the family of merged records, and candidates by shared character pairs', () => {
     const { repos } = openTestRepos();
     const reg = '35020010000001' + regNoCheckDigit('35020010000001');
-    const old = repos.enterprises.create(
-      { regNo: reg, name: '厦门测试公司', bureauCode: '350200' },
-      OPERATOR,
-    );
-    const now = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const old = xiamenEnterprise(repos, { regNo: reg }, '厦门测试公司');
+    const now = xiamenEnterprise(repos, { uscc: USCC_A });
     repos.enterprises.merge(old.id, now.id, '同一企业', OPERATOR);
     expect(repos.enterprises.family(now.id).map((e) => e.id)).toEqual([old.id, now.id]);
     expect(repos.enterprises.searchByGrams(['测试']).map((e) => e.id)).toEqual([now.id]); // merged record left out
@@ -63,18 +65,7 @@ describe('repository additions for cataloguing', () => {
     const { db, clock } = openTestRepos();
     const index = new StoreIndexRepo(db, clock.now);
     expect(index.lastSync()).toBeNull();
-    const entry = {
-      uscc: USCC_A.toLowerCase(),
-      regNo: null,
-      enterpriseName: '厦门测试有限公司',
-      volumeType: 'SL',
-      archiveNo: '350100-2019-SL-000007',
-      bureauCode: '350100',
-      year: 2019,
-      registrationDate: '20190102',
-      state: 'archived',
-      node: '350100',
-    };
+    const entry = storeEntry({ uscc: USCC_A.toLowerCase(), registrationDate: '20190102' });
     index.replace([entry, { ...entry, archiveNo: '350100-2019-BG-000001', volumeType: 'BG' }], 'sync');
     expect(index.find([USCC_A], 'SL').map((e) => [e.archiveNo, e.uscc])).toEqual([
       ['350100-2019-SL-000007', USCC_A],

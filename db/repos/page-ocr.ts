@@ -122,25 +122,13 @@ export class PageOcrRepo {
     engine: string;
     attempts: number;
   }): PageOcr {
-    return this.db.transaction(() => {
-      const row = this.upsert.get({
-        page_id: input.pageId,
-        zone: input.zone,
-        state: 'done',
-        blob_sha256: input.blobSha256,
-        text: input.text,
-        words: JSON.stringify(input.words),
-        confidence: input.confidence,
-        engine: input.engine,
-        error: null,
-        attempts: input.attempts,
-        now: this.now().toISOString(),
-      });
-      if (!row) throw new Error('page_ocr upsert returned nothing'); // a bug
-      this.ftsDelete.run({ id: row.id });
-      this.ftsInsert.run({ id: row.id, body: segmentForIndex(input.text) });
-      return this.getOrThrow(input.pageId, input.zone);
-    })();
+    return this.save(input, {
+      state: 'done',
+      text: input.text,
+      words: JSON.stringify(input.words),
+      confidence: input.confidence,
+      error: null,
+    });
   }
 
   /** Marks a page whose OCR failed for good; it stays searchable by nothing and can be retried later. */
@@ -152,22 +140,33 @@ export class PageOcrRepo {
     engine: string;
     attempts: number;
   }): PageOcr {
+    return this.save(input, {
+      state: 'failed',
+      text: '',
+      words: '[]',
+      confidence: null,
+      error: input.error.slice(0, 2000),
+    });
+  }
+
+  /** Writes a reading of a page's zone and replaces its index entry: a failed one is indexed by nothing. */
+  private save(
+    input: { pageId: number; zone: OcrZone; blobSha256: string; engine: string; attempts: number },
+    reading: Pick<Row, 'state' | 'text' | 'words' | 'confidence' | 'error'>,
+  ): PageOcr {
     return this.db.transaction(() => {
       const row = this.upsert.get({
         page_id: input.pageId,
         zone: input.zone,
-        state: 'failed',
         blob_sha256: input.blobSha256,
-        text: '',
-        words: '[]',
-        confidence: null,
         engine: input.engine,
-        error: input.error.slice(0, 2000),
         attempts: input.attempts,
+        ...reading,
         now: this.now().toISOString(),
       });
       if (!row) throw new Error('page_ocr upsert returned nothing'); // a bug
       this.ftsDelete.run({ id: row.id });
+      if (reading.state === 'done') this.ftsInsert.run({ id: row.id, body: segmentForIndex(reading.text) });
       return this.getOrThrow(input.pageId, input.zone);
     })();
   }

@@ -40,9 +40,7 @@ describe('PagesRepo capture', () => {
   it('keeps the capture metadata and the batch', () => {
     const { repos, volumeId } = setup();
     const batch = repos.batches.open({ device: 'escl:fi-7160', profile: { dpi: 300 }, operatorId: null });
-    const p = repos.pages.addCaptured({
-      volumeId,
-      blob: { ...blob('p'), sm3: 'a'.repeat(64) },
+    const metadata = {
       width: 2480,
       height: 3508,
       dpiX: 300,
@@ -50,16 +48,9 @@ describe('PagesRepo capture', () => {
       colorMode: 'color',
       side: 'front',
       batchId: batch.id,
-    });
-    expect(p).toMatchObject({
-      width: 2480,
-      height: 3508,
-      dpiX: 300,
-      dpiY: 300,
-      colorMode: 'color',
-      side: 'front',
-      batchId: batch.id,
-    });
+    } as const;
+    const p = repos.pages.addCaptured({ volumeId, blob: { ...blob('p'), sm3: 'a'.repeat(64) }, ...metadata });
+    expect(p).toMatchObject(metadata);
     repos.batches.close(batch.id);
     expect(() => repos.pages.addCaptured({ volumeId, blob: blob('q'), batchId: batch.id })).toThrow(
       expect.objectContaining({ code: 'batch.not-open' }),

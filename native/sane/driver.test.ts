@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { ScanEvent, ScanJob, ScannedPage } from '../../core/scanning/driver';
+import type { ScanEvent, ScanJob, ScannedPage, ScanSession } from '../../core/scanning/driver';
 import { isDomainError } from '../../core/errors';
 import { tempDir } from '../../tests/support/temp-dir';
 import { collect } from '../session';
@@ -24,6 +24,32 @@ const FEEDER: ScanJob = { source: 'feeder', dpi: 75, mode: 'gray' };
 const pagesOf = (events: ScanEvent[]) => events.filter((e): e is ScannedPage => e.type === 'page');
 const errorsOf = (events: ScanEvent[]) => events.flatMap((e) => (e.type === 'error' ? [e] : []));
 const last = (events: ScanEvent[]) => events[events.length - 1];
+
+// Slow pages: the backend waits 10 ms after each 8 KiB buffer it hands over, so a batch is still
+// running when a test interrupts it.
+const SLOW_PAGES = [
+  '--read-delay=yes',
+  '--read-delay-duration',
+  '10000',
+  '--read-limit=yes',
+  '--read-limit-size',
+  '8192',
+];
+
+/** Scans slow feeder pages into a fresh work folder, calling `onPage` as each page arrives. */
+async function scanSlowly(onPage: (index: number, session: ScanSession, work: string) => void) {
+  const work = tempDir();
+  const session = driver({ workDir: work, extraArgs: SLOW_PAGES }).scan('sane:test:0', {
+    ...FEEDER,
+    dpi: 50,
+  });
+  const events: ScanEvent[] = [];
+  for await (const event of session) {
+    events.push(event);
+    if (event.type === 'page') onPage(event.index, session, work);
+  }
+  return { events, work };
+}
 
 describe.skipIf(!hasScanimage)('SANE driver against the test backend', () => {
   it('discovers the two virtual devices with sane: ids', async () => {
@@ -218,25 +244,9 @@ describe.skipIf(!hasScanimage)('SANE driver against the test backend', () => {
   });
 
   it('cancels mid-batch: pages so far are kept, then cancelled, then done', async () => {
-    const work = tempDir();
-    // Slow pages: the backend waits 10 ms after each buffer it hands over.
-    const d = driver({
-      workDir: work,
-      extraArgs: [
-        '--read-delay=yes',
-        '--read-delay-duration',
-        '10000',
-        '--read-limit=yes',
-        '--read-limit-size',
-        '8192',
-      ],
+    const { events, work } = await scanSlowly((index, session) => {
+      if (index === 1) session.cancel();
     });
-    const session = d.scan('sane:test:0', { ...FEEDER, dpi: 50 });
-    const events: ScanEvent[] = [];
-    for await (const event of session) {
-      events.push(event);
-      if (event.type === 'page' && event.index === 1) session.cancel();
-    }
     const pages = pagesOf(events);
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(pages.length).toBeLessThan(10);
@@ -267,37 +277,22 @@ describe.skipIf(!hasScanimage)('SANE driver against the test backend', () => {
   });
 
   it('survives scanimage crashing mid-batch and keeps the pages it had', async () => {
-    const work = tempDir();
-    const d = driver({
-      workDir: work,
-      extraArgs: [
-        '--read-delay=yes',
-        '--read-delay-duration',
-        '10000',
-        '--read-limit=yes',
-        '--read-limit-size',
-        '8192',
-      ],
-    });
-    const session = d.scan('sane:test:0', { ...FEEDER, dpi: 50 });
-    const events: ScanEvent[] = [];
-    for await (const event of session) {
-      events.push(event);
-      if (event.type === 'page' && event.index === 0) {
+    const { events, work } = await scanSlowly((index, _session, folder) => {
+      if (index === 0) {
         // A real crash of the real child: SIGSEGV to the scanimage writing into our folder.
         const pid = fs
           .readdirSync('/proc')
           .filter((p) => /^\d+$/.test(p))
           .find((p) => {
             try {
-              return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(work);
+              return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(folder);
             } catch {
               return false;
             }
           });
         process.kill(Number(pid), 'SIGSEGV');
       }
-    }
+    });
     expect(pagesOf(events).length).toBeGreaterThanOrEqual(1);
     const [error] = errorsOf(events);
     expect(error?.category).toBe('unknown');

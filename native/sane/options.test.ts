@@ -7,6 +7,8 @@ import { parseOptions } from './options';
 // Listings in the shape scanimage -A prints for a sheet-fed document scanner and a USB flatbed
 // (fixtures/). The `test` backend's own listing is exercised live in driver.test.ts.
 const read = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
+// The scan area every A4 job asks for: left and top edge, width and height in mm.
+const A4_AREA = ['-l', '0', '-t', '0', '-x', '210', '-y', '297'];
 
 describe('scanimage -A parsing', () => {
   const sheetfed = parseOptions(read('sheetfed-listing.txt'));
@@ -69,14 +71,7 @@ describe('capabilities and arguments from options', () => {
         '210',
         '--page-height',
         '297',
-        '-l',
-        '0',
-        '-t',
-        '0',
-        '-x',
-        '210',
-        '-y',
-        '297',
+        ...A4_AREA,
       ],
     });
     expect(argsForJob(plan, { source: 'feeder', dpi: 200, mode: 'gray' })).toMatchObject({
@@ -111,22 +106,7 @@ describe('capabilities and arguments from options', () => {
     const gray = argsForJob(plan, { source: 'flatbed', dpi: 300, mode: 'gray' });
     expect(gray).toMatchObject({
       ok: true,
-      args: [
-        '--mode',
-        'Gray',
-        '--depth',
-        '8',
-        '--resolution',
-        '300',
-        '-l',
-        '0',
-        '-t',
-        '0',
-        '-x',
-        '210',
-        '-y',
-        '297',
-      ],
+      args: ['--mode', 'Gray', '--depth', '8', '--resolution', '300', ...A4_AREA],
     });
     expect(argsForJob(plan, { source: 'flatbed', dpi: 200, mode: 'gray' })).toMatchObject({ ok: false });
     // 297.5 mm deep: A4 fits, a 300 mm page does not

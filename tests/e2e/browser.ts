@@ -1,4 +1,6 @@
-import { chromium, type BrowserContext } from 'playwright-core';
+import fs from 'node:fs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startWorkstation, type Started } from './workstation-process';
 
 /** Debian's Chromium (never a downloaded one); CHROMIUM_PATH overrides it. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -29,4 +31,46 @@ export function launchChromium(
     locale: 'zh-CN',
     ...(options.acceptDownloads === true ? { acceptDownloads: true } : {}),
   });
+}
+
+/** `dangan start --browser` on a data folder (env: extra variables, e.g. DANGAN_SCANNERS). */
+export function startBrowserMode(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  return startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], env);
+}
+
+/**
+ * A Chromium (see launchChromium) and its first tab, where every step waits at most `timeout` ms (a
+ * Playwright error names the step; a test timeout does not) and each console error goes to
+ * `onConsoleError`.
+ */
+export async function openBrowser(
+  profile: string,
+  viewport: { width: number; height: number },
+  options: {
+    timeout: number;
+    acceptDownloads?: boolean;
+    onConsoleError?: (text: string, page: Page) => void;
+  },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launchChromium(profile, viewport, options);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(options.timeout);
+  const { onConsoleError } = options;
+  if (onConsoleError !== undefined) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') onConsoleError(m.text(), page);
+    });
+  }
+  return { context, page };
+}
+
+/** Closes the browser, stops the workstation and removes the folders the test made. */
+export async function closeAll(
+  context: BrowserContext,
+  ws: Started,
+  folders: readonly string[],
+): Promise<void> {
+  await context.close();
+  await ws.stop();
+  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from './browser';
+import { CHROMIUM, closeAll, openBrowser, startBrowserMode } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '../../core/contracts';
-import { ROOT, startWorkstation, type Started } from './workstation-process';
+import { signOut } from './qa-steps';
+import { ROOT, type Started } from './workstation-process';
 import os from 'node:os';
 
 /**
@@ -40,21 +41,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     fs.mkdirSync(UI_SHOTS, { recursive: true });
-    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
-    context = await launchChromium(profile, { width: 1366, height: 800 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000); // a Playwright error names the step; a test timeout does not
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
+    ws = await startBrowserMode(dataDir);
+    ({ context, page } = await openBrowser(
+      profile,
+      { width: 1366, height: 800 },
+      { timeout: 10_000, onConsoleError: (text) => consoleErrors.push(text) },
+    ));
   }, 120_000);
 
-  afterAll(async () => {
-    await context.close();
-    await ws.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(context, ws, [dataDir, profile]));
 
   it('refuses to work without the token in the address', async () => {
     const bare = await context.newPage();
@@ -188,9 +183,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('desktop app in browser mode', () => {
     await page.keyboard.press('Alt+9');
     await page.getByTestId('screen-title').filter({ hasText: '用户管理' }).waitFor();
     expect(await page.getByTestId('password-policy').count()).toBe(0);
-    await page.getByTestId('user-menu').hover();
-    await page.getByText('退出登录').click();
-    await page.getByTestId('login-title').waitFor();
+    await signOut(page);
   });
 
   it('login refuses a wrong password with a clear message, then signs in', async () => {

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from './browser';
+import { CHROMIUM, closeAll, launchChromium, startBrowserMode } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepos } from '../../db/repos';
 import { openDataDir } from '../../workstation/data-dir';
 import { ADMIN, seedVolume } from '../support/repos';
-import { ROOT, startWorkstation, type Started } from './workstation-process';
+import { submitSignIn } from './qa-steps';
+import { ROOT, type Started } from './workstation-process';
 
 /**
  * 标签打印 in Chromium against the real browser-mode workstation: the label PDF is previewed in the page
@@ -39,7 +40,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('标签打印: preview and print', () 
     seedVolume(repos, 7);
     data.close();
 
-    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
+    ws = await startBrowserMode(dataDir);
     context = await launchChromium(profile, { width: 1366, height: 900 });
     await context.exposeFunction('fakePrintSpy', (href: string) => {
       fakePrintCalls.push(href);
@@ -55,19 +56,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('标签打印: preview and print', () 
     page.setDefaultTimeout(15_000);
   }, 180_000);
 
-  afterAll(async () => {
-    await context.close();
-    await ws.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(context, ws, [dataDir, profile]));
 
   it('previews the label PDF in the page and sends that PDF, not the page, to the print dialog', async () => {
     await page.goto(ws.url);
-    await page.getByTestId('login-title').waitFor();
-    await page.getByLabel('用户名').fill('zhao');
-    await page.locator('input#password').fill(PASSWORD);
-    await page.keyboard.press('Enter');
+    await submitSignIn(page, 'zhao', PASSWORD);
     await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
 
     await page.keyboard.press('Alt+6');

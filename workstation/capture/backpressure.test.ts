@@ -1,22 +1,12 @@
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore } from '../../db/blob-store';
-import { openTestRepos, seedVolume } from '../../tests/support/repos';
-import { tempDir } from '../../tests/support/temp-dir';
-import { CapturePipeline, PROCESS_JOB } from './pipeline';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { describe, expect, it } from 'vitest';
+import { seedVolume } from '../../tests/support/repos';
+import { PROCESS_JOB } from './pipeline';
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 describe('backpressure', () => {
   it('captures a burst far ahead of processing, with never more than maxInFlight pages in the workers', async () => {
-    const { db, repos } = openTestRepos();
-    const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-    const pipeline = new CapturePipeline(db, repos, blobs, { threads: 1, maxInFlight: 2 });
-    open.push(pipeline);
+    const { db, repos, pipeline } = openTestCapture({ threads: 1, maxInFlight: 2 });
     pipeline.start();
     const { volumeId } = seedVolume(repos);
     const pages = 16;

@@ -1,20 +1,12 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeLabel } from '../../core/labels/label-codec';
-import { BlobStore } from '../../db/blob-store';
 import type { Repos } from '../../db/repos';
 import { pageImage } from '../../native/folder/fixtures';
-import { OPERATOR, USCC_A, domainError, openTestRepos, seedVolume } from '../../tests/support/repos';
+import { OPERATOR, USCC_A, domainError, seedVolume } from '../../tests/support/repos';
 import { verifyVolume } from '../../tests/support/volume-states';
-import { tempDir } from '../../tests/support/temp-dir';
 import { applySplitVolume, previewSplitVolume } from './batch-split';
 import { PageOperations } from './page-ops';
-import { CapturePipeline } from './pipeline';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 /** A sheet of the stack: a content page, our label naming a volume, or a Patch-T sheet. */
 type Sheet = 'page' | 'patch-t' | { label: number } | { labelText: string };
@@ -25,12 +17,9 @@ function labelOf(repos: Repos, volumeId: number): string {
 }
 
 function setup() {
-  const { db, repos } = openTestRepos();
-  const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
   // Capture only; each page's processing outcome is then recorded as the pipeline records it (flags,
   // codes, done), so that these tests are about splitting, not about reading QR codes off images.
-  const pipeline = new CapturePipeline(db, repos, blobs, { threads: 0 });
-  open.push(pipeline);
+  const { db, repos, blobs, pipeline } = openTestCapture();
   const volumes = [1, 2, 3, 4].map((n) => seedVolume(repos, n).volumeId) as [number, number, number, number];
   const ops = new PageOperations(db, repos, blobs, pipeline);
   let shade = 0;

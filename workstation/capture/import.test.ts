@@ -1,26 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlobStore } from '../../db/blob-store';
 import { multiPageG4, pageImage, pngBomb } from '../../native/folder/fixtures';
 import { openTestRepos, seedVolume } from '../../tests/support/repos';
 import { tempDir } from '../../tests/support/temp-dir';
 import { importFolder, watchImport, type FileOutcome } from './import';
 import { CapturePipeline } from './pipeline';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { closedAtTestEnd } from '../../tests/support/capture-pipeline';
 
 function setup() {
   const { db, repos } = openTestRepos();
   const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-  const make = () => {
-    const p = new CapturePipeline(db, repos, blobs, { threads: 0 });
-    open.push(p);
-    return p;
-  };
+  const make = () => closedAtTestEnd(new CapturePipeline(db, repos, blobs, { threads: 0 }));
   const { volumeId } = seedVolume(repos);
   return { db, repos, blobs, make, volumeId };
 }

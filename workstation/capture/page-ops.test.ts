@@ -1,27 +1,17 @@
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore } from '../../db/blob-store';
+import { describe, expect, it } from 'vitest';
 import { pageImage } from '../../native/folder/fixtures';
-import { OPERATOR, domainError, openTestRepos, seedVolume } from '../../tests/support/repos';
-import { tempDir } from '../../tests/support/temp-dir';
+import { OPERATOR, domainError, seedVolume } from '../../tests/support/repos';
 import { PageOperations } from './page-ops';
-import { CapturePipeline, type CapturedImage } from './pipeline';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { type CapturedImage } from './pipeline';
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 async function image(n: number): Promise<CapturedImage> {
   return { bytes: await pageImage('jpeg', n, 300, 420), mediaType: 'image/jpeg', dpi: 300, mode: 'gray' };
 }
 
 async function setup() {
-  const { db, repos } = openTestRepos();
-  const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-  const pipeline = new CapturePipeline(db, repos, blobs, { threads: 0 });
-  open.push(pipeline);
+  const { db, repos, blobs, pipeline } = openTestCapture();
   const { volumeId } = seedVolume(repos);
   const ids: number[] = [];
   for (let i = 1; i <= 3; i++) ids.push(pipeline.capturePage(volumeId, await image(i)).id);

@@ -1,23 +1,13 @@
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore } from '../../db/blob-store';
+import { describe, expect, it } from 'vitest';
 import { DemoDriver } from '../../native/demo/demo-driver';
-import { openTestRepos, seedVolume } from '../../tests/support/repos';
-import { tempDir } from '../../tests/support/temp-dir';
+import { seedVolume } from '../../tests/support/repos';
 import { CapturePipeline } from './pipeline';
 import { runScan } from './scan';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { closedAtTestEnd, openTestCapture } from '../../tests/support/capture-pipeline';
 
 function setup(threads = 2) {
-  const { db, repos } = openTestRepos();
-  const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-  const pipeline = new CapturePipeline(db, repos, blobs, { threads });
-  open.push(pipeline);
+  const { db, repos, blobs, pipeline } = openTestCapture({ threads });
   const { volumeId } = seedVolume(repos);
   return { db, repos, blobs, pipeline, volumeId };
 }
@@ -82,8 +72,7 @@ describe('capture pipeline', () => {
     // A job left "running" by a process that died is given back too.
     repos.jobs.claim('dead-process', ['page.process']);
 
-    const restarted = new CapturePipeline(db, repos, blobs, { threads: 2 });
-    open.push(restarted);
+    const restarted = closedAtTestEnd(new CapturePipeline(db, repos, blobs, { threads: 2 }));
     restarted.start();
     await restarted.idle();
     expect(restarted.capture.counts()).toEqual({ pending: 0, done: 3, failed: 0 });

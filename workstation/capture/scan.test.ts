@@ -1,27 +1,16 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScanEvent, ScanSession } from '../../core/scanning/driver';
 import { isDomainError } from '../../core/errors';
-import { BlobStore } from '../../db/blob-store';
 import { DemoDriver } from '../../native/demo/demo-driver';
 import { createScanSession } from '../../native/session';
-import { OPERATOR, QA, openTestRepos, seedVolume } from '../../tests/support/repos';
+import { OPERATOR, QA, seedVolume } from '../../tests/support/repos';
 import { verifyVolume } from '../../tests/support/volume-states';
-import { tempDir } from '../../tests/support/temp-dir';
-import { CapturePipeline } from './pipeline';
 import { runScan } from './scan';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 function setup() {
-  const { db, repos } = openTestRepos();
-  const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
   // Capture only: these tests are about the volume's state, not about processing.
-  const pipeline = new CapturePipeline(db, repos, blobs, { threads: 0 });
-  open.push(pipeline);
+  const { repos, pipeline } = openTestCapture();
   const { volumeId } = seedVolume(repos);
   return { repos, pipeline, volumeId };
 }

@@ -10,6 +10,14 @@ import { createEngine } from './engine';
 const USCC = '91350200776049653A';
 const ADMIN_PW = 'Zhao#2026pw';
 const OP_PW = 'Operator#2026';
+// The enterprise the tests register, and its volumes: 2026, registered at the 厦门 bureau.
+const ENTERPRISE = { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' };
+const volumeOf = (enterpriseId: number, volumeType = 'SL') => ({
+  enterpriseId,
+  volumeType,
+  year: 2026,
+  bureauCode: '350200',
+});
 
 function setup() {
   const dir = tempDir();
@@ -106,17 +114,9 @@ describe('sessions and access', () => {
     const { admin, op } = await withOperator(t);
     expect((await t.fails('users.list', {}, op)).code).toBe('auth.forbidden');
     expect((await t.ok('users.list', {}, admin)).map((u) => u.username)).toEqual(['admin', 'wang']);
-    const e = await t.ok(
-      'enterprises.create',
-      { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },
-      admin,
-    );
+    const e = await t.ok('enterprises.create', ENTERPRISE, admin);
     // An administrator is not a scan operator: registering volumes is production work.
-    const denied = await t.fails(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'SL', year: 2026, bureauCode: '350200' },
-      admin,
-    );
+    const denied = await t.fails('volumes.create', volumeOf(e.id), admin);
     expect(denied.code).toBe('auth.forbidden');
   });
 
@@ -184,11 +184,7 @@ describe('registration', () => {
     });
     expect(good.division?.zh).toBe('厦门市');
 
-    const e = await t.ok(
-      'enterprises.create',
-      { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },
-      op,
-    );
+    const e = await t.ok('enterprises.create', ENTERPRISE, op);
     expect((await t.ok('codes.check', { code: USCC }, op)).existing?.id).toBe(e.id);
     const dup = await t.fails(
       'enterprises.create',
@@ -205,19 +201,9 @@ describe('registration', () => {
       op,
     );
     expect(suggested.archiveNo).toBe('350200-2026-SL-000001');
-    const v1 = await t.ok(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'SL', year: 2026, bureauCode: '350200' },
-      op,
-    );
+    const v1 = await t.ok('volumes.create', volumeOf(e.id), op);
     // The same enterprise and type again: the registration engine's duplicate-digitization guard.
-    const again = {
-      enterpriseId: e.id,
-      volumeType: 'SL',
-      year: 2026,
-      bureauCode: '350200',
-      declaredPages: 12,
-    };
+    const again = { ...volumeOf(e.id), declaredPages: 12 };
     const dupVolume = await t.fails('volumes.create', again, op);
     expect(dupVolume.code).toBe('volume.possible-duplicate');
     expect(dupVolume.message.zh).toContain('350200-2026-SL-000001');
@@ -241,16 +227,8 @@ describe('registration', () => {
         roles: ['qa'],
       })
     ).token;
-    const e = await t.ok(
-      'enterprises.create',
-      { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },
-      op,
-    );
-    const v = await t.ok(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'SL', year: 2026, bureauCode: '350200' },
-      op,
-    );
+    const e = await t.ok('enterprises.create', ENTERPRISE, op);
+    const v = await t.ok('volumes.create', volumeOf(e.id), op);
     const opView = await t.ok('volumes.get', { id: v.id }, op);
     expect(opView.transitions.map((x) => x.to)).toEqual(['scanning', 'withdrawn']);
     expect((await t.ok('volumes.get', { id: v.id }, qa)).transitions).toEqual([]);
@@ -277,21 +255,9 @@ describe('registration', () => {
   it("fills the workbench: my queue by state, today's counts and what needs attention", async () => {
     const t = setup();
     const { op } = await withOperator(t);
-    const e = await t.ok(
-      'enterprises.create',
-      { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },
-      op,
-    );
-    const v = await t.ok(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'SL', year: 2026, bureauCode: '350200' },
-      op,
-    );
-    await t.ok(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'BG', year: 2026, bureauCode: '350200' },
-      op,
-    );
+    const e = await t.ok('enterprises.create', ENTERPRISE, op);
+    const v = await t.ok('volumes.create', volumeOf(e.id), op);
+    await t.ok('volumes.create', volumeOf(e.id, 'BG'), op);
     await t.ok('volumes.transition', { id: v.id, to: 'scanning', expectedState: 'registered' }, op);
     t.clock.advance(25 * 3_600_000);
     const op2 = (await t.ok('auth.login', { username: 'wang', password: OP_PW })).token;
@@ -314,16 +280,8 @@ describe('labels', () => {
   it('produces a label sheet PDF for chosen volumes', async () => {
     const t = setup();
     const { op } = await withOperator(t);
-    const e = await t.ok(
-      'enterprises.create',
-      { uscc: USCC, name: '厦门测试有限公司', bureauCode: '350200' },
-      op,
-    );
-    const v = await t.ok(
-      'volumes.create',
-      { enterpriseId: e.id, volumeType: 'SL', year: 2026, bureauCode: '350200' },
-      op,
-    );
+    const e = await t.ok('enterprises.create', ENTERPRISE, op);
+    const v = await t.ok('volumes.create', volumeOf(e.id), op);
     const layouts = await t.ok('labels.layouts', {}, op);
     expect(layouts.map((l) => l.name)).toContain('cover');
     const r = await t.ok('labels.pdf', { volumeIds: [v.id], layout: layouts[0]!.name }, op);

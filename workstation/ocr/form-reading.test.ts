@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRegNoCell, readUsccCell } from '../../core/verification/codes-in-text';
 import { BlobStore } from '../../db/blob-store';
 import { demoEnterprise } from '../../native/demo/enterprise';
@@ -9,7 +9,7 @@ import { tempDir } from '../../tests/support/temp-dir';
 import { processPage } from '../capture/process-page';
 import { isCodeLabel, readFormLines, readFormTable } from './form-reading';
 import { prepare } from './ocr-service';
-import { TesseractPool } from './tesseract-pool';
+import { tesseractForTests } from '../../tests/support/tesseract';
 
 const DPI = 300;
 
@@ -27,13 +27,7 @@ async function master(sheet: Sheet): Promise<Buffer> {
  * demo application form and licence with that label and number, read by real tesseract (chi_sim).
  */
 describe('reading the 注册号 on forms from before the USCC', () => {
-  let pool: TesseractPool;
-  beforeAll(async () => {
-    pool = await TesseractPool.create({ size: 1 });
-  }, 60_000);
-  afterAll(async () => {
-    await pool.terminate();
-  });
+  const pool = tesseractForTests(1);
 
   it('takes 注册号 for the code label, and not the name or the address', () => {
     expect(isCodeLabel('注册号')).toBe(true);
@@ -47,7 +41,7 @@ describe('reading the 注册号 on forms from before the USCC', () => {
     const regNo = demoRegNo(2);
     const read = await readFormTable(
       await master({ enterprise: 2, kind: 'application', page: 0, oldCode: true }),
-      pool,
+      pool(),
     );
     expect(read?.layout).toBe('table');
     expect(read?.codeLabel).toContain('注册');
@@ -60,8 +54,8 @@ describe('reading the 注册号 on forms from before the USCC', () => {
   it('reads the 注册号 line of an old business licence from its full reading', async () => {
     const regNo = demoRegNo(4);
     const bytes = await master({ enterprise: 4, kind: 'licence', page: 0, oldCode: true });
-    const full = await pool.recognize(await prepare(bytes, 'full'));
-    const read = await readFormLines(bytes, full.words, pool);
+    const full = await pool().recognize(await prepare(bytes, 'full'));
+    const read = await readFormLines(bytes, full.words, pool());
     expect(read.layout).toBe('lines');
     expect(read.codeLabel).toContain('注册号');
     expect(readRegNoCell(read.codeReadings, regNo)).toEqual({ code: regNo, matches: true });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { BlobStore } from '../../db/blob-store';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
@@ -10,16 +10,10 @@ import { addDemoPages } from '../../tests/support/volume-pages';
 import { suggestForVolume } from '../cataloguing/suggest';
 import { machineCheckVolume } from '../verification/machine';
 import { OCR_JOB_KINDS, OCR_PRIORITY, OcrService } from './ocr-service';
-import { TesseractPool } from './tesseract-pool';
+import { tesseractForTests } from '../../tests/support/tesseract';
 
 // Real tesseract.js with the bundled chi_sim data, offline. Each OCR call costs ~0.3–1.3 s: few, small pages.
-let pool: TesseractPool;
-beforeAll(async () => {
-  pool = await TesseractPool.create({ size: 2 });
-}, 60_000);
-afterAll(async () => {
-  await pool.terminate();
-});
+const pool = tesseractForTests(2);
 
 describe('OCR through the durable queue', () => {
   it('reads title zones and full pages, indexes them, retries a broken page then marks it, and never blocks the volume', async () => {
@@ -40,13 +34,13 @@ describe('OCR through the durable queue', () => {
       { png: broken },
       { png: licence },
     ]);
-    const service = new OcrService(repos, ocr, blobs, pool);
+    const service = new OcrService(repos, ocr, blobs, pool());
     expect(service.enqueueVolume(volumeId)).toBe(6); // 3 content pages × 2 zones; the blank page is skipped
     const first = repos.jobs.claim('peek', [OCR_JOB_KINDS.title, OCR_JOB_KINDS.full]);
     expect(first?.priority).toBe(OCR_PRIORITY.title);
     repos.jobs.fail(first?.id ?? 0, 'put back', 'peek');
 
-    const result = await service.drain({ concurrency: pool.size });
+    const result = await service.drain({ concurrency: pool().size });
     expect(result).toEqual({ done: 4, failed: 2, retried: 4 }); // the broken page: 2 zones × 2 retries
     const states = ocr.listForVolume(volumeId, 'title').map((r) => [r.seq, r.state]);
     expect(states).toEqual([
@@ -100,7 +94,7 @@ describe('suggestion accuracy on a generated demo volume', () => {
   // The full measurement (18 volumes, 120 documents, all found and typed) is BENCH_ACCURACY_VOLUMES=9
   // `npm run bench -- ocr`; this keeps a floor below it on one scanned-looking volume.
   it('finds the document boundaries and types from the title zones', async () => {
-    const run = await measureSuggestionAccuracy(pool, {
+    const run = await measureSuggestionAccuracy(pool(), {
       count: 1,
       firstSeed: 11,
       maxDocuments: 4,

@@ -1,19 +1,11 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore } from '../../db/blob-store';
+import { describe, expect, it } from 'vitest';
 import { PageOcrRepo } from '../../db/repos/page-ocr';
 import { blankPage } from '../../tests/support/demo-volume';
-import { OPERATOR, openTestRepos, seedVolume } from '../../tests/support/repos';
-import { tempDir } from '../../tests/support/temp-dir';
-import { CapturePipeline } from '../capture/pipeline';
+import { OPERATOR, seedVolume } from '../../tests/support/repos';
 import { enqueueOrientation, ORIENTATION_JOB } from './orientation';
 import { orientationStep } from './orientation-step';
 import type { Recognizer } from './tesseract-pool';
-
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 /** A fake recognizer that counts calls: these cases must be decided without reading anything. */
 function countingFake() {
@@ -29,10 +21,7 @@ function countingFake() {
 }
 
 async function setup() {
-  const { db, repos } = openTestRepos();
-  const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-  const pipeline = new CapturePipeline(db, repos, blobs, { threads: 0 });
-  open.push(pipeline);
+  const { db, repos, blobs, pipeline } = openTestCapture();
   const { volumeId } = seedVolume(repos);
   const image = { bytes: await blankPage(), mediaType: 'image/png', dpi: 150, mode: 'gray' as const };
   const pages = [pipeline.capturePage(volumeId, image), pipeline.capturePage(volumeId, image)];

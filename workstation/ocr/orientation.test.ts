@@ -1,28 +1,14 @@
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BlobStore } from '../../db/blob-store';
-import { OPERATOR, openTestRepos, seedVolume } from '../../tests/support/repos';
+import { describe, expect, it } from 'vitest';
+import { OPERATOR, seedVolume } from '../../tests/support/repos';
 import { blankPage, renderPage } from '../../tests/support/demo-volume';
-import { tempDir } from '../../tests/support/temp-dir';
 import { PageOperations } from '../capture/page-ops';
-import { CapturePipeline } from '../capture/pipeline';
 import { ORIENTATION_JOB, OrientationService, textOrientation } from './orientation';
-import { TesseractPool } from './tesseract-pool';
+import { tesseractForTests } from '../../tests/support/tesseract';
+import { openTestCapture } from '../../tests/support/capture-pipeline';
 
 // Real tesseract.js (chi_sim, offline). An upright page costs one read; a turned one two to four.
-let pool: TesseractPool;
-beforeAll(async () => {
-  pool = await TesseractPool.create({ size: 1 });
-}, 60_000);
-afterAll(async () => {
-  await pool.terminate();
-});
-const open: CapturePipeline[] = [];
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
-
+const pool = tesseractForTests(1);
 function form(): Promise<Buffer> {
   return renderPage({
     title: '公司设立登记申请书',
@@ -36,22 +22,19 @@ function form(): Promise<Buffer> {
 describe('text-based orientation', () => {
   it('finds upside-down and sideways pages by reading their top band, and leaves a page without text undecided', async () => {
     const page = await form();
-    expect((await textOrientation(pool, page)).degrees).toBe(0);
-    const upsideDown = await textOrientation(pool, await sharp(page).rotate(180).toBuffer());
+    expect((await textOrientation(pool(), page)).degrees).toBe(0);
+    const upsideDown = await textOrientation(pool(), await sharp(page).rotate(180).toBuffer());
     expect(upsideDown.degrees).toBe(180);
     expect(upsideDown.confidence[180]).toBeGreaterThan((upsideDown.confidence[0] ?? 0) + 15);
     // Turned a quarter clockwise: another quarter's turn three times puts it right.
-    const sideways = await textOrientation(pool, await sharp(page).rotate(90).toBuffer());
+    const sideways = await textOrientation(pool(), await sharp(page).rotate(90).toBuffer());
     expect(sideways.degrees).toBe(270);
-    const blank = await textOrientation(pool, await blankPage(), { sideways: false });
+    const blank = await textOrientation(pool(), await blankPage(), { sideways: false });
     expect(blank.degrees).toBeNull();
   });
 
   it('runs as a queued job and turns a page upright through the undoable rotate operation', async () => {
-    const { db, repos } = openTestRepos({ jobs: { backoffBaseMs: 0 } });
-    const blobs = new BlobStore(path.join(tempDir(), 'blobs'));
-    const pipeline = new CapturePipeline(db, repos, blobs, { threads: 0 });
-    open.push(pipeline);
+    const { db, repos, blobs, pipeline } = openTestCapture({ threads: 0 }, { jobs: { backoffBaseMs: 0 } });
     const ops = new PageOperations(db, repos, blobs, pipeline);
     const { volumeId } = seedVolume(repos);
     const png = (bytes: Buffer) => ({ bytes, mediaType: 'image/png', dpi: 150, mode: 'gray' as const });
@@ -67,9 +50,15 @@ describe('text-based orientation', () => {
     const blank = pipeline.capturePage(volumeId, png(await blankPage()));
     repos.pages.setFlags(blank.id, { isBlank: true });
 
-    const service = new OrientationService(repos, pipeline.capture, blobs, pool, async (pageId, degrees) => {
-      await ops.rotate(pageId, degrees, OPERATOR);
-    });
+    const service = new OrientationService(
+      repos,
+      pipeline.capture,
+      blobs,
+      pool(),
+      async (pageId, degrees) => {
+        await ops.rotate(pageId, degrees, OPERATOR);
+      },
+    );
     expect(service.enqueue([turned.id, blank.id], { sideways: false })).toBe(1); // blank pages carry no text
     const queued = repos.jobs.claim('peek', [ORIENTATION_JOB]);
     expect(queued).toMatchObject({ priority: 30 });
@@ -80,7 +69,7 @@ describe('text-based orientation', () => {
     // The new master reads upright; the original stays; the turn can be undone like the operator's own.
     const master = pipeline.capture.processing(turned.id)?.masterSha256;
     expect(master).not.toBe(turned.blobSha256);
-    expect((await textOrientation(pool, blobs.read(master!), { sideways: false })).degrees).toBe(0);
+    expect((await textOrientation(pool(), blobs.read(master!), { sideways: false })).degrees).toBe(0);
     expect(repos.pages.transforms(turned.id).at(-1)).toMatchObject({
       kind: 'rotate',
       params: { degrees: 180 },

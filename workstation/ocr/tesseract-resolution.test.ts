@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createWorker, OEM } from 'tesseract.js';
 import { prepare } from './ocr-service';
-import { bundledLangPath, TesseractPool } from './tesseract-pool';
+import { bundledLangPath } from './tesseract-pool';
+import { tesseractForTests } from '../../tests/support/tesseract';
 
 // Real tesseract.js workers. Their messages reach this thread's stdout/stderr asynchronously (worker
 // threads forward them), so a read's output is collected until a moment after it.
-let pool: TesseractPool;
-beforeAll(async () => {
-  pool = await TesseractPool.create({ size: 1 });
-}, 60_000);
-afterAll(async () => {
-  await pool.terminate();
-});
+const pool = tesseractForTests(1);
 
 const WARNING = /Invalid resolution/u;
 
@@ -61,13 +56,13 @@ describe('the resolution tesseract is given', () => {
     expect(control.output).toMatch(WARNING);
 
     for (const params of [{ dpi: 150 }, { dpi: 150, layout: 'line' as const }]) {
-      const read = await outputOf(() => pool.recognize(crop, params));
+      const read = await outputOf(() => pool().recognize(crop, params));
       expect(read.output).not.toMatch(WARNING);
       expect(read.value.text.replace(/\s/gu, '')).toBe('营业执照91350100');
     }
     // A crop stating its density in its header needs no parameter from the caller.
     const stated = await sharp(crop).withDensity(300).png().toBuffer();
-    const read = await outputOf(() => pool.recognize(stated, { layout: 'line' }));
+    const read = await outputOf(() => pool().recognize(stated, { layout: 'line' }));
     expect(read.output).not.toMatch(WARNING);
     expect(read.value.text.replace(/\s/gu, '')).toBe('营业执照91350100');
   }, 60_000);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { regNoCheckDigit } from '../../core/codes';
-import { StoreIndexRepo, type StoreIndexEntry } from '../../db/repos/store-index';
-import { domainError, OPERATOR, openTestRepos, USCC_A, USCC_B } from '../../tests/support/repos';
+import { StoreIndexRepo } from '../../db/repos/store-index';
+import {
+  domainError,
+  OPERATOR,
+  openTestRepos,
+  USCC_A,
+  USCC_B,
+  storeEntry,
+  xiamenEnterprise,
+} from '../../tests/support/repos';
 import { findEnterprises } from './enterprise-search';
 import { linkCandidates, linkToUscc } from './link';
 import { VolumeRegistration } from './register-volume';
@@ -10,33 +18,11 @@ import { FallbackLookup, SyncedIndexLookup, type StoreLookup } from './store-loo
 const REG = (first14: string) => first14 + regNoCheckDigit(first14);
 const REG_1 = REG('35020010000001');
 
-function storeEntry(over: Partial<StoreIndexEntry> = {}): StoreIndexEntry {
-  return {
-    uscc: USCC_A,
-    regNo: null,
-    enterpriseName: '厦门测试有限公司',
-    volumeType: 'SL',
-    archiveNo: '350100-2019-SL-000007',
-    bureauCode: '350100',
-    year: 2019,
-    registrationDate: null,
-    state: 'archived',
-    node: '350100',
-    ...over,
-  };
-}
-
 describe('enterprise search', () => {
   it('finds by USCC or 注册号 as typed, by name prefix, substring and a misspelt name', () => {
     const { repos } = openTestRepos();
-    const a = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
-    const b = repos.enterprises.create(
-      { regNo: REG_1, name: '福建闽南测试贸易有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const a = xiamenEnterprise(repos, { uscc: USCC_A });
+    const b = xiamenEnterprise(repos, { regNo: REG_1 }, '福建闽南测试贸易有限公司');
     expect(findEnterprises(repos, USCC_A.toLowerCase())).toEqual([
       { enterprise: a, match: 'code', score: 1 },
     ]);
@@ -56,14 +42,8 @@ describe('enterprise search', () => {
 describe('linking a 注册号-only record to its USCC record', () => {
   it('lists candidates by similar name and records the merge, after which the 注册号 finds the USCC record', () => {
     const { repos } = openTestRepos();
-    const old = repos.enterprises.create(
-      { regNo: REG_1, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
-    const renamed = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试科技有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const old = xiamenEnterprise(repos, { regNo: REG_1 });
+    const renamed = xiamenEnterprise(repos, { uscc: USCC_A }, '厦门测试科技有限公司');
     repos.enterprises.create({ uscc: USCC_B, name: '泉州石材有限公司', bureauCode: '350500' }, OPERATOR);
     expect(linkCandidates(repos, old.id).map((c) => [c.enterprise.id, c.reasons])).toEqual([
       [renamed.id, ['similar-name']],
@@ -79,31 +59,11 @@ describe('linking a 注册号-only record to its USCC record', () => {
 describe('volume registration and the duplicate-digitization guard', () => {
   it('numbers volumes from the pattern with the next serial', async () => {
     const { repos } = openTestRepos();
-    const e = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const e = xiamenEnterprise(repos, { uscc: USCC_A });
     const reg = new VolumeRegistration(repos, null);
-    const first = await reg.register(
-      {
-        enterpriseId: e.id,
-        volumeType: 'BG',
-        year: 2024,
-        bureauCode: '350200',
-        registrationDate: '20240105',
-      },
-      OPERATOR,
-    );
-    const second = await reg.register(
-      {
-        enterpriseId: e.id,
-        volumeType: 'BG',
-        year: 2024,
-        bureauCode: '350200',
-        registrationDate: '20240620',
-      },
-      OPERATOR,
-    );
+    const change = { enterpriseId: e.id, volumeType: 'BG', year: 2024, bureauCode: '350200' } as const;
+    const first = await reg.register({ ...change, registrationDate: '20240105' }, OPERATOR);
+    const second = await reg.register({ ...change, registrationDate: '20240620' }, OPERATOR);
     expect([first.volume.archiveNo, second.volume.archiveNo]).toEqual([
       '350200-2024-BG-000001',
       '350200-2024-BG-000002',
@@ -112,14 +72,8 @@ describe('volume registration and the duplicate-digitization guard', () => {
 
   it('stops on a local volume of the same enterprise (through a merge) and type until a reason is given, and audits it', async () => {
     const { repos } = openTestRepos();
-    const old = repos.enterprises.create(
-      { regNo: REG_1, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
-    const now = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const old = xiamenEnterprise(repos, { regNo: REG_1 });
+    const now = xiamenEnterprise(repos, { uscc: USCC_A });
     const reg = new VolumeRegistration(repos, null);
     const request = { enterpriseId: old.id, volumeType: 'SL', year: 2003, bureauCode: '350200' } as const;
     const { volume: first } = await reg.register(request, OPERATOR);
@@ -153,10 +107,7 @@ describe('volume registration and the duplicate-digitization guard', () => {
 
   it('consults the store, and offline the last synced index, for a 迁入 volume digitized in another city', async () => {
     const { db, repos, clock } = openTestRepos();
-    const e = repos.enterprises.create(
-      { uscc: USCC_A, name: '厦门测试有限公司', bureauCode: '350200' },
-      OPERATOR,
-    );
+    const e = xiamenEnterprise(repos, { uscc: USCC_A });
     const index = new StoreIndexRepo(db, clock.now);
     index.replace(
       [storeEntry({ volumeType: 'QR' }), storeEntry({ archiveNo: '350100-2019-SL-000009', uscc: USCC_B })],
