@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Input, Progress, Select, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Empty, Input, Progress, Space, Tag, Tooltip, Typography } from 'antd';
 import { CheckOutlined, SaveOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
@@ -23,6 +23,7 @@ import { plausibleTitle } from './catalogue/plausible-title';
 import { PageStrip, type StripPage } from './catalogue/PageStrip';
 import { RejectionNotice } from './catalogue/RejectionNotice';
 import { ShortcutButton, ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
+import { useTypeAhead } from './viewer/type-ahead';
 import { TypePicker, type DocType } from './catalogue/TypePicker';
 import {
   acceptAll,
@@ -38,6 +39,7 @@ import {
 import { PageViewer } from './scan/PageImage';
 import { PageCaption } from './viewer/PageCaption';
 import { useThumbKeys, useWorkspace } from './viewer/workspace';
+import { useVolumeSearch, VolumePicker } from './volume-picker';
 import './scan/scan.css';
 import './catalogue/catalogue.css';
 
@@ -78,10 +80,8 @@ function openAt(c: CatalogueView, target: ScreenTarget): { page: number; doc: nu
   return { page, doc: doc ? docAt : documentAt(c.documents, page) };
 }
 
-/** The volume list with the open volume in it (one opened by a link may be in another state). */
-function withVolume(list: readonly VolumeRow[], open: VolumeRow | undefined): readonly VolumeRow[] {
-  return open === undefined || list.some((v) => v.id === open.id) ? list : [open, ...list];
-}
+/** What 著录标引 lists: waiting to be catalogued, returned by QA, and waiting for QA (to look at). */
+const CATALOGUE_STATES = ['scanned', 'rejected', 'catalogued'] as const;
 
 /** The scanned volume (awaiting cataloguing) that changed last: the one just scanned. */
 function lastScanned(list: readonly VolumeRow[]): VolumeRow | undefined {
@@ -100,7 +100,6 @@ export function CatalogueScreen() {
   const i18nRef = useRef(i18n);
   i18nRef.current = i18n;
   const { client, reference, user } = useApp();
-  const [volumes, setVolumes] = useState<VolumeRow[]>([]);
   // Opened at a record (a check finding, the workbench): the volume, and the page or document in it.
   const wanted = useRef<ScreenTarget | null>(targetFromUrl());
   const [volumeId, setVolumeId] = useState<number | null>(wanted.current?.volumeId ?? null);
@@ -119,27 +118,32 @@ export function CatalogueScreen() {
   const [notice, setNotice] = useState<Text | null>(null);
   // `home`: where the keyboard goes back to after a picker, a dialog or the volume choice (not a field).
   const { keys, home, toHome, help, showHelp, hideHelp } = useWorkspace();
+  // Ctrl+S / Ctrl+Enter pressed while a save is under way are applied after it, not dropped.
+  const typeAhead = useTypeAhead(busy !== null, keys);
 
   const mayEdit = mayCall(user, 'catalogue.save');
+  const listError = useCallback((e: unknown) => {
+    setError({ message: errorText(e, i18nRef.current), issues: [] });
+  }, []);
+  // Latest changed first and searched on the engine: with hundreds waiting, the one just scanned is
+  // still listed; the open volume (one a link opened may be in another state) always is.
+  const volumes = useVolumeSearch(
+    client,
+    { states: CATALOGUE_STATES, order: 'recent', include: volumeId === null ? [] : [volumeId] },
+    listError,
+  );
+  const loadVolumes = volumes.reload;
   const listed = useRef(false);
-  const loadVolumes = useCallback(async () => {
-    try {
-      const list = await client.call('volumes.list', {
-        states: ['scanned', 'rejected', 'catalogued'],
-        limit: 500,
-      });
-      setVolumes(list);
-      // Opened without a volume (the menu, Alt+4) straight after scanning: an operator's next work is
-      // the volume scanned last and waiting to be catalogued. Only on arrival, never over a choice.
-      if (!listed.current && (wanted.current?.volumeId ?? null) === null && mayEdit) {
-        const next = lastScanned(list);
-        if (next) setVolumeId((v) => v ?? next.id);
-      }
-      listed.current = true;
-    } catch (e) {
-      setError({ message: errorText(e, i18nRef.current), issues: [] });
+  useEffect(() => {
+    if (listed.current || !volumes.answered) return;
+    listed.current = true;
+    // Opened without a volume (the menu, Alt+4) straight after scanning: an operator's next work is
+    // the volume scanned last and waiting to be catalogued. Only on arrival, never over a choice.
+    if ((wanted.current?.volumeId ?? null) === null && mayEdit) {
+      const next = lastScanned(volumes.rows);
+      if (next) setVolumeId((v) => v ?? next.id);
     }
-  }, [client, mayEdit]);
+  }, [volumes.answered, volumes.rows, mayEdit]);
 
   const load = useCallback(
     async (id: number, keepDraft = false) => {
@@ -162,10 +166,6 @@ export function CatalogueScreen() {
     },
     [client, thumbs.load],
   );
-
-  useEffect(() => {
-    void loadVolumes();
-  }, [loadVolumes]);
 
   useEffect(() => {
     setView(null);
@@ -345,6 +345,7 @@ export function CatalogueScreen() {
           ? (e.details['issues'] as CatalogueIssueView[])
           : [];
       setError({ message: errorText(e, i18n), issues: found });
+      typeAhead.clear();
     } finally {
       setBusy(null);
     }
@@ -353,9 +354,11 @@ export function CatalogueScreen() {
   const save = () =>
     run('save', async () => {
       if (volumeId === null) return null;
-      const c = await client.call('catalogue.save', { volumeId, documents: draft, pageCountReason: reason });
+      const sent = draft;
+      const c = await client.call('catalogue.save', { volumeId, documents: sent, pageCountReason: reason });
       setView(c);
-      setDraft(c.documents);
+      // What was typed while the save was in flight is newer than the reply: it stays, still unsaved.
+      setDraft((current) => (current === sent ? c.documents : current));
       setIssues(c.issues);
       // Half-done work is saved too; what still stands in the way of 完成著录 is counted here.
       const left = c.issues.filter((x) => x.severity === 'error').length;
@@ -389,6 +392,10 @@ export function CatalogueScreen() {
   keys.current = (e: KeyboardEvent) => {
     if (view === null) return;
     const ctrl = e.ctrlKey || e.metaKey;
+    if (ctrl && editable && (e.key.toLowerCase() === 's' || e.key === 'Enter') && typeAhead.mustWait(e)) {
+      typeAhead.keep(e);
+      return;
+    }
     if (ctrl && e.key.toLowerCase() === 's') {
       e.preventDefault();
       if (editable && busy === null) void save();
@@ -480,20 +487,24 @@ export function CatalogueScreen() {
         <Typography.Title level={3} data-testid="screen-title">
           {t('著录标引', 'Cataloguing')}
         </Typography.Title>
-        <Select
+        <VolumePicker
           className="catalogue-volume"
-          showSearch={{ optionFilterProp: 'label' }}
-          placeholder={t('选择案卷（已扫描、已退回）', 'Choose a volume (scanned or rejected)')}
+          search={volumes}
+          i18n={i18n}
+          placeholder={t(
+            '选择案卷（已扫描、已退回）：可输入档号、企业名称或代码',
+            'Choose a volume (scanned or rejected): type an archive number, enterprise name or code',
+          )}
           {...(volumeId !== null ? { value: volumeId } : {})}
-          onChange={(v: number) => {
+          onChange={(v) => {
+            if (typeof v !== 'number') return;
             wanted.current = null;
             setVolumeId(v);
             toHome();
           }}
-          options={withVolume(volumes, view?.volume).map((v) => ({
-            value: v.id,
-            label: `${v.archiveNo} ${v.enterpriseName}${v.state === 'rejected' ? t('（已退回）', ' (rejected)') : v.state === 'catalogued' ? t('（待校核）', ' (awaiting QA)') : ''}`,
-          }))}
+          label={(v) =>
+            `${v.archiveNo} ${v.enterpriseName}${v.state === 'rejected' ? t('（已退回）', ' (rejected)') : v.state === 'catalogued' ? t('（待校核）', ' (awaiting QA)') : ''}`
+          }
           data-testid="catalogue-volume"
         />
         {view && (

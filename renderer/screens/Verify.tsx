@@ -12,15 +12,18 @@ import { flushSync } from 'react-dom';
 import type { Output, Text } from '../../core/contracts';
 import type { PageTextView, ReviewView } from '../../core/contracts/api-verification';
 import { useApp } from '../app/context';
+import { mayCall } from '../app/RoleGate';
 import { errorText } from '../app/errors';
 import { localTime, volumeTypeName } from '../app/format';
 import { useI18n } from '../i18n/i18n';
 import { RejectionNotice } from './catalogue/RejectionNotice';
+import { RecordUsccDialog, type UsccToRecord } from './RecordUsccDialog';
 import { ShortcutButton, ShortcutHelp, typingInField, type Shortcut } from './catalogue/ShortcutHelp';
 import { MachineChecks } from './verify/MachineChecks';
 import { OcrText } from './verify/OcrText';
 import { PageWithBoxes } from './verify/PageWithBoxes';
 import { ProblemModal } from './verify/ProblemModal';
+import { TYPE_AHEAD_KEYS, useTypeAhead } from './viewer/type-ahead';
 import { PageCaption } from './viewer/PageCaption';
 import { useThumbKeys, useWorkspace } from './viewer/workspace';
 import './scan/scan.css';
@@ -47,7 +50,7 @@ const POLL_MS = 3000;
 export function VerifyScreen() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { client, reference } = useApp();
+  const { client, reference, user } = useApp();
   const [queue, setQueue] = useState<QueueRow[]>([]);
   const [review, setReview] = useState<ReviewView | null>(null);
   const [index, setIndex] = useState(0);
@@ -61,6 +64,16 @@ export function VerifyScreen() {
   const [outcome, setOutcome] = useState<{ text: Text; ok: boolean } | null>(null);
   // `home`: where the keyboard goes back to after a dialog.
   const { keys, home, toHome, help, showHelp, hideHelp } = useWorkspace();
+  // Keys pressed while a decision is saved are applied after it, in order (see viewer/type-ahead.ts).
+  const typeAhead = useTypeAhead(busy !== null, keys);
+  /** A USCC a machine check proposes, being confirmed before it is recorded. */
+  const [recordUscc, setRecordUscc] = useState<UsccToRecord | null>(null);
+  const closeRecordUscc = () => {
+    flushSync(() => {
+      setRecordUscc(null);
+    });
+    toHome();
+  };
 
   const loadQueue = useCallback(async () => {
     try {
@@ -83,7 +96,18 @@ export function VerifyScreen() {
     try {
       await work();
     } catch (e) {
-      setError(errorText(e, i18n));
+      // Keys typed ahead of a failed step are cancelled, and said so: applied now they would act on
+      // the wrong item (a P meant for the next one would pass this one again).
+      const cancelled = typeAhead.clear();
+      setError(
+        errorText(e, i18n) +
+          (cancelled > 0
+            ? t(
+                `（其后按下的 ${cancelled} 个键未执行）`,
+                ` (${cancelled} key(s) pressed after it not applied)`,
+              )
+            : ''),
+      );
     } finally {
       setBusy(null);
     }
@@ -105,6 +129,24 @@ export function VerifyScreen() {
   // Whole pages are still being read: follow until the code and name checks have their text.
   const pending = review?.ocrPending ?? 0;
   const volumeId = review?.volume.id ?? null;
+  const enterpriseId = review?.volume.enterpriseId ?? null;
+
+  /** The machine checks again (a USCC recorded here or elsewhere confirms the pages showing it). */
+  const refreshReview = useCallback(async () => {
+    if (volumeId === null) return;
+    try {
+      setReview(await client.call('qa.start', { volumeId }));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    }
+  }, [client, volumeId, i18n]);
+  useEffect(
+    () =>
+      client.subscribe((e) => {
+        if (e.name === 'enterprise.changed' && e.payload.enterpriseId === enterpriseId) void refreshReview();
+      }),
+    [client, enterpriseId, refreshReview],
+  );
   useEffect(() => {
     if (volumeId === null || pending === 0) return;
     const timer = setTimeout(() => {
@@ -205,12 +247,19 @@ export function VerifyScreen() {
 
   keys.current = (e: KeyboardEvent) => {
     if (!review) return;
-    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
-      e.preventDefault();
-      if (busy === null) void finish();
+    const finishKey = (e.ctrlKey || e.metaKey) && e.key === 'Enter';
+    const inDialog =
+      e.ctrlKey || e.metaKey || e.altKey || typingInField(e) || problemOpen || recordUscc !== null;
+    if ((finishKey || (!inDialog && TYPE_AHEAD_KEYS.has(e.key))) && typeAhead.mustWait(e)) {
+      typeAhead.keep(e);
       return;
     }
-    if (e.ctrlKey || e.metaKey || e.altKey || typingInField(e) || problemOpen) return;
+    if (finishKey) {
+      e.preventDefault();
+      void finish();
+      return;
+    }
+    if (inDialog) return;
     const n = review.targets.length;
     const k = e.key;
     if (k === 'j' || k === 'J' || k === 'ArrowDown') {
@@ -227,11 +276,13 @@ export function VerifyScreen() {
     } else if (k === 'ArrowLeft' && target?.kind === 'document') {
       e.preventDefault();
       setPageInDoc((p) => Math.max(0, p - 1));
-    } else if ((k === 'p' || k === 'P') && busy === null) {
+    } else if (k === 'p' || k === 'P') {
       e.preventDefault();
       void decide(true);
     } else if (k === 'x' || k === 'X') {
       e.preventDefault();
+      // Keys typed ahead after X were meant for the dialog it opens, not for the review.
+      typeAhead.clear();
       setProblemOpen(true);
     } else if (k === '?') {
       showHelp();
@@ -391,6 +442,14 @@ export function VerifyScreen() {
                 `Sampling: machine ${review.rule.machinePercent}%, manual ≥ ${review.rule.manualPagePercent}% of pages, catalogue-to-image ${review.rule.cataloguePercent}%`,
               )}
             </span>
+            {typeAhead.pending > 0 && (
+              <Tag color="processing" data-testid="queued-keys">
+                {t(
+                  `正在保存，已记下 ${typeAhead.pending} 个按键`,
+                  `Saving — ${typeAhead.pending} key(s) to apply`,
+                )}
+              </Tag>
+            )}
             {pending > 0 && (
               <Tag color="processing" data-testid="ocr-pending">
                 {t(`全文识别中：${pending} 页待识别`, `Reading pages: ${pending} to go`)}
@@ -523,7 +582,22 @@ export function VerifyScreen() {
               <Typography.Title level={5}>{t('识别文字', 'OCR text')}</Typography.Title>
               <OcrText text={text} loading={loadingText} />
               <Typography.Title level={5}>{t('机检结果', 'Machine checks')}</Typography.Title>
-              <MachineChecks checks={review.machine.checks} />
+              <MachineChecks
+                checks={review.machine.checks}
+                onRecordUscc={
+                  mayCall(user, 'enterprises.recordUscc') && review.enterprise.regNo !== null
+                    ? (uscc) => {
+                        const regNo = review.enterprise.regNo ?? '';
+                        setRecordUscc({
+                          enterpriseId: review.volume.enterpriseId,
+                          name: review.enterprise.name,
+                          regNo,
+                          uscc,
+                        });
+                      }
+                    : null
+                }
+              />
             </div>
           </div>
         </>
@@ -539,6 +613,14 @@ export function VerifyScreen() {
             setProblemOpen(false);
           });
           toHome();
+        }}
+      />
+      <RecordUsccDialog
+        record={recordUscc}
+        onClose={closeRecordUscc}
+        onRecorded={() => {
+          closeRecordUscc();
+          void refreshReview();
         }}
       />
       <ShortcutHelp open={help} onClose={hideHelp} shortcuts={SHORTCUTS} />

@@ -4,21 +4,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from './browser';
+import { CHROMIUM, closeAll, openBrowser, startBrowserMode } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP, type Channel, type Envelope, type Input, type Output } from '../../core/contracts';
-import { demoEnterprise } from '../../native/demo/enterprise';
-import { seededRandom } from '../../native/demo/random';
+import { type Channel, type Input, type Output } from '../../core/contracts';
+import { engineCall } from './engine-api';
 import {
+  ADMIN_PW,
+  DEMO,
   fixTitleAndResubmit,
+  holdReplies,
+  OP_PW,
+  QA_PW,
   passApplicationForm,
   passEveryTarget,
   rejectArticlesTitle,
   reviewTargets,
   showRejection,
+  signOut,
+  submitSignIn,
 } from './qa-steps';
 import { createUserAndChangePassword } from '../support/engine-users';
-import { ROOT, startWorkstation, type Started } from './workstation-process';
+import { ROOT, type Started } from './workstation-process';
 
 /**
  * 著录标引 and 图文校核 end to end, in browser mode against a real engine and SQLite file, in Debian's
@@ -27,13 +33,8 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * the volume goes back; the operator sees why and fixes it; QA passes it. Screenshots to tmp/e2e/.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const ADMIN_PW = 'Zhao#2026pw';
-const OP_PW = 'Scan#2026op';
-const QA_PW = 'Check#2026qa';
 /** Few pages: OCR reads ~1.3 s a page here. The demo file starts 申请书 (2 pages), 章程 (3). */
 const PAGES = 4;
-/** The enterprise the demo scanner prints on the first file with seed 1. */
-const DEMO = demoEnterprise(seededRandom(1));
 
 let ws: Started;
 let context: BrowserContext;
@@ -112,23 +113,8 @@ async function shot(name: string): Promise<void> {
 }
 
 /** One engine call over the browser-mode HTTP API (as the UI makes it). */
-async function api<C extends Channel>(
-  channel: C,
-  input: Input<C>,
-  session: string | null,
-): Promise<Output<C>> {
-  const res = await fetch(`${ws.origin}${HTTP.api}${channel}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${ws.token}`,
-      ...(session === null ? {} : { [HTTP.sessionHeader]: session }),
-    },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as Envelope<Output<C>>;
-  if (!body.ok) throw new Error(`${channel}: ${body.error.code} ${body.error.message.en}`);
-  return body.value;
+function api<C extends Channel>(channel: C, input: Input<C>, session: string | null): Promise<Output<C>> {
+  return engineCall(ws, channel, input, session);
 }
 
 async function signIn(username: string, password: string): Promise<void> {
@@ -138,17 +124,8 @@ async function signIn(username: string, password: string): Promise<void> {
     await menu.hover();
     await page.getByText('退出登录').click();
   }
-  await page.getByTestId('login-title').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.locator('input#password').fill(password);
-  await page.keyboard.press('Enter');
+  await submitSignIn(page, username, password);
   await page.getByTestId('screen-title').filter({ hasText: '工作台' }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByTestId('user-menu').hover();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login-title').waitFor();
 }
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the browser', () => {
@@ -156,7 +133,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     fs.mkdirSync(SHOTS, { recursive: true });
     fs.mkdirSync(UI_SHOTS, { recursive: true });
     fs.mkdirSync(VERIFY_SHOTS, { recursive: true });
-    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
+    ws = await startBrowserMode(dataDir);
     // People and a scanned volume, through the engine's API and the CLI (no UI scanning needed).
     const admin = await api(
       'setup.createAdmin',
@@ -220,21 +197,14 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
       ],
       { cwd: ROOT, timeout: 120_000 },
     );
-    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {});
+    ws = await startBrowserMode(dataDir);
     const again = await api('auth.login', { username: 'wang', password: OP_PW }, null);
     await api('volumes.transition', { id: volumeId, to: 'scanned', expectedState: 'scanning' }, again.token);
 
-    context = await launchChromium(profile, { width: 1440, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ context, page } = await openBrowser(profile, { width: 1440, height: 900 }, { timeout: 15_000 }));
   }, 240_000);
 
-  afterAll(async () => {
-    await context.close();
-    await ws.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  }, 180_000);
+  afterAll(() => closeAll(context, ws, [dataDir, profile]), 180_000);
 
   it('the operator catalogues the volume with the keyboard and a suggestion', async () => {
     await signIn('wang', OP_PW);
@@ -372,13 +342,25 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     // The rules run live: dates come from the registration date, every page is in a document.
     await expect.poll(() => page.getByTestId('rule-issues').textContent()).toContain('著录规则检查通过');
     await shot('cv-03-catalogue-drafted');
-    await page.keyboard.press('Control+s');
+    // A title typed while the save is on its way is not replaced by the saved draft: it stays, unsaved.
+    const title = page.locator('#doc-1-title');
+    await holdReplies(page, '**/api/catalogue.save', async () => {
+      await page.keyboard.press('Control+s');
+      await page.getByTestId('catalogue-notice').waitFor({ state: 'detached' });
+      await title.fill('公司章程（定稿）');
+    });
     await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已保存 2 件');
+    expect(await title.inputValue()).toBe('公司章程（定稿）');
+    await page.getByTestId('unsaved').waitFor();
+    await page.locator('.catalogue-workspace').focus();
+    await page.keyboard.press('Control+s');
+    await page.getByTestId('unsaved').waitFor({ state: 'detached' });
+    expect(await title.inputValue()).toBe('公司章程（定稿）');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已提交图文校核');
     expect(await page.getByTestId('catalogue-state').textContent()).toBe('已著录');
     await shot('cv-04-catalogue-finished');
-    await signOut();
+    await signOut(page);
   }, 180_000);
 
   it('QA reviews it beside the image and OCR text, marks a problem, and the volume goes back', async () => {
@@ -409,7 +391,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await rejectArticlesTitle(page, targets, (step) =>
       shot(step === 'problem' ? 'cv-06-verify-problem' : 'cv-07-verify-rejected'),
     );
-    await signOut();
+    await signOut(page);
   }, 180_000);
 
   it('the operator sees the reasons, fixes the title and resubmits', async () => {
@@ -433,7 +415,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('著录标引 and 图文校核 in the 
     await shot('cv-09b-catalogue-rejected-english');
     await page.getByTestId('locale-switch').click();
     await fixTitleAndResubmit(page);
-    await signOut();
+    await signOut(page);
   }, 180_000);
 
   it('QA passes it', async () => {

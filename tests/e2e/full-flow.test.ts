@@ -4,19 +4,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from './browser';
+import { CHROMIUM, closeAll, openBrowser, startBrowserMode } from './browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEnterprise } from '../../native/demo/enterprise';
-import { seededRandom } from '../../native/demo/random';
 import {
+  ADMIN_PW,
+  DEMO,
   fixTitleAndResubmit,
+  OP_PW,
+  QA_PW,
   passApplicationForm,
   passEveryTarget,
   rejectArticlesTitle,
   reviewTargets,
   showRejection,
+  signOut,
+  submitSignIn,
 } from './qa-steps';
-import { ROOT, startWorkstation, type Started } from './workstation-process';
+import { ROOT, type Started } from './workstation-process';
 
 /**
  * The whole working day in one connected run, through the UI only: `dangan start --browser` (real
@@ -25,14 +29,9 @@ import { ROOT, startWorkstation, type Started } from './workstation-process';
  * PDF → queued for upload (no store configured: the entry stays queued). Screenshots: tmp/e2e/flow-*.png.
  */
 const SHOTS = path.join(ROOT, 'tmp', 'e2e');
-const ADMIN_PW = 'Zhao#2026pw';
-const OP_PW = 'Scan#2026op';
-const QA_PW = 'Check#2026qa';
 /** What the administrator gives them; each changes it at first sign-in to the password above. */
 const OP_INITIAL = 'Given#2026op';
 const QA_INITIAL = 'Given#2026qa';
-/** The enterprise the demo scanner prints on its first file (its default seed is 1). */
-const DEMO = demoEnterprise(seededRandom(1));
 const run = promisify(execFile);
 
 let ws: Started;
@@ -59,33 +58,19 @@ async function open(key: string, title: string): Promise<void> {
 }
 
 async function signIn(username: string, password: string): Promise<void> {
-  await page.getByTestId('login-title').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.locator('input#password').fill(password);
-  await page.keyboard.press('Enter');
+  await submitSignIn(page, username, password);
   await page.getByTestId('user-menu').waitFor();
 }
 
 /** Signing in with the initial password an administrator gave: 修改密码 comes first, then the app. */
 async function firstSignIn(username: string, initial: string, own: string): Promise<void> {
-  await page.getByTestId('login-title').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.locator('input#password').fill(initial);
-  await page.keyboard.press('Enter');
+  await submitSignIn(page, username, initial);
   await page.getByTestId('change-password-title').waitFor();
   await page.getByLabel('当前密码').fill(initial);
   await page.getByLabel('新密码', { exact: true }).fill(own);
   await page.getByLabel('确认新密码').fill(own);
   await page.getByRole('button', { name: '修改密码并继续' }).click();
   await page.getByTestId('user-menu').waitFor();
-}
-
-async function signOut(): Promise<void> {
-  // The menu opens on the pointer entering it: after a sign-in the pointer may already be resting there.
-  await page.mouse.move(700, 600);
-  await page.getByTestId('user-menu').hover();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login-title').waitFor();
 }
 
 async function createUser(username: string, name: string, password: string, role: string): Promise<void> {
@@ -108,24 +93,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     for (const f of fs.readdirSync(SHOTS)) if (f.startsWith('flow-')) fs.rmSync(path.join(SHOTS, f));
-    ws = await startWorkstation('node', ['bin/dangan.js', 'start', '--browser', '--data', dataDir], {
-      DANGAN_SCANNERS: 'demo', // no network discovery in tests
-    });
-    context = await launchChromium(profile, { width: 1440, height: 900 }, { acceptDownloads: true });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000); // a Playwright error names the step; a test timeout does not
-    page.on('console', (m) => {
-      // Where it happened (the screen's path) says whose screen to look at.
-      if (m.type() === 'error') consoleErrors.push(`${new URL(page.url()).pathname}: ${m.text()}`);
-    });
+    ws = await startBrowserMode(dataDir, { DANGAN_SCANNERS: 'demo' }); // no network discovery in tests
+    ({ context, page } = await openBrowser(
+      profile,
+      { width: 1440, height: 900 },
+      {
+        timeout: 15_000,
+        acceptDownloads: true,
+        // Where it happened (the screen's path) says whose screen to look at.
+        onConsoleError: (text, p) => consoleErrors.push(`${new URL(p.url()).pathname}: ${text}`),
+      },
+    ));
   }, 120_000);
 
-  afterAll(async () => {
-    await context.close();
-    await ws.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeAll(context, ws, [dataDir, profile]), 60_000);
 
   it('setup → users → register → scan → catalogue → QA reject → rework → pass → label → upload queue', async () => {
     // First run: the administrator is created, then adds an operator and a QA inspector.
@@ -143,7 +124,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     await createUser('wang', '王扫描', OP_INITIAL, '扫描员');
     await createUser('li', '李质检', QA_INITIAL, '质检员');
     await shot('users');
-    await signOut();
+    await signOut(page);
 
     // The operator signs in and registers the enterprise on the demo file by its USCC, and a volume.
     await shot('login');
@@ -228,7 +209,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     await expect.poll(() => page.getByTestId('catalogue-notice').textContent()).toContain('已提交图文校核');
     expect(await page.getByTestId('catalogue-state').textContent()).toBe('已著录');
     await shot('catalogue-finished');
-    await signOut();
+    await signOut(page);
 
     // 图文校核: QA passes the application form, marks the articles' title wrong; the volume goes back.
     await firstSignIn('li', QA_INITIAL, QA_PW);
@@ -243,7 +224,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     await page.mouse.move(700, 880);
     await shot('verify-review');
     await rejectArticlesTitle(page, targets, (step) => shot(`verify-${step}`));
-    await signOut();
+    await signOut(page);
 
     // The operator sees it back on the workbench, reads why in 著录标引, fixes the title, resubmits.
     await signIn('wang', OP_PW);
@@ -261,7 +242,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     await shot('catalogue-rejected');
     await fixTitleAndResubmit(page);
     await shot('catalogue-resubmitted');
-    await signOut();
+    await signOut(page);
 
     // QA passes every target, the earlier rejection shown beside the review.
     await signIn('li', QA_PW);
@@ -272,7 +253,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the whole flow, connected, in browser
     await page.getByTestId('review-finish').click();
     await expect.poll(() => page.getByTestId('verify-outcome').textContent()).toContain('校核通过');
     await shot('verify-passed');
-    await signOut();
+    await signOut(page);
 
     // 标签打印: the operator makes the volume's label PDF.
     await signIn('wang', OP_PW);
