@@ -57,6 +57,7 @@ describe('usage errors exit 2 with a Chinese and English message', () => {
   it.each([
     [['code', 'check'], /缺少必需参数[\s\S]*missing required argument/],
     [['--bogus'], /未知选项[\s\S]*unknown option/],
+    [['label', 'pdf', '--out', 'x.pdf'], /缺少必需选项 --volume <id...>[\s\S]*required option/],
     [['db', 'check', '--blobs', 'many'], /无效[\s\S]*is invalid/],
     [['code'], /Usage: dangan code/],
   ])('%j', async (args, message) => {

@@ -5,6 +5,11 @@ const TRANSLATIONS: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^error: unknown command '(.+)'/, (m) => `未知命令 ${m[1] ?? ''}`],
   [/^error: missing required argument '(.+)'/, (m) => `缺少必需参数 ${m[1] ?? ''}`],
   [/^error: too many arguments/, () => '参数过多'],
+  [/^error: required option '(.+)' not specified/, (m) => `缺少必需选项 ${m[1] ?? ''}`],
+  [
+    /^error: option '(.+)' cannot be used with (?:option|environment variable) '(.+)'/,
+    (m) => `选项 ${m[1] ?? ''} 不能与 ${m[2] ?? ''} 同时使用`,
+  ],
   [/^error: option '(.+)' argument missing/, (m) => `选项 ${m[1] ?? ''} 缺少值`],
   [
     /^error: option '(.+)' argument '(.*)' is invalid\. (.*)/,
